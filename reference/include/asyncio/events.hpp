@@ -1,0 +1,200 @@
+#pragma once
+// The event loop (asyncio/base_events.py: BaseEventLoop) and the module-level loop functions of
+// asyncio/events.py (get_running_loop, get_event_loop, set_event_loop, new_event_loop).
+//
+// One iteration (`run_once`, CPython's `_run_once`) has four phases, in this order:
+//   1. Purge cancelled timers: if more than 100 timers are scheduled and more than half are
+//      cancelled, rebuild the heap without them (heapify); otherwise pop cancelled ones off its head.
+//   2. Poll: timeout 0 if anything is ready or the loop is stopping, else until the earliest deadline,
+//      else forever. A virtual clock does not wait: it jumps to the deadline (and with nothing to wait
+//      for, the loop is deadlocked: see Deadlock). A real clock waits, and call_soon_threadsafe wakes it.
+//      Callbacks queued by other threads join the ready queue here.
+//   3. Due timers: every timer with deadline < time() + clock resolution (1 ns) is popped in heap order
+//      and appended to the END of the ready queue, after the callbacks already waiting there.
+//   4. Run exactly the handles that were ready when this phase began (a snapshot); anything they
+//      schedule waits for the next iteration. Cancelled handles are skipped. An exception from a
+//      callback goes to the exception handler, except KeyboardInterrupt/SystemExit, which propagate
+//      and leave the rest of the batch queued.
+// `run_forever` repeats iterations until `stop()`; a stop requested before it starts still allows one
+// full iteration.
+#include <atomic>
+#include <condition_variable>
+#include <deque>
+#include <exception>
+#include <functional>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "asyncio/clock.hpp"
+#include "asyncio/exceptions.hpp"
+#include "asyncio/future_base.hpp"
+#include "asyncio/handles.hpp"
+#include "asyncio/ref.hpp"
+
+namespace asyncio {
+
+class TaskBase;
+template <class T>
+class Future;
+template <class T>
+class Task;
+template <class T>
+class Coro;
+
+/// Raised out of the loop when a virtual-time loop has nothing ready, no timer and no other thread
+/// that could wake it: waiting would be forever. Not a Python exception; aiospec's own diagnosis.
+class Deadlock : public BaseException {
+ public:
+  using BaseException::BaseException;
+  const char* type_name() const noexcept override { return "Deadlock"; }
+  const char* module_name() const noexcept override { return "aiospec"; }
+};
+
+/// The dict passed to exception handlers (base_events.py: call_exception_handler).
+struct ExceptionContext {
+  std::string message;
+  std::exception_ptr exception;
+  /// The 'future' (or, with future_key "task", the 'task') entry; valid during the call only.
+  const FutureBase* future = nullptr;
+  const char* future_key = "future";
+  Handle handle;
+};
+
+class EventLoop : public RefCounted {
+ public:
+  using Callback = std::function<void()>;
+  using ExceptionHandler = std::function<void(EventLoop&, const ExceptionContext&)>;
+
+  /// A loop on its own virtual clock (the default) or on the given clock.
+  explicit EventLoop(std::unique_ptr<Clock> clock = std::make_unique<VirtualClock>());
+  ~EventLoop() override;
+
+  // --- Scheduling (base_events.py: call_soon, call_later, call_at, call_soon_threadsafe) ---
+  Handle call_soon(Callback cb, std::string label = {});
+  /// A delay of 0 or less is still a timer: it runs after the callbacks already ready.
+  TimerHandle call_later(double delay_seconds, Callback cb, std::string label = {});
+  TimerHandle call_later_ns(Nanos delay, Callback cb, std::string label = {});
+  TimerHandle call_at(double when_seconds, Callback cb, std::string label = {});
+  TimerHandle call_at_ns(Nanos when, Callback cb, std::string label = {});
+  /// Thread-safe; wakes a loop blocked in the poll phase.
+  void call_soon_threadsafe(Callback cb, std::string label = {});
+  /// Internal fast paths: schedule `h` (already filled in) like call_soon, or as a timer at h->when.
+  void schedule_soon(Ref<HandleState> h);
+  TimerHandle schedule_timer(Ref<HandleState> h);
+
+  // --- Time ---
+  double time() { return static_cast<double>(clock_->now()) / 1e9; }
+  Nanos time_ns() { return clock_->now(); }
+  Clock& clock() noexcept { return *clock_; }
+  /// The virtual clock, or null for a real one.
+  VirtualClock* virtual_clock() noexcept;
+
+  // --- Futures and tasks (defined in futures.hpp / tasks.hpp) ---
+  /// loop.create_future(). Works on a closed loop too, as in CPython.
+  template <class T = void>
+  Future<T> create_future();
+  /// loop.create_task(): the first step is scheduled with call_soon; the body does not start before
+  /// the caller yields. RuntimeError('Event loop is closed') on a closed loop.
+  template <class T>
+  Task<T> create_task(Coro<T> coro, std::string name = {});
+
+  // --- Running ---
+  void run_forever();
+  /// Runs until `fut` is done; raises what its result() raises. The typed overloads (Coro, Task,
+  /// Future) are in runners.hpp.
+  void run_until_complete(FutureBase& fut);
+  template <class T>
+  T run_until_complete(Coro<T> coro);
+  template <class T>
+  T run_until_complete(const Task<T>& task);
+  template <class T>
+  T run_until_complete(const Future<T>& fut);
+  void stop() noexcept { stopping_ = true; }
+  void close();
+  bool is_running() const noexcept { return running_; }
+  bool is_closed() const noexcept { return closed_; }
+  /// One iteration (`_run_once`); see the phases at the top of this file.
+  void run_once();
+
+  // --- Errors ---
+  void set_exception_handler(ExceptionHandler h) { handler_ = std::move(h); }
+  const ExceptionHandler& get_exception_handler() const noexcept { return handler_; }
+  void default_exception_handler(const ExceptionContext& ctx);
+  void call_exception_handler(const ExceptionContext& ctx);
+
+  /// `<EventLoop running=False closed=False debug=False>`
+  std::string repr() const;
+
+  // --- Tasks (tasks.py: _all_tasks, _current_tasks) ---
+  TaskBase* current_task() const noexcept { return current_task_; }
+  /// The loop's tasks that are not done, in creation order.
+  std::vector<Ref<TaskBase>> all_tasks() const;
+  /// Task names default to Task-N from one counter (tasks.py: _task_name_counter), per loop here.
+  std::uint64_t next_task_number() noexcept { return ++task_counter_; }
+
+  /// Raises RuntimeError('Event loop is closed') when closed (base_events.py: _check_closed).
+  void check_closed() const;
+
+  std::size_t ready_count() const noexcept { return ready_.size(); }
+  std::size_t timer_count() const noexcept { return scheduled_.size(); }
+
+ private:
+  friend class TaskBase;
+  void check_running() const;
+  void push_timer(HandleState* h);
+  void pop_timer();
+  void poll(std::optional<Nanos> timeout);
+  void drain_threadsafe();
+  void run_batch();
+
+  std::unique_ptr<Clock> clock_;
+  std::deque<HandleState*> ready_;      // owns one reference each
+  std::vector<HandleState*> scheduled_;  // min-heap on `when`, owns one reference each
+  std::size_t timer_cancelled_count_ = 0;
+  bool stopping_ = false;
+  bool running_ = false;
+  bool closed_ = false;
+  ExceptionHandler handler_;
+  TaskBase* current_task_ = nullptr;
+  TaskBase* tasks_head_ = nullptr;  // intrusive list of unfinished tasks
+  TaskBase* tasks_tail_ = nullptr;
+  std::uint64_t task_counter_ = 0;
+
+  std::mutex ts_mutex_;
+  std::condition_variable ts_cv_;
+  std::vector<Ref<HandleState>> ts_queue_;
+  std::atomic<bool> ts_pending_{false};
+
+  friend void timer_handle_cancelled(HandleState& h);
+};
+
+using EventLoopPtr = Ref<EventLoop>;
+
+/// asyncio.new_event_loop(): a loop on a virtual clock.
+EventLoopPtr new_event_loop();
+/// A loop on the real monotonic clock.
+EventLoopPtr new_real_time_event_loop();
+/// asyncio.get_running_loop(); RuntimeError('no running event loop') outside a running loop.
+EventLoop& get_running_loop();
+/// events._get_running_loop(): the running loop or null.
+EventLoop* running_loop() noexcept;
+/// asyncio.get_event_loop() with 3.11.7's rules: the running loop; otherwise the loop set for this
+/// thread; in the main thread, if set_event_loop was never called, a new loop is created and set;
+/// else RuntimeError("There is no current event loop in thread 'MainThread'.").
+EventLoop& get_event_loop();
+/// asyncio.set_event_loop(loop or nullptr).
+void set_event_loop(EventLoopPtr loop);
+
+/// Where the default exception handler and other diagnostics go (Python's logging to stderr). The
+/// text is what CPython's `asyncio` logger would print; the context is the structured form.
+using LogSink = std::function<void(const std::string& text, const ExceptionContext& ctx)>;
+void set_log_sink(LogSink sink);
+
+namespace detail {
+void set_running_loop(EventLoop* loop) noexcept;
+}
+
+}  // namespace asyncio

@@ -1,0 +1,99 @@
+#pragma once
+// The type-erased core of asyncio.Future (asyncio/futures.py): state, exception, cancellation and done
+// callbacks. The value lives in the typed layers (FutureState<T>, TaskState<T>, and the interpreter's
+// dynamic futures), so one scheduler serves typed C++ code and the Python interpreter alike.
+#include <cstdint>
+#include <exception>
+#include <functional>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "asyncio/exceptions.hpp"
+#include "asyncio/ref.hpp"
+
+namespace asyncio {
+
+class EventLoop;
+
+class FutureBase : public RefCounted {
+ public:
+  enum class State : std::uint8_t { pending, cancelled, finished };
+  using DoneCallback = std::function<void(FutureBase&)>;
+  using FastCallback = void (*)(FutureBase&, RefCounted*);
+
+  explicit FutureBase(EventLoop& loop);
+  ~FutureBase() override;
+
+  EventLoop& get_loop() const noexcept { return *loop_.get(); }
+  State state() const noexcept { return state_; }
+  bool done() const noexcept { return state_ != State::pending; }
+  bool cancelled() const noexcept { return state_ == State::cancelled; }
+  bool is_task() const noexcept { return is_task_; }
+
+  /// Future.cancel(msg): False when done; otherwise cancelled, callbacks scheduled, True.
+  virtual bool cancel(std::optional<std::string> msg = std::nullopt);
+  /// Future.exception(): the exception (null if the result is a value); raises CancelledError when
+  /// cancelled and InvalidStateError('Exception is not set.') when pending.
+  std::exception_ptr exception();
+  /// The checks of Future.result() without the value: raises what result() would raise.
+  void raise_if_failed();
+  /// result() for a future whose value is read elsewhere (awaiting a FutureBase).
+  void result() { raise_if_failed(); }
+  /// Future.set_exception(); InvalidStateError('invalid state') when already done.
+  virtual void set_exception(std::exception_ptr e);
+  template <class E>
+  void set_exception(E e) {
+    set_exception(std::make_exception_ptr(std::move(e)));
+  }
+
+  /// Future.add_done_callback: runs through call_soon once done (immediately scheduled if done already).
+  /// `key` identifies the callback for remove_done_callback; by default a fresh token is returned.
+  const void* add_done_callback(DoneCallback cb, const void* key = nullptr);
+  /// Removes every callback registered with `key`; returns how many.
+  std::size_t remove_done_callback(const void* key);
+  /// Internal: a done callback without std::function (task wake-ups, combinators).
+  void add_fast_callback(FastCallback fn, RefCounted* obj, const void* key = nullptr);
+
+  /// `<Future pending>`, `<Future finished result=...>`; tasks and the interpreter refine it.
+  virtual std::string repr() const;
+  /// The stored value's repr for repr(); "..." when the layer above does not know how to print it.
+  virtual std::string result_repr() const { return "..."; }
+
+  /// futures.Future._make_cancelled_error: the saved CancelledError once, then a fresh one.
+  std::exception_ptr make_cancelled_error();
+  /// Marks the exception retrieved (no "exception was never retrieved" report).
+  void mark_retrieved() noexcept { log_traceback_ = false; }
+  const std::optional<std::string>& cancel_message() const noexcept { return cancel_message_; }
+
+ protected:
+  /// Raises InvalidStateError('invalid state') unless pending (the C Future's text).
+  void check_pending() const;
+  /// Moves to FINISHED and schedules the callbacks (the typed layer stored the value first).
+  void finish();
+  /// Moves to CANCELLED (no override dispatch: Task.cancel and gather's cancel call this).
+  bool cancel_future(std::optional<std::string> msg);
+  /// Reports "X exception was never retrieved" through the loop's exception handler if needed.
+  void report_unretrieved(const char* kind) noexcept;
+
+  Ref<EventLoop> loop_;
+  State state_ = State::pending;
+  bool is_task_ = false;
+  bool log_traceback_ = false;
+  std::exception_ptr exception_;
+  std::optional<std::string> cancel_message_;
+  std::exception_ptr cancelled_exc_;
+
+ private:
+  void schedule_callbacks();
+  struct Callback {
+    FastCallback fast = nullptr;
+    Ref<RefCounted> obj;
+    DoneCallback fn;
+    const void* key = nullptr;
+  };
+  void schedule(Callback cb);
+  std::vector<Callback> callbacks_;
+};
+
+}  // namespace asyncio

@@ -1,0 +1,144 @@
+#pragma once
+// Task<T>: a coroutine driven by the loop (asyncio/tasks.py: Task.__step, __wakeup, cancel, uncancel).
+#include <coroutine>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "asyncio/coroutines.hpp"
+#include "asyncio/events.hpp"
+#include "asyncio/futures.hpp"
+
+namespace asyncio {
+
+class TaskBase : public FutureBase {
+ public:
+  /// Takes ownership of the coroutine frame; schedules the first step with call_soon.
+  TaskBase(EventLoop& loop, std::coroutine_handle<> coro, detail::PromiseBase& promise, std::string name);
+  ~TaskBase() override;
+
+  /// Task.cancel(msg): counts the request (cancelling()); cancels the awaited future if there is one,
+  /// otherwise the CancelledError is thrown into the coroutine at its next step.
+  bool cancel(std::optional<std::string> msg = std::nullopt) override;
+  /// The number of pending cancellation requests (3.11).
+  int cancelling() const noexcept { return num_cancels_requested_; }
+  /// Decrements cancelling(); in 3.11 it does not clear a pending cancel request.
+  int uncancel() noexcept;
+  /// RuntimeError('Task does not support set_exception operation').
+  void set_exception(std::exception_ptr e) override;
+
+  const std::string& get_name() const noexcept { return name_; }
+  void set_name(std::string n) { name_ = std::move(n); }
+  const char* coro_name() const noexcept { return coro_name_; }
+  /// `<Task pending name='Task-1' coro=<main() running>>`
+  std::string repr() const override;
+
+  /// Tasks created by run_until_complete from a coroutine do not report being destroyed pending.
+  void set_log_destroy_pending(bool v) noexcept { log_destroy_pending_ = v; }
+
+  // Used by awaiters (see futures.hpp detail::suspend_task) and the loop.
+  void step_from_loop(std::exception_ptr exc);
+  /// Drops the coroutine frame of a task whose loop closed under it.
+  void discard_frame() noexcept;
+  void suspend_on(std::coroutine_handle<> h, FutureBase* fut) noexcept {
+    resume_point_ = h;
+    yielded_ = fut;
+  }
+  std::exception_ptr take_throw_in() noexcept { return std::exchange(throw_in_, nullptr); }
+
+ protected:
+  void* promise_ptr() const noexcept { return promise_; }
+
+ private:
+  friend class EventLoop;
+  void step(std::exception_ptr exc);
+  void complete();
+  void schedule_step(std::exception_ptr exc);
+  void unregister() noexcept;
+  static void wakeup(FutureBase& fut, RefCounted* self);
+
+  std::coroutine_handle<> top_;
+  detail::PromiseBase* promise_;
+  const char* coro_name_;
+  std::coroutine_handle<> resume_point_;
+  FutureBase* yielded_ = nullptr;
+  std::exception_ptr throw_in_;
+  Ref<FutureBase> fut_waiter_;
+  bool must_cancel_ = false;
+  bool started_ = false;
+  bool registered_ = true;
+  bool log_destroy_pending_ = true;
+  int num_cancels_requested_ = 0;
+  std::string name_;
+  // The loop's list of unfinished tasks (tasks.py: _all_tasks).
+  TaskBase* prev_ = nullptr;
+  TaskBase* next_ = nullptr;
+};
+
+template <class T>
+class TaskState final : public TaskBase {
+ public:
+  using value_type = T;
+  TaskState(EventLoop& loop, Coro<T> coro, std::string name)
+      : TaskState(loop, coro.release(), std::move(name)) {}
+
+  /// Task.result(): the coroutine's return value, or raises what the task holds.
+  T result() {
+    raise_if_failed();
+    if constexpr (std::is_void_v<T>)
+      return;
+    else
+      return detail::take<T>(*promise().value);
+  }
+
+ private:
+  TaskState(EventLoop& loop, typename Coro<T>::handle_type h, std::string name)
+      : TaskBase(loop, h, h.promise(), std::move(name)) {}
+  detail::Promise<T>& promise() const { return *static_cast<detail::Promise<T>*>(promise_ptr()); }
+};
+
+template <class T = void>
+class Task : public FutureHandle<TaskState<T>> {
+ public:
+  using FutureHandle<TaskState<T>>::FutureHandle;
+  using value_type = T;
+  const std::string& get_name() const noexcept { return this->s_->get_name(); }
+  void set_name(std::string n) const { this->s_->set_name(std::move(n)); }
+  int cancelling() const noexcept { return this->s_->cancelling(); }
+  int uncancel() const noexcept { return this->s_->uncancel(); }
+};
+
+template <class T>
+Task<T> EventLoop::create_task(Coro<T> coro, std::string name) {
+  check_closed();
+  if (!coro.valid() || coro.started()) throw TypeError("a coroutine was expected, got a started or empty Coro");
+  return Task<T>(make_ref<TaskState<T>>(*this, std::move(coro), std::move(name)));
+}
+
+/// asyncio.create_task(): on the running loop (RuntimeError('no running event loop') otherwise).
+template <class T>
+Task<T> create_task(Coro<T> coro, std::string name = {}) {
+  return get_running_loop().create_task(std::move(coro), std::move(name));
+}
+
+/// asyncio.current_task(): the task running on this thread's running loop, or null.
+TaskBase* current_task() noexcept;
+/// asyncio.all_tasks(): the running loop's unfinished tasks.
+std::vector<Ref<TaskBase>> all_tasks();
+
+template <class T>
+T EventLoop::run_until_complete(Coro<T> coro) {
+  return run_until_complete(create_task(std::move(coro)));
+}
+template <class T>
+T EventLoop::run_until_complete(const Task<T>& task) {
+  run_until_complete(*task.base());
+  return task.result();
+}
+template <class T>
+T EventLoop::run_until_complete(const Future<T>& fut) {
+  run_until_complete(*fut.base());
+  return fut.result();
+}
+
+}  // namespace asyncio

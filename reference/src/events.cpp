@@ -1,0 +1,402 @@
+#include "asyncio/events.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <cstdio>
+#include <limits>
+#include <thread>
+
+#include "asyncio/tasks.hpp"
+
+namespace asyncio {
+
+namespace {
+
+// base_events.py: _MIN_SCHEDULED_TIMER_HANDLES, _MIN_CANCELLED_TIMER_HANDLES_FRACTION
+constexpr std::size_t kMinScheduledTimerHandles = 100;
+constexpr double kMinCancelledTimerHandlesFraction = 0.5;
+// time.get_clock_info('monotonic').resolution on Linux.
+constexpr Nanos kClockResolution = 1;
+
+// heapq compares TimerHandles by `when` only (events.py: TimerHandle.__lt__), and libstdc++'s
+// push_heap/pop_heap/make_heap sift exactly as heapq's heappush/heappop/heapify do, so timers with
+// equal deadlines come out in CPython's order (not FIFO).
+struct Later {
+  bool operator()(const HandleState* a, const HandleState* b) const noexcept { return a->when > b->when; }
+};
+
+thread_local EventLoop* t_running = nullptr;
+
+// events.py: BaseDefaultEventLoopPolicy's per-thread state.
+struct PolicyState {
+  EventLoopPtr loop;
+  bool set_called = false;
+};
+thread_local PolicyState t_policy;
+const std::thread::id main_thread_id = std::this_thread::get_id();
+
+LogSink& log_sink() {
+  static LogSink sink;
+  return sink;
+}
+
+Nanos saturating_add(Nanos a, Nanos b) {
+  Nanos r;
+  if (__builtin_add_overflow(a, b, &r)) return b > 0 ? std::numeric_limits<Nanos>::max() : std::numeric_limits<Nanos>::min();
+  return r;
+}
+
+Nanos to_nanos(double seconds) { return seconds_to_nanos(seconds); }
+
+}  // namespace
+
+void MonotonicClock::sleep(Nanos d) {
+  if (d > 0) std::this_thread::sleep_for(std::chrono::nanoseconds(d));
+}
+
+void detail::set_running_loop(EventLoop* loop) noexcept { t_running = loop; }
+EventLoop* running_loop() noexcept { return t_running; }
+
+EventLoop& get_running_loop() {
+  if (!t_running) throw RuntimeError("no running event loop");
+  return *t_running;
+}
+
+EventLoop& get_event_loop() {
+  if (t_running) return *t_running;
+  auto& p = t_policy;
+  const bool main = std::this_thread::get_id() == main_thread_id;
+  if (!p.loop && !p.set_called && main) set_event_loop(new_event_loop());
+  if (!p.loop) {
+    throw RuntimeError(std::string("There is no current event loop in thread ") +
+                       (main ? "'MainThread'" : "'Thread'") + ".");
+  }
+  return *p.loop;
+}
+
+void set_event_loop(EventLoopPtr loop) {
+  t_policy.set_called = true;
+  t_policy.loop = std::move(loop);
+}
+
+EventLoopPtr new_event_loop() { return make_ref<EventLoop>(); }
+EventLoopPtr new_real_time_event_loop() { return make_ref<EventLoop>(std::make_unique<MonotonicClock>()); }
+
+void set_log_sink(LogSink sink) { log_sink() = std::move(sink); }
+
+EventLoop::EventLoop(std::unique_ptr<Clock> clock) : clock_(std::move(clock)) {}
+
+EventLoop::~EventLoop() {
+  for (auto* h : ready_) h->release();
+  for (auto* h : scheduled_) h->release();
+}
+
+VirtualClock* EventLoop::virtual_clock() noexcept {
+  return clock_->is_virtual() ? static_cast<VirtualClock*>(clock_.get()) : nullptr;
+}
+
+void EventLoop::check_closed() const {
+  if (closed_) throw RuntimeError("Event loop is closed");
+}
+
+void EventLoop::check_running() const {
+  if (running_) throw RuntimeError("This event loop is already running");
+  if (t_running) throw RuntimeError("Cannot run the event loop while another loop is running");
+}
+
+Handle EventLoop::call_soon(Callback cb, std::string label) {
+  check_closed();
+  Ref<HandleState> h(new HandleState);
+  h->loop = this;
+  h->fn = std::move(cb);
+  h->label = std::move(label);
+  h->add_ref();
+  ready_.push_back(h.get());
+  return Handle(std::move(h));
+}
+
+void EventLoop::schedule_soon(Ref<HandleState> h) {
+  check_closed();
+  ready_.push_back(h.detach());
+}
+
+TimerHandle EventLoop::schedule_timer(Ref<HandleState> h) {
+  check_closed();
+  h->timer = true;
+  push_timer(h.get());
+  return TimerHandle(std::move(h));
+}
+
+void EventLoop::call_soon_threadsafe(Callback cb, std::string label) {
+  std::lock_guard lock(ts_mutex_);
+  if (closed_) throw RuntimeError("Event loop is closed");
+  Ref<HandleState> h(new HandleState);
+  h->loop = this;
+  h->fn = std::move(cb);
+  h->label = std::move(label);
+  ts_queue_.push_back(std::move(h));
+  ts_pending_.store(true, std::memory_order_release);
+  ts_cv_.notify_one();
+}
+
+TimerHandle EventLoop::call_later(double delay, Callback cb, std::string label) {
+  // 3.11 lets a NaN delay through; the timer then compares false to everything and fires on the next
+  // iteration. Scheduling it "now" gives that outcome without NaN in the heap.
+  if (std::isnan(delay)) delay = 0;
+  return call_later_ns(to_nanos(delay), std::move(cb), std::move(label));
+}
+
+TimerHandle EventLoop::call_later_ns(Nanos delay, Callback cb, std::string label) {
+  check_closed();
+  return call_at_ns(saturating_add(time_ns(), delay), std::move(cb), std::move(label));
+}
+
+TimerHandle EventLoop::call_at(double when, Callback cb, std::string label) {
+  if (std::isnan(when)) when = time();
+  return call_at_ns(to_nanos(when), std::move(cb), std::move(label));
+}
+
+TimerHandle EventLoop::call_at_ns(Nanos when, Callback cb, std::string label) {
+  check_closed();
+  Ref<HandleState> h(new HandleState);
+  h->loop = this;
+  h->fn = std::move(cb);
+  h->label = std::move(label);
+  h->timer = true;
+  h->when = when;
+  push_timer(h.get());
+  return TimerHandle(std::move(h));
+}
+
+void EventLoop::push_timer(HandleState* h) {
+  h->add_ref();
+  h->scheduled = true;
+  scheduled_.push_back(h);
+  std::push_heap(scheduled_.begin(), scheduled_.end(), Later{});
+}
+
+void EventLoop::pop_timer() {
+  std::pop_heap(scheduled_.begin(), scheduled_.end(), Later{});
+  scheduled_.back()->scheduled = false;
+  scheduled_.pop_back();
+}
+
+// base_events.py: _timer_handle_cancelled
+void timer_handle_cancelled(HandleState& h) {
+  if (h.scheduled && h.loop) ++h.loop->timer_cancelled_count_;
+}
+
+void EventLoop::run_forever() {
+  check_closed();
+  check_running();
+  running_ = true;
+  detail::set_running_loop(this);
+  struct Reset {
+    EventLoop* self;
+    ~Reset() {
+      self->stopping_ = false;
+      self->running_ = false;
+      detail::set_running_loop(nullptr);
+    }
+  } reset{this};
+  for (;;) {
+    run_once();
+    if (stopping_) break;
+  }
+}
+
+namespace {
+void stop_loop_cb(FutureBase& fut, RefCounted*) {
+  // base_events.py: _run_until_complete_cb; KeyboardInterrupt/SystemExit already stop the loop by
+  // propagating.
+  if (!fut.cancelled() && is_exit_exception(fut.exception())) return;
+  fut.get_loop().stop();
+}
+}  // namespace
+
+void EventLoop::run_until_complete(FutureBase& fut) {
+  check_closed();
+  check_running();
+  if (&fut.get_loop() != this)
+    throw ValueError("The future belongs to a different loop than the one specified as the loop argument");
+  Ref<FutureBase> keep(&fut);
+  static const char key = 0;
+  fut.add_fast_callback(stop_loop_cb, nullptr, &key);
+  try {
+    run_forever();
+  } catch (...) {
+    fut.remove_done_callback(&key);
+    throw;
+  }
+  fut.remove_done_callback(&key);
+  if (!fut.done()) throw RuntimeError("Event loop stopped before Future completed.");
+  fut.raise_if_failed();
+}
+
+void EventLoop::close() {
+  if (running_) throw RuntimeError("Cannot close a running event loop");
+  if (closed_) return;
+  closed_ = true;
+  {
+    std::lock_guard lock(ts_mutex_);
+    ts_queue_.clear();
+  }
+  // base_events.py: close() clears _ready and _scheduled; pending handles are dropped silently.
+  auto ready = std::move(ready_);
+  auto scheduled = std::move(scheduled_);
+  ready_.clear();
+  scheduled_.clear();
+  timer_cancelled_count_ = 0;
+  for (auto* h : scheduled) h->scheduled = false;
+  // The tasks still pending can never run again: release what their frames hold (futures whose
+  // callbacks point back at them), so they are destroyed, and reported, once unreferenced.
+  std::vector<Ref<TaskBase>> pending = all_tasks();
+  for (auto* h : ready) h->release();
+  for (auto* h : scheduled) h->release();
+  for (auto& t : pending) t->discard_frame();
+}
+
+void EventLoop::run_once() {
+  // Phase 1: purge cancelled timers.
+  const std::size_t sched_count = scheduled_.size();
+  if (sched_count > kMinScheduledTimerHandles &&
+      static_cast<double>(timer_cancelled_count_) / static_cast<double>(sched_count) >
+          kMinCancelledTimerHandlesFraction) {
+    auto keep = std::remove_if(scheduled_.begin(), scheduled_.end(), [](HandleState* h) {
+      if (!h->cancelled) return false;
+      h->scheduled = false;
+      h->release();
+      return true;
+    });
+    scheduled_.erase(keep, scheduled_.end());
+    std::make_heap(scheduled_.begin(), scheduled_.end(), Later{});
+    timer_cancelled_count_ = 0;
+  } else {
+    while (!scheduled_.empty() && scheduled_.front()->cancelled) {
+      --timer_cancelled_count_;
+      HandleState* h = scheduled_.front();
+      pop_timer();
+      h->release();
+    }
+  }
+
+  // Phase 2: poll.
+  std::optional<Nanos> timeout;
+  if (!ready_.empty() || stopping_)
+    timeout = 0;
+  else if (!scheduled_.empty())
+    timeout = std::max<Nanos>(0, scheduled_.front()->when - time_ns());
+  poll(timeout);
+
+  // Phase 3: due timers go to the end of the ready queue.
+  const Nanos end_time = saturating_add(time_ns(), kClockResolution);
+  while (!scheduled_.empty() && scheduled_.front()->when < end_time) {
+    HandleState* h = scheduled_.front();
+    pop_timer();
+    ready_.push_back(h);
+  }
+
+  // Phase 4: run the snapshot.
+  run_batch();
+}
+
+void EventLoop::poll(std::optional<Nanos> timeout) {
+  if (auto* vc = virtual_clock()) {
+    if (timeout && *timeout > 0) {
+      vc->advance_to(scheduled_.front()->when);
+    } else if (!timeout && !ts_pending_.load(std::memory_order_acquire)) {
+      throw Deadlock(
+          "deadlock: the event loop has no callback ready, no timer scheduled, and nothing else can wake it");
+    }
+  } else if (!timeout || *timeout > 0) {
+    std::unique_lock lock(ts_mutex_);
+    auto woken = [&] { return ts_pending_.load(std::memory_order_acquire); };
+    if (timeout)
+      ts_cv_.wait_for(lock, std::chrono::nanoseconds(*timeout), woken);
+    else
+      ts_cv_.wait(lock, woken);
+  }
+  drain_threadsafe();
+}
+
+void EventLoop::drain_threadsafe() {
+  if (!ts_pending_.load(std::memory_order_acquire)) return;
+  std::vector<Ref<HandleState>> q;
+  {
+    std::lock_guard lock(ts_mutex_);
+    q.swap(ts_queue_);
+    ts_pending_.store(false, std::memory_order_release);
+  }
+  for (auto& h : q) ready_.push_back(h.detach());
+}
+
+void EventLoop::run_batch() {
+  for (std::size_t ntodo = ready_.size(); ntodo > 0; --ntodo) {
+    Ref<HandleState> h(ready_.front());
+    ready_.front()->release();
+    ready_.pop_front();
+    if (h->cancelled) continue;
+    try {
+      h->run();
+    } catch (...) {
+      auto e = std::current_exception();
+      if (is_exit_exception(e)) throw;
+      ExceptionContext ctx;
+      ctx.message = "Exception in callback " + (h->label.empty() ? std::string("<callback>") : h->label);
+      ctx.exception = e;
+      ctx.handle = Handle(h);
+      call_exception_handler(ctx);
+    }
+  }
+}
+
+void EventLoop::default_exception_handler(const ExceptionContext& ctx) {
+  std::string text = ctx.message.empty() ? "Unhandled exception in event loop" : ctx.message;
+  // Other keys in sorted order, as base_events.py: default_exception_handler does.
+  if (ctx.future) text += std::string("\n") + ctx.future_key + ": " + ctx.future->repr();
+  if (ctx.handle) text += "\nhandle: " + (ctx.handle.state()->timer ? TimerHandle(Ref<HandleState>(ctx.handle.state())).repr() : ctx.handle.repr());
+  if (ctx.exception) text += "\n" + inspect(ctx.exception).describe();
+  if (auto& sink = log_sink())
+    sink(text, ctx);
+  else
+    std::fprintf(stderr, "%s\n", text.c_str());
+}
+
+void EventLoop::call_exception_handler(const ExceptionContext& ctx) {
+  if (!handler_) {
+    try {
+      default_exception_handler(ctx);
+    } catch (...) {
+      if (is_exit_exception(std::current_exception())) throw;
+    }
+    return;
+  }
+  try {
+    handler_(*this, ctx);
+  } catch (...) {
+    auto e = std::current_exception();
+    if (is_exit_exception(e)) throw;
+    ExceptionContext outer;
+    outer.message = "Unhandled error in exception handler";
+    outer.exception = e;
+    try {
+      default_exception_handler(outer);
+    } catch (...) {
+      if (is_exit_exception(std::current_exception())) throw;
+    }
+  }
+}
+
+std::string EventLoop::repr() const {
+  return std::string("<EventLoop running=") + (running_ ? "True" : "False") + " closed=" +
+         (closed_ ? "True" : "False") + " debug=False>";
+}
+
+std::vector<Ref<TaskBase>> EventLoop::all_tasks() const {
+  std::vector<Ref<TaskBase>> out;
+  for (TaskBase* t = tasks_head_; t; t = t->next_)
+    if (!t->done()) out.emplace_back(t);
+  return out;
+}
+
+}  // namespace asyncio

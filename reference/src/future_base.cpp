@@ -1,0 +1,152 @@
+#include "asyncio/future_base.hpp"
+
+#include <algorithm>
+
+#include "asyncio/events.hpp"
+
+namespace asyncio {
+
+FutureBase::FutureBase(EventLoop& loop) : loop_(&loop) {}
+
+FutureBase::~FutureBase() { report_unretrieved("Future"); }
+
+void FutureBase::report_unretrieved(const char* kind) noexcept {
+  if (!log_traceback_) return;
+  log_traceback_ = false;
+  // futures.py: Future.__del__
+  ExceptionContext ctx;
+  ctx.message = std::string(kind) + " exception was never retrieved";
+  ctx.exception = exception_;
+  ctx.future = this;
+  try {
+    loop_->call_exception_handler(ctx);
+  } catch (...) {
+  }
+}
+
+void FutureBase::check_pending() const {
+  if (state_ != State::pending) throw InvalidStateError("invalid state");
+}
+
+bool FutureBase::cancel(std::optional<std::string> msg) { return cancel_future(std::move(msg)); }
+
+bool FutureBase::cancel_future(std::optional<std::string> msg) {
+  log_traceback_ = false;
+  if (state_ != State::pending) return false;
+  state_ = State::cancelled;
+  cancel_message_ = std::move(msg);
+  schedule_callbacks();
+  return true;
+}
+
+std::exception_ptr FutureBase::make_cancelled_error() {
+  if (cancelled_exc_) return std::exchange(cancelled_exc_, nullptr);
+  if (cancel_message_) return std::make_exception_ptr(CancelledError(*cancel_message_));
+  return std::make_exception_ptr(CancelledError());
+}
+
+std::exception_ptr FutureBase::exception() {
+  if (state_ == State::cancelled) std::rethrow_exception(make_cancelled_error());
+  if (state_ != State::finished) throw InvalidStateError("Exception is not set.");
+  log_traceback_ = false;
+  return exception_;
+}
+
+void FutureBase::raise_if_failed() {
+  if (state_ == State::cancelled) std::rethrow_exception(make_cancelled_error());
+  if (state_ != State::finished) throw InvalidStateError("Result is not set.");
+  log_traceback_ = false;
+  if (exception_) std::rethrow_exception(exception_);
+}
+
+void FutureBase::set_exception(std::exception_ptr e) {
+  check_pending();
+  // futures.py: StopIteration cannot be raised into a Future (3.11 raises TypeError); there is no
+  // StopIteration in C++, so nothing to check here.
+  exception_ = std::move(e);
+  state_ = State::finished;
+  log_traceback_ = true;
+  schedule_callbacks();
+}
+
+void FutureBase::finish() {
+  state_ = State::finished;
+  schedule_callbacks();
+}
+
+const void* FutureBase::add_done_callback(DoneCallback cb, const void* key) {
+  if (!key) {
+    // A fresh token: small integers are never object addresses, so they cannot collide with keys
+    // that are (the interpreter uses its callable's address).
+    static std::uintptr_t counter = 0;
+    key = reinterpret_cast<const void*>(++counter);
+  }
+  Callback c;
+  c.fn = std::move(cb);
+  c.key = key;
+  if (done())
+    schedule(std::move(c));
+  else
+    callbacks_.push_back(std::move(c));
+  return key;
+}
+
+void FutureBase::add_fast_callback(FastCallback fn, RefCounted* obj, const void* key) {
+  Callback c;
+  c.fast = fn;
+  c.obj = Ref<RefCounted>(obj);
+  c.key = key;
+  if (done())
+    schedule(std::move(c));
+  else
+    callbacks_.push_back(std::move(c));
+}
+
+std::size_t FutureBase::remove_done_callback(const void* key) {
+  const auto before = callbacks_.size();
+  callbacks_.erase(std::remove_if(callbacks_.begin(), callbacks_.end(), [&](const Callback& c) { return c.key == key; }),
+                   callbacks_.end());
+  return before - callbacks_.size();
+}
+
+namespace {
+// Runs one done callback: payload a = the future, b = the callback's object, aux = its function.
+void run_fast(HandleState& h) {
+  auto fn = reinterpret_cast<FutureBase::FastCallback>(h.aux);
+  fn(static_cast<FutureBase&>(*h.a), h.b.get());
+}
+}  // namespace
+
+void FutureBase::schedule(Callback cb) {
+  // futures.py: __schedule_callbacks — each callback goes through call_soon, in registration order.
+  Ref<HandleState> h(new HandleState);
+  h->loop = loop_.get();
+  h->a = Ref<RefCounted>(this);
+  if (cb.fast) {
+    h->fast = run_fast;
+    h->aux = reinterpret_cast<void*>(cb.fast);
+    h->b = std::move(cb.obj);
+  } else {
+    h->fn = [fn = std::move(cb.fn), self = this] { fn(*self); };
+  }
+  loop_->schedule_soon(std::move(h));
+}
+
+void FutureBase::schedule_callbacks() {
+  auto cbs = std::move(callbacks_);
+  callbacks_.clear();
+  for (auto& c : cbs) schedule(std::move(c));
+}
+
+std::string FutureBase::repr() const {
+  switch (state_) {
+    case State::pending: return "<Future pending>";
+    case State::cancelled: return "<Future cancelled>";
+    case State::finished:
+      if (exception_) return "<Future finished exception=" + inspect(exception_).repr() + ">";
+      return "<Future finished result=" + result_repr() + ">";
+  }
+  return "<Future>";
+}
+
+}  // namespace asyncio

@@ -1,0 +1,66 @@
+#include "asyncio/gather.hpp"
+
+#include <algorithm>
+
+namespace asyncio {
+
+GatheringFuture::GatheringFuture(EventLoop& loop, std::vector<Ref<FutureBase>> children, bool return_exceptions)
+    : FutureBase(loop), children_(std::move(children)), return_exceptions_(return_exceptions) {
+  std::vector<FutureBase*> seen;
+  for (auto& c : children_) {
+    if (std::find(seen.begin(), seen.end(), c.get()) != seen.end()) continue;
+    seen.push_back(c.get());
+    c->add_fast_callback(&GatheringFuture::on_child_done, this);
+  }
+  nfuts_ = seen.size();
+}
+
+Ref<GatheringFuture> gather_futures(EventLoop& loop, std::vector<Ref<FutureBase>> children, bool return_exceptions) {
+  auto outer = make_ref<GatheringFuture>(loop, std::move(children), return_exceptions);
+  if (outer->children().empty()) outer->finish_empty();
+  return outer;
+}
+
+bool GatheringFuture::cancel(std::optional<std::string> msg) {
+  // tasks.py: _GatheringFuture.cancel
+  if (done()) return false;
+  bool ret = false;
+  for (auto& c : children_)
+    if (c->cancel(msg)) ret = true;
+  if (ret) cancel_requested_ = true;
+  return ret;
+}
+
+std::exception_ptr GatheringFuture::child_exception(FutureBase& child) {
+  if (child.cancelled()) return std::make_exception_ptr(CancelledError(child.cancel_message().value_or("")));
+  return child.exception();
+}
+
+void GatheringFuture::on_child_done(FutureBase& fut, RefCounted* self) {
+  // tasks.py: gather._done_callback
+  auto& outer = static_cast<GatheringFuture&>(*self);
+  ++outer.nfinished_;
+  if (outer.done()) {
+    if (!fut.cancelled()) fut.exception();  // mark the exception retrieved
+    return;
+  }
+  if (!outer.return_exceptions_) {
+    if (fut.cancelled()) {
+      // The child's CancelledError becomes the outer's exception: outer.cancelled() stays False.
+      outer.FutureBase::set_exception(fut.make_cancelled_error());
+      return;
+    }
+    if (auto exc = fut.exception()) {
+      outer.FutureBase::set_exception(exc);
+      return;
+    }
+  }
+  if (outer.nfinished_ == outer.nfuts_) {
+    if (outer.cancel_requested_)
+      outer.FutureBase::set_exception(fut.make_cancelled_error());
+    else
+      outer.finish();
+  }
+}
+
+}  // namespace asyncio

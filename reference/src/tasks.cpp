@@ -1,0 +1,230 @@
+#include "asyncio/tasks.hpp"
+
+#include <cstdio>
+
+namespace asyncio {
+
+namespace {
+void run_step(HandleState& h) {
+  auto& task = static_cast<TaskBase&>(*h.a);
+  std::exception_ptr exc;
+  if (h.aux) exc = *static_cast<std::exception_ptr*>(h.aux);
+  delete static_cast<std::exception_ptr*>(h.aux);
+  h.aux = nullptr;
+  task.step_from_loop(std::move(exc));
+}
+}  // namespace
+
+TaskBase::TaskBase(EventLoop& loop, std::coroutine_handle<> coro, detail::PromiseBase& promise, std::string name)
+    : FutureBase(loop), top_(coro), promise_(&promise), coro_name_(promise.name), resume_point_(coro), name_(std::move(name)) {
+  is_task_ = true;
+  promise.started = true;  // owned by the task now: no "never awaited" warning
+  if (name_.empty()) name_ = "Task-" + std::to_string(loop.next_task_number());
+  // tasks.py: _register_task
+  prev_ = loop.tasks_tail_;
+  (prev_ ? prev_->next_ : loop.tasks_head_) = this;
+  loop.tasks_tail_ = this;
+  schedule_step(nullptr);
+}
+
+TaskBase::~TaskBase() {
+  if (state_ == State::pending && log_destroy_pending_) {
+    // tasks.py: Task.__del__
+    ExceptionContext ctx;
+    ctx.message = "Task was destroyed but it is pending!";
+    ctx.future = this;
+    ctx.future_key = "task";
+    try {
+      loop_->call_exception_handler(ctx);
+    } catch (...) {
+    }
+  }
+  report_unretrieved("Task");
+  unregister();
+  if (top_) top_.destroy();
+}
+
+void TaskBase::unregister() noexcept {
+  if (!registered_) return;
+  registered_ = false;
+  auto& loop = *loop_;
+  (prev_ ? prev_->next_ : loop.tasks_head_) = next_;
+  (next_ ? next_->prev_ : loop.tasks_tail_) = prev_;
+  prev_ = next_ = nullptr;
+}
+
+void TaskBase::discard_frame() noexcept {
+  fut_waiter_ = nullptr;
+  if (top_) std::exchange(top_, {}).destroy();
+  resume_point_ = {};
+}
+
+void TaskBase::schedule_step(std::exception_ptr exc) {
+  Ref<HandleState> h(new HandleState);
+  h->loop = loop_.get();
+  h->fast = run_step;
+  h->a = Ref<RefCounted>(this);
+  if (exc) h->aux = new std::exception_ptr(std::move(exc));
+  h->label = "<TaskStepMethWrapper>";
+  loop_->schedule_soon(std::move(h));
+}
+
+void TaskBase::set_exception(std::exception_ptr) {
+  throw RuntimeError("Task does not support set_exception operation");
+}
+
+bool TaskBase::cancel(std::optional<std::string> msg) {
+  // tasks.py: Task.cancel
+  log_traceback_ = false;
+  if (done()) return false;
+  ++num_cancels_requested_;
+  if (fut_waiter_) {
+    if (fut_waiter_->cancel(msg)) {
+      // Leave must_cancel_ clear: the waiter's cancellation is what wakes the task.
+      return true;
+    }
+  }
+  must_cancel_ = true;
+  cancel_message_ = std::move(msg);
+  return true;
+}
+
+int TaskBase::uncancel() noexcept {
+  if (num_cancels_requested_ > 0) --num_cancels_requested_;
+  return num_cancels_requested_;
+}
+
+void TaskBase::wakeup(FutureBase& fut, RefCounted* self) {
+  // tasks.py: Task.__wakeup — step with the future's exception (a cancellation included), or with
+  // nothing so the awaiter reads the result itself.
+  auto& task = static_cast<TaskBase&>(*self);
+  std::exception_ptr exc;
+  if (fut.cancelled())
+    exc = fut.make_cancelled_error();
+  else
+    exc = fut.exception();
+  task.step(std::move(exc));
+}
+
+void TaskBase::step_from_loop(std::exception_ptr exc) { step(std::move(exc)); }
+
+void TaskBase::step(std::exception_ptr exc) {
+  // tasks.py: Task.__step
+  if (done()) throw InvalidStateError("_step(): already done: " + repr());
+  if (must_cancel_) {
+    if (!is_cancelled_error(exc)) exc = make_cancelled_error();
+    must_cancel_ = false;
+  }
+  fut_waiter_ = nullptr;
+
+  auto& loop = *loop_;
+  if (loop.current_task_)
+    throw RuntimeError("Cannot enter into task " + repr() + " while another task " + loop.current_task_->repr() +
+                       " is being executed.");
+  loop.current_task_ = this;
+  Ref<TaskBase> keep(this);
+  struct Leave {
+    EventLoop& loop;
+    ~Leave() { loop.current_task_ = nullptr; }
+  } leave{loop};
+
+  yielded_ = nullptr;
+  bool yielded = false;
+  if (!started_ && exc) {
+    // coro.throw() into a coroutine that never ran: the exception comes straight back out and the
+    // body never runs.
+    promise_->exception = exc;
+    started_ = true;
+  } else {
+    started_ = true;
+    throw_in_ = std::move(exc);
+    std::exchange(resume_point_, {}).resume();
+    yielded = !top_.done();
+  }
+
+  if (!yielded) {
+    complete();
+    return;
+  }
+  if (!yielded_) {
+    // A bare yield gives up control for exactly one iteration (sleep(0)).
+    schedule_step(nullptr);
+    return;
+  }
+  FutureBase* fut = yielded_;
+  yielded_ = nullptr;
+  if (&fut->get_loop() != &loop) {
+    schedule_step(std::make_exception_ptr(
+        RuntimeError("Task " + repr() + " got Future " + fut->repr() + " attached to a different loop")));
+  } else if (fut == this) {
+    schedule_step(std::make_exception_ptr(RuntimeError("Task cannot await on itself: " + repr())));
+  } else {
+    fut->add_fast_callback(&TaskBase::wakeup, this);
+    fut_waiter_ = Ref<FutureBase>(fut);
+    if (must_cancel_ && fut_waiter_->cancel(cancel_message_)) must_cancel_ = false;
+  }
+}
+
+void TaskBase::complete() {
+  auto exc = std::exchange(promise_->exception, nullptr);
+  unregister();
+  if (!exc) {
+    if (must_cancel_) {
+      // The task was cancelled right before the coroutine returned.
+      must_cancel_ = false;
+      cancel_future(cancel_message_);
+    } else {
+      finish();
+    }
+    return;
+  }
+  if (is_cancelled_error(exc)) {
+    cancelled_exc_ = exc;
+    cancel_future(std::nullopt);
+    return;
+  }
+  FutureBase::set_exception(exc);
+  if (is_exit_exception(exc)) std::rethrow_exception(exc);
+}
+
+std::string TaskBase::repr() const {
+  std::string status;
+  switch (state_) {
+    case State::pending: status = num_cancels_requested_ ? "cancelling" : "pending"; break;
+    case State::cancelled: status = "cancelled"; break;
+    case State::finished: status = "finished"; break;
+  }
+  std::string out = "<Task " + status + " name=" + py_repr(name_) + " coro=<" + coro_name_ + "()";
+  out += state_ == State::pending ? " running>" : " done>";
+  if (state_ == State::finished) {
+    if (exception_)
+      out += " exception=" + inspect(exception_).repr();
+    else
+      out += " result=" + result_repr();
+  }
+  return out + ">";
+}
+
+TaskBase* current_task() noexcept {
+  auto* loop = running_loop();
+  return loop ? loop->current_task() : nullptr;
+}
+
+std::vector<Ref<TaskBase>> all_tasks() { return get_running_loop().all_tasks(); }
+
+namespace detail {
+
+void require_task() {
+  auto* loop = running_loop();
+  if (!loop || !loop->current_task()) throw RuntimeError("await wasn't used with a task: no task is running");
+}
+
+void suspend_task(std::coroutine_handle<> h, FutureBase* fut) { running_loop()->current_task()->suspend_on(h, fut); }
+
+void resume_task() {
+  if (auto e = running_loop()->current_task()->take_throw_in()) std::rethrow_exception(e);
+}
+
+}  // namespace detail
+
+}  // namespace asyncio
