@@ -229,7 +229,7 @@ def main(argv=None):
             source = f.read()
     elif len(argv) == 2 and argv[0] == "-":
         filename = argv[1]
-        source = sys.stdin.read()
+        source = sys.stdin.buffer.read().decode("utf-8")
     else:
         sys.stderr.write("usage: aiospec_capture.py FILE.py | aiospec_capture.py - NAME < SOURCE\n")
         return 2
