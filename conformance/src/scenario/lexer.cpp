@@ -151,9 +151,9 @@ class Lexer {
         continue;
       }
       if (c == '\n' || c == '\r') {
-        if (brackets_.empty()) emit(Tok::Newline, pos_, 1);
+        line_start = brackets_.empty();  // inside brackets lines join implicitly
+        if (line_start) emit(Tok::Newline, pos_, 1);
         newline();
-        line_start = true;
         continue;
       }
       if (c == '\\') {
