@@ -40,7 +40,7 @@ struct Operator {
   std::string_view text;
   Tok kind;
 };
-// Longest first, so the first match is the longest.
+// Spelling of the operator tokens, for messages (the lexer matches them in operator_at()).
 constexpr std::array kOperators{
     Operator{"**=", Tok::DStarEq}, Operator{"//=", Tok::DSlashEq}, Operator{">>=", Tok::RShiftEq},
     Operator{"<<=", Tok::LShiftEq}, Operator{"...", Tok::Ellipsis}, Operator{"**", Tok::DStar},
@@ -106,6 +106,17 @@ void append_utf8(std::string& out, char32_t cp) {
     out += static_cast<char>(0x80 | ((cp >> 6) & 0x3F));
     out += static_cast<char>(0x80 | (cp & 0x3F));
   }
+}
+
+// The keyword spelled `w`, or Tok::Name. Keywords are 2 to 8 ASCII letters; full comparisons
+// happen only for keywords sharing w's first letter.
+Tok keyword(std::string_view w) {
+  if (w.size() < 2 || w.size() > 8) return Tok::Name;
+  char c = w[0];
+  if (!((c >= 'a' && c <= 'y') || c == 'F' || c == 'N' || c == 'T')) return Tok::Name;
+  for (const Keyword& k : kKeywords)
+    if (k.text[0] == c && k.text == w) return k.kind;
+  return Tok::Name;
 }
 
 bool is_string_prefix(std::string_view p, bool& raw, bool& fmt, bool& bytes) {
@@ -375,10 +386,7 @@ class Lexer {
         string(start, raw, fmt);
         return;
       }
-      Tok kind = Tok::Name;
-      for (const Keyword& k : kKeywords)
-        if (k.text == word) kind = k.kind;
-      emit(kind, start, pos_ - start);
+      emit(keyword(word), start, pos_ - start);
       return;
     }
     if (is_digit(c) || (c == '.' && pos_ + 1 < end_ && is_digit(src_[pos_ + 1]))) {
@@ -389,21 +397,82 @@ class Lexer {
       string(start, false, false);
       return;
     }
-    for (const Operator& op : kOperators) {
-      if (src_.substr(pos_, op.text.size()) != op.text) continue;
-      if (op.kind == Tok::LParen || op.kind == Tok::LBracket || op.kind == Tok::LBrace) {
+    std::uint32_t op_len;
+    Tok op = operator_at(op_len);
+    if (op != Tok::End) {
+      if (op == Tok::LParen || op == Tok::LBracket || op == Tok::LBrace) {
         brackets_.push_back({c, line_, col_at(pos_)});
-      } else if (op.kind == Tok::RParen || op.kind == Tok::RBracket || op.kind == Tok::RBrace) {
+      } else if (op == Tok::RParen || op == Tok::RBracket || op == Tok::RBrace) {
         close_bracket(c);
       }
-      pos_ += static_cast<std::uint32_t>(op.text.size());
-      emit(op.kind, start, pos_ - start);
+      pos_ += op_len;
+      emit(op, start, op_len);
       return;
     }
     if (c == '!') fail_here("invalid syntax");
     if (c < ' ' || c == 0x7F)
       fail_here(fmt::format("invalid non-printable character U+{:04X}", static_cast<unsigned>(c)));
     fail_here(fmt::format("invalid character '{}' (U+{:04X})", c, static_cast<unsigned>(c)));
+  }
+
+  // The operator or delimiter at pos_ (longest match), or Tok::End.
+  Tok operator_at(std::uint32_t& len) const {
+    char c = src_[pos_];
+    char n = pos_ + 1 < end_ ? src_[pos_ + 1] : 0;
+    char n2 = pos_ + 2 < end_ ? src_[pos_ + 2] : 0;
+    len = 1;
+    // c, c= ; and for doubled operators: cc, cc=
+    auto arith = [&](Tok single, Tok single_eq, Tok twice, Tok twice_eq) {
+      if (n == c && twice != Tok::End) {
+        len = n2 == '=' && twice_eq != Tok::End ? 3 : 2;
+        return len == 3 ? twice_eq : twice;
+      }
+      if (n == '=') {
+        len = 2;
+        return single_eq;
+      }
+      return single;
+    };
+    switch (c) {
+      case '(': return Tok::LParen;
+      case ')': return Tok::RParen;
+      case '[': return Tok::LBracket;
+      case ']': return Tok::RBracket;
+      case '{': return Tok::LBrace;
+      case '}': return Tok::RBrace;
+      case ',': return Tok::Comma;
+      case ';': return Tok::Semi;
+      case '~': return Tok::Tilde;
+      case ':': return arith(Tok::Colon, Tok::Walrus, Tok::End, Tok::End);
+      case '.':
+        if (n == '.' && n2 == '.') {
+          len = 3;
+          return Tok::Ellipsis;
+        }
+        return Tok::Dot;
+      case '=': return arith(Tok::Assign, Tok::EqEq, Tok::End, Tok::End);
+      case '!':
+        if (n != '=') return Tok::End;
+        len = 2;
+        return Tok::NotEq;
+      case '-':
+        if (n == '>') {
+          len = 2;
+          return Tok::Arrow;
+        }
+        return arith(Tok::Minus, Tok::MinusEq, Tok::End, Tok::End);
+      case '+': return arith(Tok::Plus, Tok::PlusEq, Tok::End, Tok::End);
+      case '*': return arith(Tok::Star, Tok::StarEq, Tok::DStar, Tok::DStarEq);
+      case '/': return arith(Tok::Slash, Tok::SlashEq, Tok::DSlash, Tok::DSlashEq);
+      case '%': return arith(Tok::Percent, Tok::PercentEq, Tok::End, Tok::End);
+      case '&': return arith(Tok::Amp, Tok::AmpEq, Tok::End, Tok::End);
+      case '|': return arith(Tok::Pipe, Tok::PipeEq, Tok::End, Tok::End);
+      case '^': return arith(Tok::Caret, Tok::CaretEq, Tok::End, Tok::End);
+      case '@': return arith(Tok::At, Tok::AtEq, Tok::End, Tok::End);
+      case '<': return arith(Tok::Less, Tok::LessEq, Tok::LShift, Tok::LShiftEq);
+      case '>': return arith(Tok::Greater, Tok::GreaterEq, Tok::RShift, Tok::RShiftEq);
+      default: return Tok::End;
+    }
   }
 
   void close_bracket(char c) {
