@@ -618,6 +618,8 @@ INSTANTIATE_TEST_SUITE_P(
         ErrorCase{"x = 1 if y\n", "demo.py:1:11: expected 'else' after 'if' expression"},
         ErrorCase{"x = $\n", "demo.py:1:5: invalid character '$' (U+0024)"},
         ErrorCase{"x = 1 → 2\n", "demo.py:1:7: invalid character '→' (U+2192)"},
+        ErrorCase{"x = 1\ny = '\xeb\x80'\n", "demo.py:2:6: invalid UTF-8 in source (byte 0xeb)"},
+        ErrorCase{"# \xed\xa0\x80\n", "demo.py:1:3: invalid UTF-8 in source (byte 0xed)"},
         ErrorCase{"x = 1 \\ 2\n", "demo.py:1:7: unexpected character after line continuation character"},
         ErrorCase{"x = '\\x4'\n", "demo.py:1:6: (unicode error) truncated \\xXX escape"},
         ErrorCase{"for x in y:\n    pass\nelse:\nbreak\n", "demo.py:4:1: expected an indented block after 'else' statement on line 3"},

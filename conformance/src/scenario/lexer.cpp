@@ -143,8 +143,34 @@ class Lexer {
     out_.source = source;
   }
 
+  // Python decodes the whole file first: any invalid UTF-8 (including encoded surrogates) is an
+  // error even inside strings and comments.
+  void check_utf8() {
+    for (std::uint32_t i = 0; i < end_;) {
+      auto b = static_cast<unsigned char>(src_[i]);
+      if (b == '\n') {
+        ++line_;
+        line_start_ = i + 1;
+      }
+      if (b < 0x80) {
+        ++i;
+        continue;
+      }
+      std::uint32_t len;
+      char32_t cp = decode(i, len);
+      bool overlong = (len == 2 && cp < 0x80) || (len == 3 && cp < 0x800) || (len == 4 && cp < 0x10000);
+      if (cp == ~0u || overlong || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF))
+        fail(line_, col_at(i), fmt::format("invalid UTF-8 in source (byte 0x{:02x})", b));
+      i += len;
+    }
+    line_ = 1;
+    line_start_ = col_pos_ = 0;
+    col_ = 1;
+  }
+
   void run_module() {
     end_ = static_cast<std::uint32_t>(src_.size());
+    check_utf8();
     // A UTF-8 byte order mark is allowed at the very start, as in Python.
     if (src_.substr(0, 3) == "\xEF\xBB\xBF") pos_ = line_start_ = col_pos_ = 3;
     indents_.push_back({0, 0});
