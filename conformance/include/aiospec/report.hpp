@@ -1,0 +1,26 @@
+#pragma once
+// Reports of a run: JSON lines (the canonical record), JUnit XML and a Markdown summary derived from it.
+#include <iosfwd>
+#include <string>
+
+#include "aiospec/runner.hpp"
+
+namespace aiospec {
+
+struct RunContext {
+  std::string suite_version;
+  std::string git_revision;
+  std::string started;  // ISO 8601 UTC
+  std::string host;     // OS and CPU summary, no paths
+};
+
+/// The header line and one line per case.
+void write_jsonl(std::ostream& out, const RunSummary& s, const RunContext& ctx);
+void write_junit(std::ostream& out, const RunSummary& s);
+/// A summary for a CI step summary: the level line, counts by status, and every unexpected result.
+void write_markdown(std::ostream& out, const RunSummary& s, const RunContext& ctx);
+/// Rewrites an expectations file from the run: every case not passing becomes a known divergence,
+/// keeping the reason and link already recorded for it.
+void write_expectations(std::ostream& out, const RunSummary& s, const std::map<std::string, Expectation>& old);
+
+}  // namespace aiospec

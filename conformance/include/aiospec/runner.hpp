@@ -1,0 +1,98 @@
+#pragma once
+// Runs the spec's cases on one implementation and judges them (DESIGN.md: "The flow of one case").
+#include <functional>
+#include <map>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "aiospec/adapter_client.hpp"
+#include "aiospec/judge.hpp"
+#include "aiospec/spec.hpp"
+
+namespace aiospec {
+
+enum class Status { PASS, FAIL, XFAIL, XPASS, SKIP, TIMEOUT, CRASH, ERROR };
+const char* to_string(Status s) noexcept;
+std::optional<Status> parse_status(std::string_view s) noexcept;
+
+/// An asyncio implementation the cases run on. One instance serves one worker thread.
+class Implementation {
+ public:
+  virtual ~Implementation() = default;
+  virtual std::string name() const = 0;
+  virtual std::string version() const = 0;
+  /// The Python version its programs run under ("3.11.7"); decides which cases apply.
+  virtual std::string python() const = 0;
+  /// "virtual" or "real".
+  virtual std::string time_mode() const = 0;
+  virtual Observation run(const Case& c, double timeout) = 0;
+};
+
+/// An implementation behind an adapter process (conformance/PROTOCOL.md).
+class AdapterImplementation final : public Implementation {
+ public:
+  AdapterImplementation(std::vector<std::string> argv, bool prefer_virtual);
+  std::string name() const override { return proc_.hello().name; }
+  std::string version() const override { return proc_.hello().version; }
+  std::string python() const override { return proc_.hello().python; }
+  std::string time_mode() const override { return time_mode_; }
+  Observation run(const Case& c, double timeout) override { return proc_.run(c.id, c.program, time_mode_, timeout); }
+
+ private:
+  AdapterProcess proc_;
+  std::string time_mode_;
+};
+
+/// Makes one instance of the implementation named on the command line: reference, cpython,
+/// cpython-pytasks, uvloop, or cmd:PROGRAM. Throws std::runtime_error when it cannot start.
+using ImplementationFactory = std::function<std::unique_ptr<Implementation>()>;
+ImplementationFactory implementation_factory(const std::string& impl, const std::string& python, bool real_time);
+/// The reference loop's implementation (the interpreter), registered by the library that provides it.
+void register_reference_implementation(ImplementationFactory f);
+
+struct Expectation {
+  Status status = Status::FAIL;
+  std::string reason, link;
+};
+/// conformance/expectations/<impl>.json: {"implementation": ..., "cases": {"id": {"status", "reason",
+/// "link"}}}. Errors are thrown as std::runtime_error naming the file.
+std::map<std::string, Expectation> load_expectations(const std::string& path);
+
+struct CaseResult {
+  const Case* c = nullptr;  // null for a malformed part of the spec (see id/file/line)
+  std::string id;
+  std::string file;
+  int line = 0;
+  Status status = Status::ERROR;
+  bool unexpected = false;
+  std::string reason;    // why SKIP/TIMEOUT/CRASH/ERROR, or the expectation's reason for XFAIL
+  std::string observed;
+  std::string diff;
+  double seconds = 0;
+};
+
+struct RunOptions {
+  std::string filter = "*";
+  std::optional<Level> max_level;  // must: only must; cpython: must and cpython; unset: all
+  int jobs = 1;
+  double timeout = 30;
+  std::map<std::string, Expectation> expectations;
+  std::function<void(const CaseResult&, std::size_t done, std::size_t total)> progress;
+};
+
+struct RunSummary {
+  std::string implementation, version, python, time_mode;
+  std::vector<CaseResult> results;  // in spec order
+  std::size_t count(Status s) const;
+  std::size_t unexpected() const;
+  /// "must: 120/120 conformant; cpython: 80/85 compatible; unspecified: 5/5"
+  std::string levels_line() const;
+};
+
+/// Runs every case of `spec` selected by `opts` on `jobs` instances from `factory`; spec format errors
+/// become ERROR results at their file:line. Throws std::runtime_error if no instance can start.
+RunSummary run_cases(const Spec& spec, const ImplementationFactory& factory, const RunOptions& opts);
+
+}  // namespace aiospec

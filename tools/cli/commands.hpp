@@ -1,0 +1,12 @@
+#pragma once
+// The aiospec command's subcommands; each registers itself on the CLI11 app and returns the exit code.
+#include <CLI/CLI.hpp>
+
+namespace aiospec::cli {
+
+/// Exit codes of `aiospec run` (and the others where they apply).
+enum Exit : int { ok = 0, unexpected = 1, infrastructure = 2, usage = 3 };
+
+void add_run_command(CLI::App& app, int& exit_code);
+
+}  // namespace aiospec::cli
