@@ -85,7 +85,8 @@ def install_virtual_time():
             clock["now"] += int(round(timeout * 1e9))
             return ready
 
-    class VirtualLoop(asyncio.SelectorEventLoop):
+    # Named as the loop it extends, since programs can print the loop's class (AttributeError texts, reprs).
+    class _UnixSelectorEventLoop(asyncio.SelectorEventLoop):
         def __init__(self):
             super().__init__(VirtualSelector())
 
@@ -93,7 +94,7 @@ def install_virtual_time():
             return read()
 
     class Policy(asyncio.DefaultEventLoopPolicy):
-        _loop_factory = VirtualLoop
+        _loop_factory = _UnixSelectorEventLoop
 
     asyncio.set_event_loop_policy(Policy())
 
