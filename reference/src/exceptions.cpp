@@ -103,16 +103,24 @@ ExceptionInfo inspect(const std::exception_ptr& e) {
 std::string ExceptionInfo::repr() const { return exc ? exc->repr() : foreign; }
 std::string ExceptionInfo::describe() const { return exc ? exc->describe() : foreign; }
 
-bool is_cancelled_error(const std::exception_ptr& e) {
-  if (!e) return false;
+namespace {
+// True if `e` holds one of the types E...
+template <class E, class... Rest>
+bool holds(const std::exception_ptr& e) {
   try {
     std::rethrow_exception(e);
-  } catch (const CancelledError&) {
+  } catch (const E&) {
     return true;
   } catch (...) {
-    return false;
   }
+  if constexpr (sizeof...(Rest) > 0)
+    return holds<Rest...>(e);
+  else
+    return false;
 }
+}  // namespace
+
+bool is_cancelled_error(const std::exception_ptr& e) { return e && holds<CancelledError>(e); }
 
 bool is_exception(const std::exception_ptr& e) {
   if (!e) return false;
@@ -129,17 +137,6 @@ bool is_exception(const std::exception_ptr& e) {
   }
 }
 
-bool is_exit_exception(const std::exception_ptr& e) {
-  if (!e) return false;
-  try {
-    std::rethrow_exception(e);
-  } catch (const KeyboardInterrupt&) {
-    return true;
-  } catch (const SystemExit&) {
-    return true;
-  } catch (...) {
-    return false;
-  }
-}
+bool is_exit_exception(const std::exception_ptr& e) { return e && holds<KeyboardInterrupt, SystemExit>(e); }
 
 }  // namespace asyncio
