@@ -1,5 +1,6 @@
 #pragma once
 // The whole reference loop: `#include <asyncio/asyncio.hpp>`.
+#include "asyncio/as_completed.hpp"
 #include "asyncio/coroutines.hpp"
 #include "asyncio/events.hpp"
 #include "asyncio/exceptions.hpp"
