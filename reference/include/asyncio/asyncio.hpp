@@ -13,4 +13,5 @@
 #include "asyncio/sleep.hpp"
 #include "asyncio/taskgroups.hpp"
 #include "asyncio/tasks.hpp"
+#include "asyncio/timeouts.hpp"
 #include "asyncio/wait.hpp"
