@@ -160,7 +160,7 @@ TEST(Hops, AwaitGatherCostsTwoIterations) {
   EXPECT_EQ(hops([](auto& c) { return gather(c(), c()); }), 2);
 }
 TEST(Hops, AwaitWaitCostsTwoIterations) {
-  EXPECT_EQ(hops([](auto& c) { return wait(std::vector<Task<int>>{create_task(c())}); }), 2);
+  EXPECT_EQ(hops([](auto& c) { return wait(std::vector<Task<int>>(1, create_task(c()))); }), 2);
 }
 TEST(Hops, AwaitWaitForCostsTwoIterations) {
   EXPECT_EQ(hops([](auto& c) { return wait_for(c(), 10.0); }), 2);
