@@ -302,9 +302,12 @@ void EventLoop::run_once() {
 
 void EventLoop::poll(std::optional<Nanos> timeout) {
   if (auto* vc = virtual_clock()) {
-    if (timeout && *timeout > 0) {
+    // A deadline saturated at the end of time (an infinite delay) is never reached: CPython would
+    // wait on it forever, so it counts as nothing to wait for.
+    const bool forever = !timeout || (*timeout > 0 && scheduled_.front()->when == std::numeric_limits<Nanos>::max());
+    if (timeout && *timeout > 0 && !forever) {
       vc->advance_to(scheduled_.front()->when);
-    } else if (!timeout && !ts_pending_.load(std::memory_order_acquire)) {
+    } else if (forever && !ts_pending_.load(std::memory_order_acquire)) {
       throw Deadlock(
           "deadlock: the event loop has no callback ready, no timer scheduled, and nothing else can wake it");
     }
@@ -350,11 +353,26 @@ void EventLoop::run_batch() {
   }
 }
 
+namespace {
+std::string handle_repr(const Handle& h) {
+  return h.state()->timer ? TimerHandle(Ref<HandleState>(h.state())).repr() : h.repr();
+}
+// repr() of the context dict, keys in the order CPython inserts them.
+std::string context_repr(const ExceptionContext& ctx) {
+  std::string out = "{'message': " + py_repr(ctx.message);
+  if (ctx.exception) out += ", 'exception': " + inspect(ctx.exception).repr();
+  if (ctx.future) out += std::string(", '") + ctx.future_key + "': " + ctx.future->repr();
+  if (ctx.handle) out += ", 'handle': " + handle_repr(ctx.handle);
+  return out + "}";
+}
+}  // namespace
+
 void EventLoop::default_exception_handler(const ExceptionContext& ctx) {
   std::string text = ctx.message.empty() ? "Unhandled exception in event loop" : ctx.message;
   // Other keys in sorted order, as base_events.py: default_exception_handler does.
+  if (ctx.context) text += "\ncontext: " + context_repr(*ctx.context);
   if (ctx.future) text += std::string("\n") + ctx.future_key + ": " + ctx.future->repr();
-  if (ctx.handle) text += "\nhandle: " + (ctx.handle.state()->timer ? TimerHandle(Ref<HandleState>(ctx.handle.state())).repr() : ctx.handle.repr());
+  if (ctx.handle) text += "\nhandle: " + handle_repr(ctx.handle);
   if (ctx.exception) text += "\n" + inspect(ctx.exception).describe();
   if (auto& sink = log_sink())
     sink(text, ctx);
@@ -379,6 +397,7 @@ void EventLoop::call_exception_handler(const ExceptionContext& ctx) {
     ExceptionContext outer;
     outer.message = "Unhandled error in exception handler";
     outer.exception = e;
+    outer.context = &ctx;
     try {
       default_exception_handler(outer);
     } catch (...) {

@@ -41,7 +41,11 @@ TaskBase::~TaskBase() {
   }
   report_unretrieved("Task");
   unregister();
-  if (top_) top_.destroy();
+  if (top_) {
+    // A coroutine that never ran is finalized after Task.__del__ and warns like any other.
+    if (!started_) warn("RuntimeWarning", std::string("coroutine '") + coro_name_ + "' was never awaited");
+    top_.destroy();
+  }
 }
 
 void TaskBase::unregister() noexcept {
@@ -54,6 +58,9 @@ void TaskBase::unregister() noexcept {
 }
 
 void TaskBase::discard_frame() noexcept {
+  // A frame that never ran has registered nothing that points back at the task; it stays until
+  // the task is destroyed, so the task still reads as running and the never-awaited warning follows.
+  if (!started_) return;
   fut_waiter_ = nullptr;
   if (top_) std::exchange(top_, {}).destroy();
   resume_point_ = {};
@@ -195,7 +202,9 @@ std::string TaskBase::repr() const {
     case State::finished: status = "finished"; break;
   }
   std::string out = "<Task " + status + " name=" + py_repr(name_) + " coro=<" + coro_name_ + "()";
-  out += state_ == State::pending ? " running>" : " done>";
+  // coroutines.py: _format_coroutine says "running" while the coroutine has a frame (cr_frame), so a
+  // pending task whose frame the closed loop discarded reads as done.
+  out += state_ == State::pending && top_ ? " running>" : " done>";
   if (state_ == State::finished) {
     if (exception_)
       out += " exception=" + inspect(exception_).repr();

@@ -108,18 +108,19 @@ Coro<void> wait_for_future(Ref<FutureBase> fut, std::optional<double> timeout) {
     ~Finally() { h.cancel(); }
   } finally{timeout_handle};
 
-  bool cancelled = false;
+  std::exception_ptr cancelled;
   try {
     co_await FutureHandle<FutureState<void>>(waiter);
   } catch (const CancelledError&) {
-    cancelled = true;
+    cancelled = std::current_exception();
   }
   if (cancelled) {
     // 3.11: if the inner finished meanwhile, its result wins and the cancellation is swallowed.
     if (fut->done()) co_return;
     fut->remove_done_callback(key);
     co_await cancel_and_wait(fut);
-    throw CancelledError();
+    // tasks.py: wait_for re-raises the caught CancelledError (a bare `raise`), message included.
+    std::rethrow_exception(cancelled);
   }
   if (fut->done()) co_return;
   fut->remove_done_callback(key);

@@ -1,6 +1,12 @@
 // Ordering rules of the loop itself (base_events.py: _run_once, call_soon, call_later, call_at).
 #include <gtest/gtest.h>
 
+#include <chrono>
+#include <cmath>
+#include <limits>
+#include <thread>
+
+#include "loop_support.hpp"
 #include "trace.hpp"
 
 namespace asyncio::test {
@@ -81,6 +87,372 @@ TEST(Events, ClosedLoopRefusesWork) {
     EXPECT_EQ(e.str(), "Event loop is closed");
   }
   loop->close();  // idempotent
+}
+
+// Python:
+//   import asyncio
+//   loop = asyncio.new_event_loop()
+//   t = loop.time()
+//   h = loop.call_at(t + 5, print, 'never')
+//   print(h.when() - t, h.cancelled())
+//   h.cancel()
+//   h.cancel()
+//   s = loop.call_soon(print, 'never either')
+//   s.cancel()
+//   print(h.cancelled(), s.cancelled())
+//   loop.call_at(t + 6, loop.stop)
+//   loop.run_forever()
+//   print(loop.time() - t >= 6)
+// Output:
+//   5.0 False
+//   True True
+//   True
+TEST(Events, CallAtReturnsAHandleAndCancelledHandlesAreSkipped) {
+  auto loop = new_event_loop();
+  Trace t;
+  const double t0 = loop->time();
+  auto h = loop->call_at(t0 + 5, [&] { t("never"); });
+  EXPECT_DOUBLE_EQ(h.when() - t0, 5.0);
+  EXPECT_FALSE(h.cancelled());
+  h.cancel();
+  h.cancel();
+  auto s = loop->call_soon([&] { t("never either"); });
+  s.cancel();
+  EXPECT_TRUE(h.cancelled());
+  EXPECT_TRUE(s.cancelled());
+  loop->call_at(t0 + 6, [&] { loop->stop(); });
+  loop->run_forever();
+  EXPECT_GE(loop->time() - t0, 6);
+  EXPECT_TRUE(t.events.empty());
+  loop->close();
+}
+
+// More than 100 timers with more than half cancelled: _run_once rebuilds the heap with heapify, which
+// reorders the surviving equal deadlines; with 100 or fewer it only pops cancelled heads.
+// Python:
+//   import asyncio
+//   loop = asyncio.new_event_loop()
+//   out = []
+//   def run(n):
+//       out.clear()
+//       t = loop.time() + 1
+//       hs = [loop.call_at(t, out.append, i) for i in range(n)]
+//       for i, h in enumerate(hs):
+//           if i % 3:
+//               h.cancel()
+//       loop.call_at(t + 1, loop.stop)
+//       loop.run_forever()
+//       print(out)
+//   run(120)
+//   run(90)
+// Output:
+//   [90, 42, 18, 6, 0, 87, 57, 9, 111, 51, 105, 21, 99, 45, 93, 84, 81, 39, 15, 75, 33, 69, 3, 63, 27, 117, 24, 108, 48, 96, 78, 72, 36, 12, 60, 54, 102, 66, 114, 30]
+//   [0, 6, 30, 87, 84, 81, 78, 75, 72, 69, 66, 63, 60, 57, 54, 51, 48, 45, 42, 39, 36, 33, 27, 24, 21, 18, 15, 12, 9, 3]
+std::string ties_after_cancelling_two_thirds(EventLoop& loop, int n) {
+  std::vector<int> out;
+  const double t = loop.time() + 1;
+  std::vector<TimerHandle> hs;
+  for (int i = 0; i < n; ++i) hs.push_back(loop.call_at(t, [&out, i] { out.push_back(i); }));
+  for (int i = 0; i < n; ++i)
+    if (i % 3) hs[i].cancel();
+  loop.call_at(t + 1, [&] { loop.stop(); });
+  loop.run_forever();
+  std::string s = "[";
+  for (std::size_t i = 0; i < out.size(); ++i) s += (i ? ", " : "") + std::to_string(out[i]);
+  return s + "]";
+}
+TEST(Events, HeapRebuildAfterMoreThanHalfOfOver100TimersAreCancelledKeepsHeapqTieOrder) {
+  auto loop = new_event_loop();
+  EXPECT_EQ(ties_after_cancelling_two_thirds(*loop, 120),
+            "[90, 42, 18, 6, 0, 87, 57, 9, 111, 51, 105, 21, 99, 45, 93, 84, 81, 39, 15, 75, 33, 69, 3, 63, 27, 117, "
+            "24, 108, 48, 96, 78, 72, 36, 12, 60, 54, 102, 66, 114, 30]");
+  EXPECT_EQ(ties_after_cancelling_two_thirds(*loop, 90),
+            "[0, 6, 30, 87, 84, 81, 78, 75, 72, 69, 66, 63, 60, 57, 54, 51, 48, 45, 42, 39, 36, 33, 27, 24, 21, 18, "
+            "15, 12, 9, 3]");
+  loop->close();
+}
+
+// Python:
+//   import asyncio
+//   loop = asyncio.new_event_loop()
+//   out = []
+//   def one():
+//       out.append(1)
+//       loop.call_soon(out.append, 2)
+//   loop.call_soon(one)
+//   loop.stop()
+//   loop.run_forever()
+//   print('ran', out)
+//   loop.call_soon(loop.stop)
+//   loop.run_forever()
+//   print('next run', out)
+// Output:
+//   ran [1]
+//   next run [1, 2]
+TEST(Events, StopBeforeRunForeverRunsExactlyOneIteration) {
+  auto loop = new_event_loop();
+  Trace t;
+  loop->call_soon([&] {
+    t("1");
+    loop->call_soon([&] { t("2"); });
+  });
+  loop->stop();
+  loop->run_forever();
+  EXPECT_EQ(t.events, (Events{"1"}));
+  loop->call_soon([&] { loop->stop(); });
+  loop->run_forever();
+  EXPECT_EQ(t.events, (Events{"1", "2"}));
+  loop->close();
+}
+
+// Python:
+//   import asyncio
+//   loop = asyncio.new_event_loop()
+//   out = []
+//   def kbi():
+//       raise KeyboardInterrupt
+//   loop.call_soon(kbi)
+//   loop.call_soon(out.append, 'after-kbi-cb')
+//   try:
+//       loop.run_forever()
+//   except KeyboardInterrupt:
+//       out.append('KBI propagated out of run_forever')
+//   print(loop.is_running())
+//   loop.call_soon(loop.stop)
+//   loop.run_forever()
+//   print(out)
+// Output:
+//   False
+//   ['KBI propagated out of run_forever', 'after-kbi-cb']
+TEST(Events, KeyboardInterruptPropagatesAndLeavesTheRestOfTheBatchQueued) {
+  auto loop = new_event_loop();
+  Trace t;
+  loop->call_soon([] { throw KeyboardInterrupt(); });
+  loop->call_soon([&] { t("after-kbi-cb"); });
+  try {
+    loop->run_forever();
+  } catch (const KeyboardInterrupt&) {
+    t("KBI propagated out of run_forever");
+  }
+  EXPECT_FALSE(loop->is_running());
+  loop->call_soon([&] { loop->stop(); });
+  loop->run_forever();
+  EXPECT_EQ(t.events, (Events{"KBI propagated out of run_forever", "after-kbi-cb"}));
+  loop->close();
+}
+
+// The reference loop's callbacks carry their description as a label; `int('x')` stands for the
+// callable and its arguments as format_helpers._format_callback_source renders them.
+// Python:
+//   import asyncio, logging, traceback
+//   def h(loop, c): print(c['message'], '|', ' '.join(f'{k}={v!r}' for k, v in sorted(c.items()) if k != 'message'))
+//   class Show(logging.Handler):
+//       def emit(self, record):
+//           print(record.getMessage())
+//           print(traceback.format_exception_only(record.exc_info[1])[-1].strip())
+//   logging.getLogger('asyncio').addHandler(Show())
+//   logging.getLogger('asyncio').propagate = False
+//   loop = asyncio.new_event_loop()
+//   loop.set_exception_handler(h)
+//   loop.call_soon(int, 'x')
+//   loop.call_soon(loop.stop)
+//   loop.run_forever()
+//   loop.set_exception_handler(None)
+//   loop.call_soon(int, 'y')
+//   loop.call_soon(loop.stop)
+//   loop.run_forever()
+//   def failing_handler(loop, c):
+//       raise RuntimeError('handler failed')
+//   loop.set_exception_handler(failing_handler)
+//   loop.call_soon(int, 'z')
+//   loop.call_soon(loop.stop)
+//   loop.run_forever()
+// Output:
+//   Exception in callback int('x') | exception=ValueError("invalid literal for int() with base 10: 'x'") handle=<Handle int('x')>
+//   Exception in callback int('y')
+//   handle: <Handle int('y')>
+//   ValueError: invalid literal for int() with base 10: 'y'
+//   Unhandled error in exception handler
+//   context: {'message': "Exception in callback int('z')", 'exception': ValueError("invalid literal for int() with base 10: 'z'"), 'handle': <Handle int('z')>}
+//   RuntimeError: handler failed
+TEST(Events, ExceptionInCallbackContextsAndTheDefaultHandlersText) {
+  auto loop = new_event_loop();
+  auto int_of = [&](std::string s) {
+    loop->call_soon([s] { throw ValueError("invalid literal for int() with base 10: " + py_repr(s)); },
+                    "int(" + py_repr(s) + ")");
+    loop->call_soon([&] { loop->stop(); });
+    loop->run_forever();
+  };
+  HandlerLog log;
+  log.install(*loop);
+  int_of("x");
+  EXPECT_EQ(log.lines, (Events{"Exception in callback int('x') | exception=ValueError(\"invalid literal for int() with "
+                               "base 10: 'x'\") handle=<Handle int('x')>"}));
+  LogCapture logged;
+  loop->set_exception_handler(nullptr);
+  int_of("y");
+  loop->set_exception_handler([](EventLoop&, const ExceptionContext&) { throw RuntimeError("handler failed"); });
+  int_of("z");
+  EXPECT_EQ(logged.texts,
+            (Events{"Exception in callback int('y')\nhandle: <Handle int('y')>\nValueError: invalid literal for int() "
+                    "with base 10: 'y'",
+                    "Unhandled error in exception handler\ncontext: {'message': \"Exception in callback int('z')\", "
+                    "'exception': ValueError(\"invalid literal for int() with base 10: 'z'\"), 'handle': <Handle "
+                    "int('z')>}\nRuntimeError: handler failed"}));
+  loop->close();
+}
+
+// Python:
+//   import asyncio, threading, time
+//   loop = asyncio.new_event_loop()
+//   def other():
+//       time.sleep(0.05)
+//       loop.call_soon_threadsafe(loop.stop)
+//   t0 = time.monotonic()
+//   threading.Thread(target=other).start()
+//   loop.run_forever()
+//   print('woken by the other thread after >= 0.05 s:', time.monotonic() - t0 >= 0.05)
+// Output:
+//   woken by the other thread after >= 0.05 s: True
+TEST(Events, CallSoonThreadsafeWakesARealTimeLoopFromAnotherThread) {
+  auto loop = new_real_time_event_loop();
+  const auto t0 = std::chrono::steady_clock::now();
+  std::thread other([&] {
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    loop->call_soon_threadsafe([&] { loop->stop(); });
+  });
+  loop->run_forever();  // nothing scheduled: only the other thread can end this
+  other.join();
+  const auto waited = std::chrono::steady_clock::now() - t0;
+  EXPECT_GE(waited, std::chrono::milliseconds(50));
+  EXPECT_LT(waited, std::chrono::seconds(10));
+  loop->close();
+}
+
+// Python:
+//   import asyncio, time
+//   loop = asyncio.new_event_loop()
+//   t0, w0 = loop.time(), time.monotonic()
+//   loop.call_later(0.05, loop.stop)
+//   loop.run_forever()
+//   print(loop.time() - t0 >= 0.05, time.monotonic() - w0 >= 0.05)
+// Output:
+//   True True
+TEST(Events, ARealTimeLoopReallyWaitsForItsTimers) {
+  auto loop = new_real_time_event_loop();
+  const double t0 = loop->time();
+  const auto w0 = std::chrono::steady_clock::now();
+  loop->call_later(0.05, [&] { loop->stop(); });
+  loop->run_forever();
+  EXPECT_GE(loop->time() - t0, 0.05);
+  EXPECT_GE(std::chrono::steady_clock::now() - w0, std::chrono::milliseconds(50));
+  loop->close();
+}
+
+// Python:
+//   import asyncio, time
+//   loop = asyncio.new_event_loop()
+//   out = []
+//   def blocker():
+//       loop.call_later(0.01, out.append, 'T(timer due)')
+//       time.sleep(0.02)
+//       loop.call_soon(out.append, 'S(call_soon)')
+//   loop.call_soon(blocker)
+//   loop.call_later(0.1, loop.stop)
+//   loop.run_forever()
+//   print(out)
+//   t0 = loop.time()
+//   loop.call_later(1, out.append, 'A')
+//   loop.call_later(2, out.append, 'B')
+//   time.sleep(1.5)
+//   loop._run_once()
+//   print(out[2:], round(loop.time() - t0, 1))
+// Output:
+//   ['S(call_soon)', 'T(timer due)']
+//   ['A'] 1.5
+TEST(Events, BlockingSleepAndManualAdvanceMoveTheVirtualClockWithoutRunningTheLoop) {
+  auto loop = new_event_loop();
+  Trace t;
+  loop->call_soon([&] {
+    loop->call_later(0.01, [&] { t("T(timer due)"); });
+    loop->clock().sleep(seconds_to_nanos(0.02));  // time.sleep: the loop does not run meanwhile
+    loop->call_soon([&] { t("S(call_soon)"); });
+  });
+  loop->call_later(0.1, [&] { loop->stop(); });
+  loop->run_forever();
+  EXPECT_EQ(t.events, (Events{"S(call_soon)", "T(timer due)"}));
+  const double t0 = loop->time();
+  loop->call_later(1, [&] { t("A"); });
+  loop->call_later(2, [&] { t("B"); });
+  loop->virtual_clock()->advance(seconds_to_nanos(1.5));
+  loop->run_once();
+  EXPECT_EQ(t.events, (Events{"S(call_soon)", "T(timer due)", "A"}));
+  EXPECT_NEAR(loop->time() - t0, 1.5, 1e-6);
+  loop->close();
+}
+
+// A NaN delay fires on the next iteration in 3.11 (NaN compares false to every deadline) when it
+// reaches the head of the heap; an infinite one never fires; a negative one is overdue at once, the
+// earliest deadline first. The NaN part uses a fresh loop: behind other timers a NaN deadline
+// breaks heapq's ordering in ways the reference loop does not reproduce.
+// Python:
+//   import asyncio
+//   loop = asyncio.new_event_loop()
+//   out = []
+//   t0 = loop.time()
+//   loop.call_later(-1, out.append, 'a')
+//   loop.call_later(-2, out.append, 'b')
+//   loop.call_later(float('inf'), out.append, 'inf')
+//   loop.call_soon(out.append, 'soon')
+//   loop.call_later(0.5, loop.stop)
+//   loop.run_forever()
+//   print(out, round(loop.time() - t0, 1))
+//   loop = asyncio.new_event_loop()
+//   out = out[:3]
+//   loop.call_later(float('nan'), out.append, 'nan')
+//   loop.call_soon(out.append, 'soon2')
+//   loop._run_once()
+//   print(out[3:])
+//   loop.call_at(float('nan'), out.append, 'at nan')
+//   loop._run_once()
+//   print(out[5:])
+// Output:
+//   ['soon', 'b', 'a'] 0.5
+//   ['soon2', 'nan']
+//   ['at nan']
+TEST(Events, NegativeInfiniteAndNanDelays) {
+  auto loop = new_event_loop();
+  Trace t;
+  const double t0 = loop->time();
+  loop->call_later(-1, [&] { t("a"); });
+  loop->call_later(-2, [&] { t("b"); });
+  loop->call_later(std::numeric_limits<double>::infinity(), [&] { t("inf"); });
+  loop->call_soon([&] { t("soon"); });
+  loop->call_later(0.5, [&] { loop->stop(); });
+  loop->run_forever();
+  EXPECT_EQ(t.events, (Events{"soon", "b", "a"}));
+  EXPECT_NEAR(loop->time() - t0, 0.5, 1e-6);
+  loop->close();
+  loop = new_event_loop();
+  loop->call_later(std::nan(""), [&] { t("nan"); });
+  loop->call_soon([&] { t("soon2"); });
+  loop->run_once();
+  EXPECT_EQ(t.events, (Events{"soon", "b", "a", "soon2", "nan"}));
+  loop->call_at(std::nan(""), [&] { t("at nan"); });
+  loop->run_once();
+  EXPECT_EQ(t.events, (Events{"soon", "b", "a", "soon2", "nan", "at nan"}));
+  loop->close();
+}
+
+// A virtual-time loop whose only timer is infinitely far away would wait forever, as CPython does;
+// the reference loop diagnoses that instead of jumping to the end of time.
+TEST(Events, AnInfiniteDelayAloneIsADeadlockNotAFiring) {
+  auto loop = new_event_loop();
+  bool fired = false;
+  loop->call_later(std::numeric_limits<double>::infinity(), [&] { fired = true; });
+  EXPECT_THROW(loop->run_forever(), Deadlock);
+  EXPECT_FALSE(fired);
+  loop->close();
 }
 
 }  // namespace

@@ -61,6 +61,8 @@ struct ExceptionContext {
   const FutureBase* future = nullptr;
   const char* future_key = "future";
   Handle handle;
+  /// The 'context' entry: the context whose handler failed ("Unhandled error in exception handler").
+  const ExceptionContext* context = nullptr;
 };
 
 class EventLoop : public RefCounted {

@@ -128,6 +128,10 @@ std::vector<Ref<TaskBase>> all_tasks();
 
 template <class T>
 T EventLoop::run_until_complete(Coro<T> coro) {
+  // base_events.py: run_until_complete checks the loop before ensure_future wraps the coroutine, so
+  // a refused coroutine never becomes a task (and warns that it was never awaited).
+  check_closed();
+  check_running();
   return run_until_complete(create_task(std::move(coro)));
 }
 template <class T>
