@@ -22,7 +22,10 @@ constexpr Nanos kClockResolution = 1;
 // push_heap/pop_heap/make_heap sift exactly as heapq's heappush/heappop/heapify do, so timers with
 // equal deadlines come out in CPython's order (not FIFO).
 struct Later {
-  bool operator()(const HandleState* a, const HandleState* b) const noexcept { return a->when > b->when; }
+  template <class E>
+  bool operator()(const E& a, const E& b) const noexcept {
+    return a.when > b.when;
+  }
 };
 
 thread_local EventLoop* t_running = nullptr;
@@ -84,20 +87,15 @@ EventLoopPtr new_real_time_event_loop() { return make_ref<EventLoop>(std::make_u
 
 void set_log_sink(LogSink sink) { log_sink() = std::move(sink); }
 
-EventLoop::EventLoop(std::unique_ptr<Clock> clock) : clock_(std::move(clock)) {}
+EventLoop::EventLoop(std::unique_ptr<Clock> clock)
+    : clock_(std::move(clock)), vclock_(clock_->is_virtual() ? static_cast<VirtualClock*>(clock_.get()) : nullptr) {}
 
 EventLoop::~EventLoop() {
-  for (auto* h : ready_) h->release();
-  for (auto* h : scheduled_) h->release();
+  for (std::size_t i = 0; i < ready_.size(); ++i) ready_[i]->release();
+  for (auto& e : scheduled_) e.handle->release();
 }
 
-VirtualClock* EventLoop::virtual_clock() noexcept {
-  return clock_->is_virtual() ? static_cast<VirtualClock*>(clock_.get()) : nullptr;
-}
-
-void EventLoop::check_closed() const {
-  if (closed_) throw RuntimeError("Event loop is closed");
-}
+void EventLoop::throw_closed() { throw RuntimeError("Event loop is closed"); }
 
 void EventLoop::check_running() const {
   if (running_) throw RuntimeError("This event loop is already running");
@@ -171,13 +169,13 @@ TimerHandle EventLoop::call_at_ns(Nanos when, Callback cb, std::string label) {
 void EventLoop::push_timer(HandleState* h) {
   h->add_ref();
   h->scheduled = true;
-  scheduled_.push_back(h);
+  scheduled_.push_back({h->when, h});
   std::push_heap(scheduled_.begin(), scheduled_.end(), Later{});
 }
 
 void EventLoop::pop_timer() {
   std::pop_heap(scheduled_.begin(), scheduled_.end(), Later{});
-  scheduled_.back()->scheduled = false;
+  scheduled_.back().handle->scheduled = false;
   scheduled_.pop_back();
 }
 
@@ -247,12 +245,12 @@ void EventLoop::close() {
   ready_.clear();
   scheduled_.clear();
   timer_cancelled_count_ = 0;
-  for (auto* h : scheduled) h->scheduled = false;
+  for (auto& e : scheduled) e.handle->scheduled = false;
   // The tasks still pending can never run again: release what their frames hold (futures whose
   // callbacks point back at them), so they are destroyed, and reported, once unreferenced.
   std::vector<Ref<TaskBase>> pending = all_tasks();
-  for (auto* h : ready) h->release();
-  for (auto* h : scheduled) h->release();
+  for (std::size_t i = 0; i < ready.size(); ++i) ready[i]->release();
+  for (auto& e : scheduled) e.handle->release();
   for (auto& t : pending) t->discard_frame();
 }
 
@@ -262,19 +260,19 @@ void EventLoop::run_once() {
   if (sched_count > kMinScheduledTimerHandles &&
       static_cast<double>(timer_cancelled_count_) / static_cast<double>(sched_count) >
           kMinCancelledTimerHandlesFraction) {
-    auto keep = std::remove_if(scheduled_.begin(), scheduled_.end(), [](HandleState* h) {
-      if (!h->cancelled) return false;
-      h->scheduled = false;
-      h->release();
+    auto keep = std::remove_if(scheduled_.begin(), scheduled_.end(), [](const TimerEntry& e) {
+      if (!e.handle->cancelled) return false;
+      e.handle->scheduled = false;
+      e.handle->release();
       return true;
     });
     scheduled_.erase(keep, scheduled_.end());
     std::make_heap(scheduled_.begin(), scheduled_.end(), Later{});
     timer_cancelled_count_ = 0;
   } else {
-    while (!scheduled_.empty() && scheduled_.front()->cancelled) {
+    while (!scheduled_.empty() && scheduled_.front().handle->cancelled) {
       --timer_cancelled_count_;
-      HandleState* h = scheduled_.front();
+      HandleState* h = scheduled_.front().handle;
       pop_timer();
       h->release();
     }
@@ -285,13 +283,13 @@ void EventLoop::run_once() {
   if (!ready_.empty() || stopping_)
     timeout = 0;
   else if (!scheduled_.empty())
-    timeout = std::max<Nanos>(0, scheduled_.front()->when - time_ns());
+    timeout = std::max<Nanos>(0, scheduled_.front().when - time_ns());
   poll(timeout);
 
   // Phase 3: due timers go to the end of the ready queue.
   const Nanos end_time = saturating_add(time_ns(), kClockResolution);
-  while (!scheduled_.empty() && scheduled_.front()->when < end_time) {
-    HandleState* h = scheduled_.front();
+  while (!scheduled_.empty() && scheduled_.front().when < end_time) {
+    HandleState* h = scheduled_.front().handle;
     pop_timer();
     ready_.push_back(h);
   }
@@ -304,9 +302,9 @@ void EventLoop::poll(std::optional<Nanos> timeout) {
   if (auto* vc = virtual_clock()) {
     // A deadline saturated at the end of time (an infinite delay) is never reached: CPython would
     // wait on it forever, so it counts as nothing to wait for.
-    const bool forever = !timeout || (*timeout > 0 && scheduled_.front()->when == std::numeric_limits<Nanos>::max());
+    const bool forever = !timeout || (*timeout > 0 && scheduled_.front().when == std::numeric_limits<Nanos>::max());
     if (timeout && *timeout > 0 && !forever) {
-      vc->advance_to(scheduled_.front()->when);
+      vc->advance_to(scheduled_.front().when);
     } else if (forever && !ts_pending_.load(std::memory_order_acquire)) {
       throw Deadlock(
           "deadlock: the event loop has no callback ready, no timer scheduled, and nothing else can wake it");
@@ -345,7 +343,7 @@ void EventLoop::run_batch() {
       auto e = std::current_exception();
       if (is_exit_exception(e)) throw;
       ExceptionContext ctx;
-      ctx.message = "Exception in callback " + (h->label.empty() ? std::string("<callback>") : h->label);
+      ctx.message = "Exception in callback " + (h->label.empty() ? std::string("<callback>") : h->label.str());
       ctx.exception = e;
       ctx.handle = Handle(h);
       call_exception_handler(ctx);

@@ -8,7 +8,9 @@ namespace asyncio {
 
 FutureBase::FutureBase(EventLoop& loop) : loop_(&loop) {}
 
-FutureBase::~FutureBase() { report_unretrieved("Future"); }
+FutureBase::~FutureBase() {
+  if (log_traceback_) report_unretrieved("Future");
+}
 
 void FutureBase::report_unretrieved(const char* kind) noexcept {
   if (!log_traceback_) return;
@@ -133,6 +135,7 @@ void FutureBase::schedule(Callback cb) {
 }
 
 void FutureBase::schedule_callbacks() {
+  if (callbacks_.empty()) return;
   auto cbs = std::move(callbacks_);
   callbacks_.clear();
   for (auto& c : cbs) schedule(std::move(c));

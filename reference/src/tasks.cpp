@@ -15,11 +15,14 @@ void run_step(HandleState& h) {
 }
 }  // namespace
 
-TaskBase::TaskBase(EventLoop& loop, std::coroutine_handle<> coro, detail::PromiseBase& promise, std::string name)
-    : FutureBase(loop), top_(coro), promise_(&promise), coro_name_(promise.name), resume_point_(coro), name_(std::move(name)) {
+TaskBase::TaskBase(EventLoop& loop, std::coroutine_handle<> coro, detail::PromiseBase& promise, std::string&& name)
+    : FutureBase(loop), top_(coro), promise_(&promise), coro_name_(promise.name), resume_point_(coro) {
   is_task_ = true;
   promise.started = true;  // owned by the task now: no "never awaited" warning
-  if (name_.empty()) name_ = "Task-" + std::to_string(loop.next_task_number());
+  if (name.empty())
+    number_ = loop.next_task_number();
+  else
+    name_ = std::move(name);
   // tasks.py: _register_task
   prev_ = loop.tasks_tail_;
   (prev_ ? prev_->next_ : loop.tasks_head_) = this;
@@ -28,7 +31,7 @@ TaskBase::TaskBase(EventLoop& loop, std::coroutine_handle<> coro, detail::Promis
 }
 
 TaskBase::~TaskBase() {
-  if (state_ == State::pending && log_destroy_pending_) {
+  if (state_ == State::pending && log_destroy_pending_) [[unlikely]] {
     // tasks.py: Task.__del__
     ExceptionContext ctx;
     ctx.message = "Task was destroyed but it is pending!";
@@ -39,7 +42,7 @@ TaskBase::~TaskBase() {
     } catch (...) {
     }
   }
-  report_unretrieved("Task");
+  if (log_traceback_) report_unretrieved("Task");
   unregister();
   if (top_) {
     // A coroutine that never ran is finalized after Task.__del__ and warns like any other.
@@ -72,7 +75,7 @@ void TaskBase::schedule_step(std::exception_ptr exc) {
   h->fast = run_step;
   h->a = Ref<RefCounted>(this);
   if (exc) h->aux = new std::exception_ptr(std::move(exc));
-  h->label = "<TaskStepMethWrapper>";
+  h->label = Label::literal("<TaskStepMethWrapper>");
   loop_->schedule_soon(std::move(h));
 }
 
@@ -201,7 +204,7 @@ std::string TaskBase::repr() const {
     case State::cancelled: status = "cancelled"; break;
     case State::finished: status = "finished"; break;
   }
-  std::string out = "<Task " + status + " name=" + py_repr(name_) + " coro=<" + coro_name_ + "()";
+  std::string out = "<Task " + status + " name=" + py_repr(get_name()) + " coro=<" + coro_name_ + "()";
   // coroutines.py: _format_coroutine says "running" while the coroutine has a frame (cr_frame), so a
   // pending task whose frame the closed loop discarded reads as done.
   out += state_ == State::pending && top_ ? " running>" : " done>";

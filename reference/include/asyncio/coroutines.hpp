@@ -15,6 +15,7 @@
 #include <utility>
 
 #include "asyncio/exceptions.hpp"
+#include "asyncio/pool.hpp"
 
 namespace asyncio {
 
@@ -40,6 +41,9 @@ struct PromiseBase {
   bool started = false;
 
   explicit PromiseBase(CoroName n) : name(n.name) {}
+  // A frame is allocated per coroutine call: recycle them (see pool.hpp).
+  static void* operator new(std::size_t size) { return pool_allocate(size); }
+  static void operator delete(void* p, std::size_t size) noexcept { pool_deallocate(p, size); }
   std::suspend_always initial_suspend() noexcept { return {}; }
   struct FinalAwaiter {
     bool await_ready() const noexcept { return false; }

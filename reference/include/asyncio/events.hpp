@@ -19,7 +19,6 @@
 // full iteration.
 #include <atomic>
 #include <condition_variable>
-#include <deque>
 #include <exception>
 #include <functional>
 #include <memory>
@@ -33,6 +32,7 @@
 #include "asyncio/future_base.hpp"
 #include "asyncio/handles.hpp"
 #include "asyncio/ref.hpp"
+#include "asyncio/ring.hpp"
 
 namespace asyncio {
 
@@ -88,11 +88,12 @@ class EventLoop : public RefCounted {
   TimerHandle schedule_timer(Ref<HandleState> h);
 
   // --- Time ---
-  double time() { return static_cast<double>(clock_->now()) / 1e9; }
-  Nanos time_ns() { return clock_->now(); }
+  double time() { return static_cast<double>(time_ns()) / 1e9; }
+  // The loop reads its clock several times per iteration: the virtual clock's read is inlined.
+  Nanos time_ns() { return vclock_ ? vclock_->now() : clock_->now(); }
   Clock& clock() noexcept { return *clock_; }
   /// The virtual clock, or null for a real one.
-  VirtualClock* virtual_clock() noexcept;
+  VirtualClock* virtual_clock() noexcept { return vclock_; }
 
   // --- Futures and tasks (defined in futures.hpp / tasks.hpp) ---
   /// loop.create_future(). Works on a closed loop too, as in CPython.
@@ -138,7 +139,9 @@ class EventLoop : public RefCounted {
   std::uint64_t next_task_number() noexcept { return ++task_counter_; }
 
   /// Raises RuntimeError('Event loop is closed') when closed (base_events.py: _check_closed).
-  void check_closed() const;
+  void check_closed() const {
+    if (closed_) [[unlikely]] throw_closed();
+  }
 
   std::size_t ready_count() const noexcept { return ready_.size(); }
   std::size_t timer_count() const noexcept { return scheduled_.size(); }
@@ -146,6 +149,7 @@ class EventLoop : public RefCounted {
  private:
   friend class TaskBase;
   void check_running() const;
+  [[noreturn]] static void throw_closed();
   void push_timer(HandleState* h);
   void pop_timer();
   void poll(std::optional<Nanos> timeout);
@@ -153,8 +157,14 @@ class EventLoop : public RefCounted {
   void run_batch();
 
   std::unique_ptr<Clock> clock_;
-  std::deque<HandleState*> ready_;      // owns one reference each
-  std::vector<HandleState*> scheduled_;  // min-heap on `when`, owns one reference each
+  VirtualClock* vclock_;  // clock_ when it is virtual
+  // The heap keeps each deadline next to its handle: sifting compares without touching the handles.
+  struct TimerEntry {
+    Nanos when;
+    HandleState* handle;
+  };
+  detail::Ring<HandleState*> ready_;  // owns one reference each
+  std::vector<TimerEntry> scheduled_;  // min-heap on `when`, owns one reference each
   std::size_t timer_cancelled_count_ = 0;
   bool stopping_ = false;
   bool running_ = false;

@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "asyncio/exceptions.hpp"
+#include "asyncio/pool.hpp"
 #include "asyncio/ref.hpp"
 
 namespace asyncio {
@@ -66,6 +67,10 @@ class FutureBase : public RefCounted {
   void mark_retrieved() noexcept { log_traceback_ = false; }
   const std::optional<std::string>& cancel_message() const noexcept { return cancel_message_; }
 
+  // Futures and tasks are created and freed at the rate of tasks: recycle them (see pool.hpp).
+  static void* operator new(std::size_t size) { return detail::pool_allocate(size); }
+  static void operator delete(void* p, std::size_t size) noexcept { detail::pool_deallocate(p, size); }
+
  protected:
   /// Raises InvalidStateError('invalid state') unless pending (the C Future's text).
   void check_pending() const;
@@ -93,7 +98,7 @@ class FutureBase : public RefCounted {
     const void* key = nullptr;
   };
   void schedule(Callback cb);
-  std::vector<Callback> callbacks_;
+  std::vector<Callback, detail::PoolAllocator<Callback>> callbacks_;
 };
 
 }  // namespace asyncio

@@ -2,14 +2,39 @@
 // Handle and TimerHandle: a scheduled callback that can be cancelled. Mirrors asyncio/events.py.
 #include <cstdint>
 #include <functional>
+#include <memory>
 #include <string>
 
 #include "asyncio/clock.hpp"
+#include "asyncio/pool.hpp"
 #include "asyncio/ref.hpp"
 
 namespace asyncio {
 
 class EventLoop;
+
+/// A handle's label: an owned string (user callbacks) or a string literal, which internal callbacks
+/// use so that scheduling a task step or a timer allocates no string.
+class Label {
+ public:
+  Label() = default;
+  Label(std::string s) : owned_(s.empty() ? nullptr : std::make_unique<std::string>(std::move(s))) {}
+  Label(const char* s) : Label(std::string(s)) {}
+  /// A label with static storage duration, kept by pointer.
+  static Label literal(const char* s) noexcept {
+    Label l;
+    l.literal_ = s;
+    return l;
+  }
+  bool empty() const noexcept { return literal_ ? !*literal_ : !owned_; }
+  std::string str() const { return literal_ ? std::string(literal_) : owned_ ? *owned_ : std::string(); }
+  friend std::string operator+(const std::string& a, const Label& b) { return a + b.str(); }
+  friend std::string operator+(const char* a, const Label& b) { return a + b.str(); }
+
+ private:
+  const char* literal_ = nullptr;
+  std::unique_ptr<std::string> owned_;  // one pointer: most handles have no label
+};
 
 /// The state behind a Handle. The loop's ready queue and timer heap hold these. Internal callbacks
 /// (task steps, future callbacks) use `fast` with two owned payloads and avoid a std::function.
@@ -23,7 +48,7 @@ class HandleState final : public RefCounted {
   void* aux = nullptr;
   std::function<void()> fn;
   /// Describes the callback in "Exception in callback LABEL" (format_helpers._format_callback_source).
-  std::string label;
+  Label label;
   Nanos when = 0;
   bool cancelled = false;
   bool timer = false;
@@ -44,8 +69,8 @@ class HandleState final : public RefCounted {
   }
 
   // Handles are created and freed at the rate of callbacks: recycle them through a per-thread pool.
-  static void* operator new(std::size_t size);
-  static void operator delete(void* p) noexcept;
+  static void* operator new(std::size_t size) { return detail::pool_allocate(size); }
+  static void operator delete(void* p, std::size_t size) noexcept { detail::pool_deallocate(p, size); }
 };
 
 /// A callback scheduled with `call_soon` (events.Handle).

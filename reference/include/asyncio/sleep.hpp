@@ -40,7 +40,7 @@ class [[nodiscard]] Sleep {
     timer->loop = &loop;
     timer->fast = detail::set_result_unless_cancelled;
     timer->a = Ref<RefCounted>(fut.get());
-    timer->label = "futures._set_result_unless_cancelled()";
+    timer->label = Label::literal("futures._set_result_unless_cancelled()");
     const Nanos now = loop.time_ns();
     timer->when = delay_ > std::numeric_limits<Nanos>::max() - now ? std::numeric_limits<Nanos>::max() : now + delay_;
     timer_ = loop.schedule_timer(std::move(timer));
