@@ -295,7 +295,8 @@ std::string fmt_value(const Figures& f, const std::string& key) {
 std::string ratio(const Figures& peer, const Figures& ref, const std::string& key) {
   auto a = peer.find(key), b = ref.find(key);
   if (a == peer.end() || b == ref.end() || b->second <= 0 || a->second <= 0) return "-";
-  return fmt::format("{:.0f}x", a->second / b->second);
+  const double r = a->second / b->second;
+  return r >= 10 ? fmt::format("{:.0f}x", r) : fmt::format("{:.1f}x", r);
 }
 
 std::string machine() {
