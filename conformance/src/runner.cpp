@@ -160,7 +160,7 @@ void classify(CaseResult& r, const Observation& obs, const std::map<std::string,
 
 }  // namespace
 
-RunSummary run_cases(const Spec& spec, const ImplementationFactory& factory, const RunOptions& opts) {
+RunSummary run_cases(const Spec& spec, const ImplementationFactory& factory, const SuiteOptions& opts) {
   const int jobs = std::max(1, opts.jobs);
   std::vector<std::unique_ptr<Implementation>> impls;
   impls.push_back(factory());  // errors starting the first instance propagate (exit 2/3)

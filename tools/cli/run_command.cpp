@@ -70,7 +70,7 @@ bool write_file(const std::string& path, const std::function<void(std::ostream&)
 }
 
 int run(const RunArgs& a) {
-  RunOptions opts;
+  SuiteOptions opts;
   opts.filter = a.filter;
   opts.timeout = a.timeout;
   opts.jobs = a.jobs > 0 ? a.jobs : static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));

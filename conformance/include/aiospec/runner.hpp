@@ -73,7 +73,7 @@ struct CaseResult {
   double seconds = 0;
 };
 
-struct RunOptions {
+struct SuiteOptions {
   std::string filter = "*";
   std::optional<Level> max_level;  // must: only must; cpython: must and cpython; unset: all
   int jobs = 1;
@@ -93,6 +93,6 @@ struct RunSummary {
 
 /// Runs every case of `spec` selected by `opts` on `jobs` instances from `factory`; spec format errors
 /// become ERROR results at their file:line. Throws std::runtime_error if no instance can start.
-RunSummary run_cases(const Spec& spec, const ImplementationFactory& factory, const RunOptions& opts);
+RunSummary run_cases(const Spec& spec, const ImplementationFactory& factory, const SuiteOptions& opts);
 
 }  // namespace aiospec
