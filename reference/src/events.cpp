@@ -17,6 +17,8 @@ constexpr std::size_t kMinScheduledTimerHandles = 100;
 constexpr double kMinCancelledTimerHandlesFraction = 0.5;
 // time.get_clock_info('monotonic').resolution on Linux.
 constexpr Nanos kClockResolution = 1;
+// base_events.py: MAXIMUM_SELECT_TIMEOUT (24 hours).
+constexpr Nanos kMaximumSelectTimeout = 24LL * 3600 * 1000000000;
 
 // heapq compares TimerHandles by `when` only (events.py: TimerHandle.__lt__), and libstdc++'s
 // push_heap/pop_heap/make_heap sift exactly as heapq's heappush/heappop/heapify do, so timers with
@@ -283,7 +285,7 @@ void EventLoop::run_once() {
   if (!ready_.empty() || stopping_)
     timeout = 0;
   else if (!scheduled_.empty())
-    timeout = std::max<Nanos>(0, scheduled_.front().when - time_ns());
+    timeout = std::min(std::max<Nanos>(0, scheduled_.front().when - time_ns()), kMaximumSelectTimeout);
   poll(timeout);
 
   // Phase 3: due timers go to the end of the ready queue.
@@ -304,7 +306,10 @@ void EventLoop::poll(std::optional<Nanos> timeout) {
     // wait on it forever, so it counts as nothing to wait for.
     const bool forever = !timeout || (*timeout > 0 && scheduled_.front().when == std::numeric_limits<Nanos>::max());
     if (timeout && *timeout > 0 && !forever) {
-      vc->advance_to(scheduled_.front().when);
+      // selector.select(timeout) sleeps `timeout` from the moment time() was read, so the clock lands
+      // one tick past the deadline, as a real loop lands somewhat past it; timers due within that
+      // window fire in this iteration, as they do on CPython (and on CPython's loop on a virtual clock).
+      vc->advance(*timeout);
     } else if (forever && !ts_pending_.load(std::memory_order_acquire)) {
       throw Deadlock(
           "deadlock: the event loop has no callback ready, no timer scheduled, and nothing else can wake it");
