@@ -1,0 +1,468 @@
+// Python's symbol-table rules (CPython's symtable.c), applied to the scenario language.
+#include "resolve.hpp"
+
+#include <fmt/format.h>
+
+#include <memory>
+#include <string>
+#include <unordered_map>
+#include <vector>
+
+#include "aiospec/scenario/error.hpp"
+
+namespace aiospec::scenario {
+
+namespace {
+
+enum : std::uint8_t { kBound = 1, kUsed = 2, kGlobal = 4, kNonlocal = 8, kParam = 16 };
+
+struct Sym {
+  std::string_view name;  // interned: compared by data pointer
+  std::uint8_t flags = 0;
+  NameScope scope = NameScope::Global;
+  std::int32_t slot = -1;        // frame slot (Local/Cell)
+  std::int32_t free_index = -1;  // closure entry (Free, or a class passing a cell through)
+  bool passthrough = false;      // in the closure only to hand the cell to an inner scope
+  std::uint32_t line = 0, col = 0;  // of a nonlocal declaration
+};
+
+struct ScopeData {
+  ScopeKind kind = ScopeKind::Module;
+  ScopeData* parent = nullptr;
+  Scope* out = nullptr;
+  bool is_async = false;
+  FunctionDef* func = nullptr;
+  int loops = 0;
+  std::vector<Sym> syms;
+  std::vector<Name*> names;
+  std::vector<std::string_view> params;
+  std::vector<std::unique_ptr<ScopeData>> children;
+
+  Sym* find(std::string_view n) {
+    for (Sym& s : syms)
+      if (s.name.data() == n.data()) return &s;
+    return nullptr;
+  }
+  Sym& get(std::string_view n) {
+    if (Sym* s = find(n)) return *s;
+    syms.push_back(Sym{n});
+    return syms.back();
+  }
+  bool function_like() const {
+    return kind == ScopeKind::Function || kind == ScopeKind::Lambda ||
+           kind == ScopeKind::Comprehension;
+  }
+};
+
+class Resolver {
+ public:
+  explicit Resolver(Module& m) : m_(m) {}
+
+  void run() {
+    root_.kind = ScopeKind::Module;
+    root_.out = m_.arena.make<Scope>();
+    cur_ = &root_;
+    body(m_.body);
+    classify(root_);
+    layout(root_);
+    m_.scope = root_.out;
+    m_.globals = m_.arena.array(globals_);
+  }
+
+ private:
+  template <class At>
+  [[noreturn]] void fail(const At& at, std::string message,
+                         ErrorKind kind = ErrorKind::Syntax) const {
+    throw SyntaxError(kind, m_.filename, at.line, at.col, std::move(message));
+  }
+
+  ScopeData* push(ScopeKind kind) {
+    auto child = std::make_unique<ScopeData>();
+    child->kind = kind;
+    child->parent = cur_;
+    child->out = m_.arena.make<Scope>();
+    child->out->kind = kind;
+    cur_->children.push_back(std::move(child));
+    cur_ = cur_->children.back().get();
+    return cur_;
+  }
+  void pop() { cur_ = cur_->parent; }
+
+  void bind_param(const Param& p) {
+    Sym& s = cur_->get(p.name);
+    s.flags |= kBound | kParam;
+    cur_->params.push_back(p.name);
+  }
+  void params(const Arguments& a) {
+    for (const Param& p : a.posargs) bind_param(p);
+    if (a.vararg) bind_param(*a.vararg);
+    for (const Param& p : a.kwonly) bind_param(p);
+    if (a.kwarg) bind_param(*a.kwarg);
+  }
+  bool defaults(const Arguments& a) {
+    bool aw = false;
+    for (const Param& p : a.posargs) aw |= expr(p.default_value);
+    for (const Param& p : a.kwonly) aw |= expr(p.default_value);
+    return aw;
+  }
+
+  // The innermost enclosing function scope, looking through comprehensions.
+  const ScopeData* code_scope() const {
+    const ScopeData* s = cur_;
+    while (s->kind == ScopeKind::Comprehension) s = s->parent;
+    return s;
+  }
+
+  void check_async(const Stmt& s, const char* what) {
+    const ScopeData* f = code_scope();
+    if (f->kind != ScopeKind::Function || !f->is_async)
+      fail(s, fmt::format("'{}' outside async function", what));
+  }
+
+  // ---- expressions: returns whether e contains an await --------------------------------------
+  bool exprs(std::span<Expr*> es) {
+    bool aw = false;
+    for (Expr* e : es) aw |= expr(e);
+    return aw;
+  }
+
+  bool expr(Expr* e) {
+    if (!e) return false;
+    bool aw = false;
+    switch (e->kind) {
+      case ExprKind::Name: {
+        auto& n = e->as<Name>();
+        Sym& s = cur_->get(n.id);
+        s.flags |= n.ctx == ExprContext::Load ? kUsed : kBound;
+        cur_->names.push_back(&n);
+        if (n.id == "super" && cur_->kind == ScopeKind::Function && cur_->parent->kind == ScopeKind::Class)
+          cur_->func->uses_super = true;
+        break;
+      }
+      case ExprKind::Constant: case ExprKind::Int: case ExprKind::Float: case ExprKind::Str: break;
+      case ExprKind::JoinedStr: aw = exprs(e->as<JoinedStr>().values); break;
+      case ExprKind::FormattedValue:
+        aw = expr(e->as<FormattedValue>().value) | expr(e->as<FormattedValue>().format_spec);
+        break;
+      case ExprKind::List: case ExprKind::Tuple: case ExprKind::Set:
+        aw = exprs(e->as<Sequence>().elts);
+        break;
+      case ExprKind::Dict: aw = exprs(e->as<Dict>().keys) | exprs(e->as<Dict>().values); break;
+      case ExprKind::ListComp: case ExprKind::SetComp: case ExprKind::DictComp:
+      case ExprKind::GeneratorExp: {
+        auto& c = e->as<Comp>();
+        aw = expr(c.generators[0].iter);
+        ScopeData* s = push(ScopeKind::Comprehension);
+        c.scope = s->out;
+        for (std::size_t i = 0; i < c.generators.size(); ++i) {
+          Comprehension& g = c.generators[i];
+          if (i > 0) expr(g.iter);
+          expr(g.target);
+          exprs(g.ifs);
+        }
+        expr(c.elt);
+        expr(c.value);
+        pop();
+        break;
+      }
+      case ExprKind::Lambda: {
+        auto& l = e->as<Lambda>();
+        aw = defaults(l.args);
+        ScopeData* s = push(ScopeKind::Lambda);
+        l.scope = s->out;
+        params(l.args);
+        expr(l.body);
+        pop();
+        break;
+      }
+      case ExprKind::IfExp: {
+        auto& x = e->as<IfExp>();
+        aw = expr(x.test) | expr(x.body) | expr(x.orelse);
+        break;
+      }
+      case ExprKind::BoolOp: aw = exprs(e->as<BoolOp>().values); break;
+      case ExprKind::UnaryOp: aw = expr(e->as<UnaryOp>().operand); break;
+      case ExprKind::BinOp: aw = expr(e->as<BinOp>().left) | expr(e->as<BinOp>().right); break;
+      case ExprKind::Compare:
+        aw = expr(e->as<Compare>().left) | exprs(e->as<Compare>().comparators);
+        break;
+      case ExprKind::Await: {
+        const ScopeData* f = code_scope();
+        bool async_fn = f->kind == ScopeKind::Function && f->is_async;
+        if (cur_->kind == ScopeKind::Comprehension) {
+          if (async_fn)
+            fail(*e, unsupported_message("await inside a comprehension (asynchronous comprehension)"),
+                 ErrorKind::Unsupported);
+          fail(*e, "asynchronous comprehension outside of an asynchronous function");
+        }
+        if (f->kind == ScopeKind::Module || f->kind == ScopeKind::Class)
+          fail(*e, "'await' outside function");
+        if (!async_fn) fail(*e, "'await' outside async function");
+        expr(e->as<Await>().value);
+        aw = true;
+        break;
+      }
+      case ExprKind::Attribute: aw = expr(e->as<Attribute>().value); break;
+      case ExprKind::Call: {
+        auto& c = e->as<Call>();
+        aw = expr(c.func) | exprs(c.args);
+        for (Keyword& k : c.keywords) aw |= expr(k.value);
+        break;
+      }
+      case ExprKind::Subscript:
+        aw = expr(e->as<Subscript>().value) | expr(e->as<Subscript>().slice);
+        break;
+      case ExprKind::Slice: {
+        auto& s = e->as<Slice>();
+        aw = expr(s.lower) | expr(s.upper) | expr(s.step);
+        break;
+      }
+      case ExprKind::Starred: aw = expr(e->as<Starred>().value); break;
+    }
+    e->has_await = aw;
+    return aw;
+  }
+
+  // ---- statements -----------------------------------------------------------------------------
+  bool body(Body b) {
+    bool aw = false;
+    for (Stmt* s : b) aw |= stmt(s);
+    return aw;
+  }
+
+  bool loop_body(Body b) {
+    ++cur_->loops;
+    bool aw = body(b);
+    --cur_->loops;
+    return aw;
+  }
+
+  bool stmt(Stmt* s) {
+    bool aw = false;
+    switch (s->kind) {
+      case StmtKind::FunctionDef: {
+        auto& f = s->as<FunctionDef>();
+        aw = defaults(f.args);
+        expr(f.name);
+        ScopeData* scope = push(ScopeKind::Function);
+        scope->is_async = f.is_async;
+        scope->func = &f;
+        f.scope = scope->out;
+        params(f.args);
+        f.body_awaits = body(f.body);
+        pop();
+        break;
+      }
+      case StmtKind::ClassDef: {
+        auto& c = s->as<ClassDef>();
+        aw = exprs(c.bases);
+        expr(c.name);
+        ScopeData* scope = push(ScopeKind::Class);
+        c.scope = scope->out;
+        body(c.body);
+        pop();
+        break;
+      }
+      case StmtKind::Return:
+        if (code_scope()->kind != ScopeKind::Function) fail(*s, "'return' outside function");
+        aw = expr(s->as<Return>().value);
+        break;
+      case StmtKind::Delete: aw = exprs(s->as<Delete>().targets); break;
+      case StmtKind::Assign: {
+        auto& a = s->as<Assign>();
+        aw = expr(a.value) | exprs(a.targets);
+        break;
+      }
+      case StmtKind::AugAssign: {
+        auto& a = s->as<AugAssign>();
+        aw = expr(a.value) | expr(a.target);
+        if (a.target->is<Name>()) cur_->get(a.target->as<Name>().id).flags |= kUsed;
+        break;
+      }
+      case StmtKind::AnnAssign: {
+        auto& a = s->as<AnnAssign>();
+        aw = expr(a.value) | expr(a.target);  // the annotation is never evaluated
+        break;
+      }
+      case StmtKind::For: {
+        auto& f = s->as<For>();
+        if (f.is_async) check_async(*s, "async for");
+        aw = f.is_async | expr(f.iter) | expr(f.target) | loop_body(f.body) | body(f.orelse);
+        break;
+      }
+      case StmtKind::While: {
+        auto& w = s->as<While>();
+        aw = expr(w.test) | loop_body(w.body) | body(w.orelse);
+        break;
+      }
+      case StmtKind::If: {
+        auto& i = s->as<If>();
+        aw = expr(i.test) | body(i.body) | body(i.orelse);
+        break;
+      }
+      case StmtKind::With: {
+        auto& w = s->as<With>();
+        if (w.is_async) check_async(*s, "async with");
+        aw = w.is_async;
+        for (WithItem& item : w.items) aw |= expr(item.context_expr) | expr(item.optional_vars);
+        aw |= body(w.body);
+        break;
+      }
+      case StmtKind::Raise: aw = expr(s->as<Raise>().exc) | expr(s->as<Raise>().cause); break;
+      case StmtKind::Try: {
+        auto& t = s->as<Try>();
+        aw = body(t.body);
+        for (ExceptHandler& h : t.handlers) aw |= expr(h.type) | expr(h.name) | body(h.body);
+        aw |= body(t.orelse) | body(t.finalbody);
+        break;
+      }
+      case StmtKind::Assert: aw = expr(s->as<Assert>().test) | expr(s->as<Assert>().msg); break;
+      case StmtKind::Import:
+        for (Alias& a : s->as<Import>().names) expr(a.target);
+        break;
+      case StmtKind::ImportFrom:
+        if (s->as<ImportFrom>().star && cur_->kind != ScopeKind::Module)
+          fail(*s, "import * only allowed at module level");
+        for (Alias& a : s->as<ImportFrom>().names) expr(a.target);
+        break;
+      case StmtKind::Global:
+        for (std::string_view n : s->as<Global>().names) declare(*s, n, kGlobal);
+        break;
+      case StmtKind::Nonlocal:
+        if (cur_->kind == ScopeKind::Module) fail(*s, "nonlocal declaration not allowed at module level");
+        for (std::string_view n : s->as<Nonlocal>().names) declare(*s, n, kNonlocal);
+        break;
+      case StmtKind::ExprStmt: aw = expr(s->as<ExprStmt>().value); break;
+      case StmtKind::Pass: break;
+      case StmtKind::Break:
+        if (cur_->loops == 0) fail(*s, "'break' outside loop");
+        break;
+      case StmtKind::Continue:
+        if (cur_->loops == 0) fail(*s, "'continue' not properly in loop");
+        break;
+    }
+    s->has_await = aw;
+    return aw;
+  }
+
+  void declare(const Stmt& at, std::string_view n, std::uint8_t flag) {
+    const char* what = flag == kGlobal ? "global" : "nonlocal";
+    Sym& s = cur_->get(n);
+    if (s.flags & kParam) fail(at, fmt::format("name '{}' is parameter and {}", n, what));
+    if (s.flags & (flag == kGlobal ? kNonlocal : kGlobal))
+      fail(at, fmt::format("name '{}' is nonlocal and global", n));
+    if (s.flags & kBound) fail(at, fmt::format("name '{}' is assigned to before {} declaration", n, what));
+    if (s.flags & kUsed) fail(at, fmt::format("name '{}' is used prior to {} declaration", n, what));
+    s.flags |= flag;
+    s.line = at.line;
+    s.col = at.col;
+  }
+
+  // ---- classification -------------------------------------------------------------------------
+
+  // Finds `name`, free in scope s, in the enclosing function scopes. Returns Free (and turns the
+  // binding into a cell, threading it through the scopes in between) or Global.
+  NameScope lookup_free(ScopeData& s, std::string_view name) {
+    for (ScopeData* a = s.parent; a; a = a->parent) {
+      if (a->kind == ScopeKind::Module) return NameScope::Global;
+      if (a->kind == ScopeKind::Class) continue;
+      Sym* y = a->find(name);
+      if (!y) continue;
+      if (y->scope == NameScope::Global) return NameScope::Global;
+      if (y->scope == NameScope::Local) y->scope = NameScope::Cell;
+      for (ScopeData* b = s.parent; b != a; b = b->parent) {
+        Sym& z = b->get(name);
+        if (z.scope == NameScope::ClassBody && (z.flags & kBound)) {
+          z.passthrough = true;
+        } else {
+          z.scope = NameScope::Free;
+        }
+      }
+      return NameScope::Free;
+    }
+    return NameScope::Global;
+  }
+
+  void classify(ScopeData& s) {
+    for (std::size_t i = 0; i < s.syms.size(); ++i) {
+      std::string_view name = s.syms[i].name;
+      std::uint8_t flags = s.syms[i].flags;
+      NameScope scope;
+      if (s.kind == ScopeKind::Module || (flags & kGlobal)) {
+        scope = NameScope::Global;
+      } else if (flags & kNonlocal) {
+        scope = lookup_free(s, name);
+        if (scope != NameScope::Free)
+          fail(s.syms[i], fmt::format("no binding for nonlocal '{}' found", name));
+      } else if (flags & kBound) {
+        scope = s.kind == ScopeKind::Class ? NameScope::ClassBody : NameScope::Local;
+      } else {
+        scope = lookup_free(s, name);
+      }
+      s.syms[i].scope = scope;  // lookup_free may have grown other scopes' tables, never this one
+    }
+    for (auto& c : s.children) classify(*c);
+  }
+
+  std::uint32_t global_index(std::string_view name) {
+    auto [it, added] = global_ids_.emplace(name.data(), static_cast<std::uint32_t>(globals_.size()));
+    if (added) globals_.push_back(name);
+    return it->second;
+  }
+
+  void layout(ScopeData& s) {
+    std::vector<Slot> slots;
+    std::vector<Capture> freevars;
+    if (s.function_like()) {
+      for (std::string_view p : s.params) {
+        Sym* y = s.find(p);
+        y->slot = static_cast<std::int32_t>(slots.size());
+        slots.push_back({p, y->scope == NameScope::Cell, true});
+      }
+      for (Sym& y : s.syms) {
+        if ((y.scope == NameScope::Local || y.scope == NameScope::Cell) && y.slot < 0) {
+          y.slot = static_cast<std::int32_t>(slots.size());
+          slots.push_back({y.name, y.scope == NameScope::Cell, false});
+        }
+      }
+    }
+    for (Sym& y : s.syms) {
+      if (y.scope != NameScope::Free && !y.passthrough) continue;
+      y.free_index = static_cast<std::int32_t>(freevars.size());
+      Sym* p = s.parent->find(y.name);
+      Capture c{y.name, true, 0};
+      if (p->scope == NameScope::Cell) {
+        c.from_free = false;
+        c.index = static_cast<std::uint32_t>(p->slot);
+      } else {
+        c.index = static_cast<std::uint32_t>(p->free_index);
+      }
+      freevars.push_back(c);
+    }
+    s.out->nparams = static_cast<std::uint32_t>(s.params.size());
+    s.out->slots = m_.arena.array(slots);
+    s.out->freevars = m_.arena.array(freevars);
+    for (Name* n : s.names) {
+      Sym* y = s.find(n->id);
+      n->scope = y->scope;
+      switch (y->scope) {
+        case NameScope::Global: case NameScope::ClassBody: n->index = global_index(n->id); break;
+        case NameScope::Local: case NameScope::Cell: n->index = static_cast<std::uint32_t>(y->slot); break;
+        case NameScope::Free: n->index = static_cast<std::uint32_t>(y->free_index); break;
+      }
+    }
+    for (auto& c : s.children) layout(*c);
+  }
+
+  Module& m_;
+  ScopeData root_;
+  ScopeData* cur_ = nullptr;
+  std::vector<std::string_view> globals_;
+  std::unordered_map<const char*, std::uint32_t> global_ids_;
+};
+
+}  // namespace
+
+void resolve(Module& module) { Resolver(module).run(); }
+
+}  // namespace aiospec::scenario
