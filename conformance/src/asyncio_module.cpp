@@ -233,7 +233,9 @@ asyncio::Coro<Object> wait_for_one(Interp& ip, Ref<AsCompleted> s) {
   while (s->done.empty()) {
     auto getter = asyncio::make_ref<asyncio::FutureState<Object>>(asyncio::get_running_loop());
     s->getters.push_back(getter);
-    co_await asyncio::FutureAwaiter<asyncio::FutureState<Object>>{getter};
+    // A named awaiter: g++ 12 destroys a braced temporary awaiter twice.
+    asyncio::FutureAwaiter<asyncio::FutureState<Object>> awaiter{getter};
+    co_await awaiter;
   }
   Ref<FutureBase> f = s->done.front();
   s->done.pop_front();

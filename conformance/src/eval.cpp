@@ -334,7 +334,8 @@ asyncio::Coro<Object> Interp::await_object(Object x) {
     }
     case Tag::Future: {
       Ref<asyncio::FutureBase> fut(x.as<asyncio::FutureBase>());
-      co_await asyncio::FutureAwaiter<asyncio::FutureBase>{fut};
+      asyncio::FutureAwaiter<asyncio::FutureBase> awaiter{fut};  // named: g++ 12 destroys a braced temporary awaiter twice
+      co_await awaiter;
       co_return future_result(*fut);
     }
     case Tag::Native: {
