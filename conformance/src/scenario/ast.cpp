@@ -11,7 +11,7 @@ void* Arena::allocate(std::size_t size, std::size_t align) {
   if (!cur_ || left_ < size + pad) {
     constexpr std::size_t kBlock = 16 * 1024;
     std::size_t n = std::max(kBlock, size + align);
-    blocks_.push_back(std::make_unique<std::byte[]>(n));
+    blocks_.emplace_back(new std::byte[n]);  // uninitialised: make_unique would zero it
     cur_ = blocks_.back().get();
     left_ = n;
     misalign = reinterpret_cast<std::uintptr_t>(cur_) & (align - 1);

@@ -40,7 +40,7 @@ struct Operator {
   std::string_view text;
   Tok kind;
 };
-// Longest first, so the first match is the longest.
+// Spelling of the operator tokens, for messages (the lexer matches them in operator_at()).
 constexpr std::array kOperators{
     Operator{"**=", Tok::DStarEq}, Operator{"//=", Tok::DSlashEq}, Operator{">>=", Tok::RShiftEq},
     Operator{"<<=", Tok::LShiftEq}, Operator{"...", Tok::Ellipsis}, Operator{"**", Tok::DStar},
@@ -108,6 +108,17 @@ void append_utf8(std::string& out, char32_t cp) {
   }
 }
 
+// The keyword spelled `w`, or Tok::Name. Keywords are 2 to 8 ASCII letters; full comparisons
+// happen only for keywords sharing w's first letter.
+Tok keyword(std::string_view w) {
+  if (w.size() < 2 || w.size() > 8) return Tok::Name;
+  char c = w[0];
+  if (!((c >= 'a' && c <= 'y') || c == 'F' || c == 'N' || c == 'T')) return Tok::Name;
+  for (const Keyword& k : kKeywords)
+    if (k.text[0] == c && k.text == w) return k.kind;
+  return Tok::Name;
+}
+
 bool is_string_prefix(std::string_view p, bool& raw, bool& fmt, bool& bytes) {
   if (p.size() > 2) return false;
   raw = fmt = bytes = false;
@@ -132,8 +143,34 @@ class Lexer {
     out_.source = source;
   }
 
+  // Python decodes the whole file first: any invalid UTF-8 (including encoded surrogates) is an
+  // error even inside strings and comments.
+  void check_utf8() {
+    for (std::uint32_t i = 0; i < end_;) {
+      auto b = static_cast<unsigned char>(src_[i]);
+      if (b == '\n') {
+        ++line_;
+        line_start_ = i + 1;
+      }
+      if (b < 0x80) {
+        ++i;
+        continue;
+      }
+      std::uint32_t len;
+      char32_t cp = decode(i, len);
+      bool overlong = (len == 2 && cp < 0x80) || (len == 3 && cp < 0x800) || (len == 4 && cp < 0x10000);
+      if (cp == ~0u || overlong || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF))
+        fail(line_, col_at(i), fmt::format("invalid UTF-8 in source (byte 0x{:02x})", b));
+      i += len;
+    }
+    line_ = 1;
+    line_start_ = col_pos_ = 0;
+    col_ = 1;
+  }
+
   void run_module() {
     end_ = static_cast<std::uint32_t>(src_.size());
+    check_utf8();
     // A UTF-8 byte order mark is allowed at the very start, as in Python.
     if (src_.substr(0, 3) == "\xEF\xBB\xBF") pos_ = line_start_ = col_pos_ = 3;
     indents_.push_back({0, 0});
@@ -151,9 +188,9 @@ class Lexer {
         continue;
       }
       if (c == '\n' || c == '\r') {
-        if (brackets_.empty()) emit(Tok::Newline, pos_, 1);
+        line_start = brackets_.empty();  // inside brackets lines join implicitly
+        if (line_start) emit(Tok::Newline, pos_, 1);
         newline();
-        line_start = true;
         continue;
       }
       if (c == '\\') {
@@ -375,10 +412,7 @@ class Lexer {
         string(start, raw, fmt);
         return;
       }
-      Tok kind = Tok::Name;
-      for (const Keyword& k : kKeywords)
-        if (k.text == word) kind = k.kind;
-      emit(kind, start, pos_ - start);
+      emit(keyword(word), start, pos_ - start);
       return;
     }
     if (is_digit(c) || (c == '.' && pos_ + 1 < end_ && is_digit(src_[pos_ + 1]))) {
@@ -389,21 +423,82 @@ class Lexer {
       string(start, false, false);
       return;
     }
-    for (const Operator& op : kOperators) {
-      if (src_.substr(pos_, op.text.size()) != op.text) continue;
-      if (op.kind == Tok::LParen || op.kind == Tok::LBracket || op.kind == Tok::LBrace) {
+    std::uint32_t op_len;
+    Tok op = operator_at(op_len);
+    if (op != Tok::End) {
+      if (op == Tok::LParen || op == Tok::LBracket || op == Tok::LBrace) {
         brackets_.push_back({c, line_, col_at(pos_)});
-      } else if (op.kind == Tok::RParen || op.kind == Tok::RBracket || op.kind == Tok::RBrace) {
+      } else if (op == Tok::RParen || op == Tok::RBracket || op == Tok::RBrace) {
         close_bracket(c);
       }
-      pos_ += static_cast<std::uint32_t>(op.text.size());
-      emit(op.kind, start, pos_ - start);
+      pos_ += op_len;
+      emit(op, start, op_len);
       return;
     }
     if (c == '!') fail_here("invalid syntax");
     if (c < ' ' || c == 0x7F)
       fail_here(fmt::format("invalid non-printable character U+{:04X}", static_cast<unsigned>(c)));
     fail_here(fmt::format("invalid character '{}' (U+{:04X})", c, static_cast<unsigned>(c)));
+  }
+
+  // The operator or delimiter at pos_ (longest match), or Tok::End.
+  Tok operator_at(std::uint32_t& len) const {
+    char c = src_[pos_];
+    char n = pos_ + 1 < end_ ? src_[pos_ + 1] : 0;
+    char n2 = pos_ + 2 < end_ ? src_[pos_ + 2] : 0;
+    len = 1;
+    // c, c= ; and for doubled operators: cc, cc=
+    auto arith = [&](Tok single, Tok single_eq, Tok twice, Tok twice_eq) {
+      if (n == c && twice != Tok::End) {
+        len = n2 == '=' && twice_eq != Tok::End ? 3 : 2;
+        return len == 3 ? twice_eq : twice;
+      }
+      if (n == '=') {
+        len = 2;
+        return single_eq;
+      }
+      return single;
+    };
+    switch (c) {
+      case '(': return Tok::LParen;
+      case ')': return Tok::RParen;
+      case '[': return Tok::LBracket;
+      case ']': return Tok::RBracket;
+      case '{': return Tok::LBrace;
+      case '}': return Tok::RBrace;
+      case ',': return Tok::Comma;
+      case ';': return Tok::Semi;
+      case '~': return Tok::Tilde;
+      case ':': return arith(Tok::Colon, Tok::Walrus, Tok::End, Tok::End);
+      case '.':
+        if (n == '.' && n2 == '.') {
+          len = 3;
+          return Tok::Ellipsis;
+        }
+        return Tok::Dot;
+      case '=': return arith(Tok::Assign, Tok::EqEq, Tok::End, Tok::End);
+      case '!':
+        if (n != '=') return Tok::End;
+        len = 2;
+        return Tok::NotEq;
+      case '-':
+        if (n == '>') {
+          len = 2;
+          return Tok::Arrow;
+        }
+        return arith(Tok::Minus, Tok::MinusEq, Tok::End, Tok::End);
+      case '+': return arith(Tok::Plus, Tok::PlusEq, Tok::End, Tok::End);
+      case '*': return arith(Tok::Star, Tok::StarEq, Tok::DStar, Tok::DStarEq);
+      case '/': return arith(Tok::Slash, Tok::SlashEq, Tok::DSlash, Tok::DSlashEq);
+      case '%': return arith(Tok::Percent, Tok::PercentEq, Tok::End, Tok::End);
+      case '&': return arith(Tok::Amp, Tok::AmpEq, Tok::End, Tok::End);
+      case '|': return arith(Tok::Pipe, Tok::PipeEq, Tok::End, Tok::End);
+      case '^': return arith(Tok::Caret, Tok::CaretEq, Tok::End, Tok::End);
+      case '@': return arith(Tok::At, Tok::AtEq, Tok::End, Tok::End);
+      case '<': return arith(Tok::Less, Tok::LessEq, Tok::LShift, Tok::LShiftEq);
+      case '>': return arith(Tok::Greater, Tok::GreaterEq, Tok::RShift, Tok::RShiftEq);
+      default: return Tok::End;
+    }
   }
 
   void close_bracket(char c) {

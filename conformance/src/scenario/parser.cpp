@@ -292,7 +292,13 @@ class Parser {
         targets.push_back(value);
       }
       targets.pop_back();
-      for (Expr* target : targets) set_context(target, ExprContext::Store);
+      for (Expr* target : targets) {
+        if (!target->is<Name>() && !target->is<Attribute>() && !target->is<Subscript>() &&
+            !target->is<Sequence>() && !target->is<Starred>() && !target->is<Constant>())
+          fail(*target, fmt::format("cannot assign to {} here. Maybe you meant '==' instead of '='?",
+                                    describe(*target)));
+        set_context(target, ExprContext::Store);
+      }
       auto* s = node<Assign>(t);
       s->targets = array(targets);
       s->value = value;
@@ -325,6 +331,8 @@ class Parser {
       if (accept(Tok::Assign)) s->value = star_expressions();
       return s;
     }
+    if (first->is<Name>() && first->as<Name>().id == "print" && starts_expression())
+      fail(*first, "Missing parentheses in call to 'print'. Did you mean print(...)?");
     auto* s = node<ExprStmt>(t);
     s->value = first;
     return s;

@@ -362,7 +362,7 @@ class Printer {
       ++quote_depth_;
       expr(f.value, kIfExp);  // a lambda's ':' would start the format spec
       --quote_depth_;
-      if (out[start] == '{') out.insert(start, " ");  // "{{" would be an escaped brace
+      if (out[start] == '{') out.insert(out.begin() + static_cast<std::ptrdiff_t>(start), ' ');  // "{{" would be an escaped brace
       if (f.conversion) {
         out += '!';
         out += f.conversion;

@@ -142,12 +142,17 @@ class Resolver {
       case ExprKind::Constant: case ExprKind::Int: case ExprKind::Float: case ExprKind::Str: break;
       case ExprKind::JoinedStr: aw = exprs(e->as<JoinedStr>().values); break;
       case ExprKind::FormattedValue:
-        aw = expr(e->as<FormattedValue>().value) | expr(e->as<FormattedValue>().format_spec);
+        aw = expr(e->as<FormattedValue>().value);
+        aw = expr(e->as<FormattedValue>().format_spec) || aw;
         break;
       case ExprKind::List: case ExprKind::Tuple: case ExprKind::Set:
         aw = exprs(e->as<Sequence>().elts);
         break;
-      case ExprKind::Dict: aw = exprs(e->as<Dict>().keys) | exprs(e->as<Dict>().values); break;
+      case ExprKind::Dict: {
+        aw = exprs(e->as<Dict>().keys);
+        aw = exprs(e->as<Dict>().values) || aw;
+        break;
+      }
       case ExprKind::ListComp: case ExprKind::SetComp: case ExprKind::DictComp:
       case ExprKind::GeneratorExp: {
         auto& c = e->as<Comp>();
@@ -177,14 +182,21 @@ class Resolver {
       }
       case ExprKind::IfExp: {
         auto& x = e->as<IfExp>();
-        aw = expr(x.test) | expr(x.body) | expr(x.orelse);
+        aw = expr(x.test);
+        aw = expr(x.body) || aw;
+        aw = expr(x.orelse) || aw;
         break;
       }
       case ExprKind::BoolOp: aw = exprs(e->as<BoolOp>().values); break;
       case ExprKind::UnaryOp: aw = expr(e->as<UnaryOp>().operand); break;
-      case ExprKind::BinOp: aw = expr(e->as<BinOp>().left) | expr(e->as<BinOp>().right); break;
+      case ExprKind::BinOp: {
+        aw = expr(e->as<BinOp>().left);
+        aw = expr(e->as<BinOp>().right) || aw;
+        break;
+      }
       case ExprKind::Compare:
-        aw = expr(e->as<Compare>().left) | exprs(e->as<Compare>().comparators);
+        aw = expr(e->as<Compare>().left);
+        aw = exprs(e->as<Compare>().comparators) || aw;
         break;
       case ExprKind::Await: {
         const ScopeData* f = code_scope();
@@ -205,16 +217,20 @@ class Resolver {
       case ExprKind::Attribute: aw = expr(e->as<Attribute>().value); break;
       case ExprKind::Call: {
         auto& c = e->as<Call>();
-        aw = expr(c.func) | exprs(c.args);
+        aw = expr(c.func);
+        aw = exprs(c.args) || aw;
         for (Keyword& k : c.keywords) aw |= expr(k.value);
         break;
       }
       case ExprKind::Subscript:
-        aw = expr(e->as<Subscript>().value) | expr(e->as<Subscript>().slice);
+        aw = expr(e->as<Subscript>().value);
+        aw = expr(e->as<Subscript>().slice) || aw;
         break;
       case ExprKind::Slice: {
         auto& s = e->as<Slice>();
-        aw = expr(s.lower) | expr(s.upper) | expr(s.step);
+        aw = expr(s.lower);
+        aw = expr(s.upper) || aw;
+        aw = expr(s.step) || aw;
         break;
       }
       case ExprKind::Starred: aw = expr(e->as<Starred>().value); break;
@@ -270,53 +286,80 @@ class Resolver {
       case StmtKind::Delete: aw = exprs(s->as<Delete>().targets); break;
       case StmtKind::Assign: {
         auto& a = s->as<Assign>();
-        aw = expr(a.value) | exprs(a.targets);
+        aw = expr(a.value);
+        aw = exprs(a.targets) || aw;
         break;
       }
       case StmtKind::AugAssign: {
         auto& a = s->as<AugAssign>();
-        aw = expr(a.value) | expr(a.target);
+        aw = expr(a.value);
+        aw = expr(a.target) || aw;
         if (a.target->is<Name>()) cur_->get(a.target->as<Name>().id).flags |= kUsed;
         break;
       }
       case StmtKind::AnnAssign: {
         auto& a = s->as<AnnAssign>();
-        aw = expr(a.value) | expr(a.target);  // the annotation is never evaluated
+        aw = expr(a.value);
+        aw = expr(a.target) || aw;  // the annotation is never evaluated
         break;
       }
       case StmtKind::For: {
         auto& f = s->as<For>();
         if (f.is_async) check_async(*s, "async for");
-        aw = f.is_async | expr(f.iter) | expr(f.target) | loop_body(f.body) | body(f.orelse);
+        aw = f.is_async;
+        aw = expr(f.iter) || aw;
+        aw = expr(f.target) || aw;
+        aw = loop_body(f.body) || aw;
+        aw = body(f.orelse) || aw;
         break;
       }
       case StmtKind::While: {
         auto& w = s->as<While>();
-        aw = expr(w.test) | loop_body(w.body) | body(w.orelse);
+        aw = expr(w.test);
+        aw = loop_body(w.body) || aw;
+        aw = body(w.orelse) || aw;
         break;
       }
       case StmtKind::If: {
         auto& i = s->as<If>();
-        aw = expr(i.test) | body(i.body) | body(i.orelse);
+        aw = expr(i.test);
+        aw = body(i.body) || aw;
+        aw = body(i.orelse) || aw;
         break;
       }
       case StmtKind::With: {
         auto& w = s->as<With>();
         if (w.is_async) check_async(*s, "async with");
         aw = w.is_async;
-        for (WithItem& item : w.items) aw |= expr(item.context_expr) | expr(item.optional_vars);
+        for (WithItem& item : w.items) {
+          aw = expr(item.context_expr) || aw;
+          aw = expr(item.optional_vars) || aw;
+        }
         aw |= body(w.body);
         break;
       }
-      case StmtKind::Raise: aw = expr(s->as<Raise>().exc) | expr(s->as<Raise>().cause); break;
+      case StmtKind::Raise: {
+        aw = expr(s->as<Raise>().exc);
+        aw = expr(s->as<Raise>().cause) || aw;
+        break;
+      }
       case StmtKind::Try: {
         auto& t = s->as<Try>();
         aw = body(t.body);
-        for (ExceptHandler& h : t.handlers) aw |= expr(h.type) | expr(h.name) | body(h.body);
-        aw |= body(t.orelse) | body(t.finalbody);
+        for (ExceptHandler& h : t.handlers) {
+          aw = expr(h.type) || aw;
+          aw = expr(h.name) || aw;
+          aw = body(h.body) || aw;
+        }
+        aw = body(t.orelse) || aw;
+        aw = body(t.finalbody) || aw;
         break;
       }
-      case StmtKind::Assert: aw = expr(s->as<Assert>().test) | expr(s->as<Assert>().msg); break;
+      case StmtKind::Assert: {
+        aw = expr(s->as<Assert>().test);
+        aw = expr(s->as<Assert>().msg) || aw;
+        break;
+      }
       case StmtKind::Import:
         for (Alias& a : s->as<Import>().names) expr(a.target);
         break;
