@@ -106,7 +106,10 @@ Object dict_from_context(Interp& ip, const asyncio::ExceptionContext& ctx) {
   };
   put("message", ip.str_obj(ctx.message));
   if (ctx.exception) put("exception", ip.exc_object(ctx.exception));
-  if (ctx.future) put(ctx.future_key, ip.future_obj(const_cast<FutureBase*>(ctx.future)));
+  // A future reported from its own destructor ("exception was never retrieved") cannot be
+  // resurrected: the entry is there, but None.
+  if (ctx.future)
+    put(ctx.future_key, ctx.future->ref_count() ? ip.future_obj(const_cast<FutureBase*>(ctx.future)) : Object::none());
   if (ctx.handle) put("handle", Object(Tag::Handle, ctx.handle.state()));
   return d;
 }
@@ -283,7 +286,7 @@ Object RunnerObj::getattr(Interp& ip, const Object& self, std::string_view name)
       return runner_run(ip, runner_of(b), a.pos[0]);
     }, self);
   if (name == "close" || name == "__exit__")
-    return ip.builtin(name == "close" ? "close" : "__exit__", [](Interp& ip, BuiltinObj& b, CallArgs&) {
+    return ip.builtin(name == "close" ? "close" : "__exit__", [](Interp&, BuiltinObj& b, CallArgs&) {
       auto& r = runner_of(b);
       r.with_factory();
       r.runner->close();
@@ -536,6 +539,7 @@ Object loop_method(Interp& ip, const Object& self, std::string_view name) {
       if (a.pos.size() < 2) ip.raise(ip.T.TypeError, fmt::format("{}() missing required arguments", b.name));
       EventLoop& loop = loop_of(b.self);
       loop.check_closed();
+      if (a.pos[0].is_none()) ip.raise(ip.T.TypeError, later ? "delay must not be None" : "when cannot be None");
       double t = seconds_arg(ip, a.pos[0], "");
       Object fn = a.pos[1];
       check_callback(ip, fn, b.name);

@@ -306,16 +306,30 @@ Object Interp::call_function(FuncObj* fn, CallArgs& args) {
   Ref<FuncObj> keep(fn);
   Frame frame;
   bind_args(fn, args, frame);
-  if (fn->lambda) return eval(fn->lambda->body, frame);
-  exec_body(fn->def->body, frame);
+  try {
+    if (fn->lambda) return eval(fn->lambda->body, frame);
+    exec_body(fn->def->body, frame);
+  } catch (const Abort&) {
+    throw;
+  } catch (...) {
+    rethrow_keeping(std::current_exception(), std::move(frame.slots));
+  }
   return frame.retval.null() ? Object::none() : std::move(frame.retval);
 }
 
 asyncio::Coro<Object> Interp::run_coroutine(Ref<FuncObj> fn, std::unique_ptr<Frame> frame) {
-  if (fn->def->body_awaits)
-    co_await exec_body_a(fn->def->body, *frame);
-  else
-    exec_body(fn->def->body, *frame);
+  std::exception_ptr ep;
+  try {
+    if (fn->def->body_awaits)
+      co_await exec_body_a(fn->def->body, *frame);
+    else
+      exec_body(fn->def->body, *frame);
+  } catch (const Abort&) {
+    throw;
+  } catch (...) {
+    ep = std::current_exception();
+  }
+  if (ep) rethrow_keeping(ep, std::move(frame->slots));
   co_return frame->retval.null() ? Object::none() : std::move(frame->retval);
 }
 
@@ -330,7 +344,17 @@ asyncio::Coro<Object> Interp::await_object(Object x) {
   switch (x.tag()) {
     case Tag::Coro: {
       auto* c = x.as<CoroObj>();
-      co_return co_await c->coro;
+      std::exception_ptr ep;
+      Object v;
+      try {
+        v = co_await c->coro;
+      } catch (const Abort&) {
+        throw;
+      } catch (...) {
+        ep = std::current_exception();
+      }
+      if (ep) rethrow_keeping(ep, {std::move(x)});
+      co_return v;
     }
     case Tag::Future: {
       Ref<asyncio::FutureBase> fut(x.as<asyncio::FutureBase>());

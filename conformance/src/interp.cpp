@@ -66,21 +66,6 @@ std::uint64_t hash_double(double v) {
   return x;
 }
 
-const char* tag_type_name(Tag t) {
-  switch (t) {
-    case Tag::None: return "NoneType";
-    case Tag::Bool: return "bool";
-    case Tag::Int: return "int";
-    case Tag::Float: return "float";
-    case Tag::Str: return "str";
-    case Tag::List: return "list";
-    case Tag::Tuple: return "tuple";
-    case Tag::Dict: return "dict";
-    case Tag::Set: return "set";
-    case Tag::Range: return "range";
-    default: return "object";
-  }
-}
 }  // namespace
 
 Interp* current_interp() { return g_current; }
@@ -204,8 +189,30 @@ void Interp::raise(const Ref<TypeObj>& t, std::string msg) {
 
 void Interp::raise_obj(const Ref<ExcObj>& e) { std::rethrow_exception(to_cpp(e)); }
 
+ExcObj::~ExcObj() {
+  if (cache_key)
+    if (Interp* ip = current_interp()) ip->converted_.erase(cache_key);
+}
+
 std::exception_ptr Interp::to_cpp(const Ref<ExcObj>& e) {
   if (e->origin) return e->origin;
+  return holder_of(e);
+}
+
+void Interp::rethrow_keeping(const std::exception_ptr& ep, std::vector<Object> refs) {
+  Ref<ExcObj> e = to_python(ep);  // rethrows Abort
+  for (auto& r : refs)
+    if (!r.null()) e->traceback_refs.push_back(std::move(r));
+  try {
+    std::rethrow_exception(ep);
+  } catch (const PyExcHolder&) {
+    throw;
+  } catch (...) {
+  }
+  std::rethrow_exception(holder_of(e));
+}
+
+std::exception_ptr Interp::holder_of(const Ref<ExcObj>& e) {
   switch (e->cls->core) {
     case kException: return std::make_exception_ptr(PyException<asyncio::Exception>(e));
     case kCancelledError: return std::make_exception_ptr(PyException<asyncio::CancelledError>(e));
@@ -253,7 +260,7 @@ Ref<ExcObj> Interp::to_python(const std::exception_ptr& ep) {
   } catch (const asyncio::BaseException& e) {
     if (auto* h = dynamic_cast<const PyExcHolder*>(&e)) return h->obj;
     auto it = converted_.find(&e);
-    if (it != converted_.end()) return it->second;
+    if (it != converted_.end()) return Ref<ExcObj>(it->second);
     Ref<TypeObj> t = find_exc_type(e.type_name());
     if (!t) t = asyncio::is_exception(ep) ? T.Exception : T.BaseException;
     std::vector<Object> args;
@@ -271,7 +278,8 @@ Ref<ExcObj> Interp::to_python(const std::exception_ptr& ep) {
     }
     obj->origin = ep;
     if (e.cause) obj->cause = exc_object(e.cause);
-    converted_.emplace(&e, obj);
+    obj->cache_key = &e;
+    converted_.emplace(&e, obj.get());
     return obj;
   } catch (const std::exception& e) {
     return new_exc(T.RuntimeError, {str_obj(std::string("internal error: ") + e.what())});
@@ -1250,8 +1258,14 @@ Object Interp::call(const Object& fn, CallArgs& args) {
     case Tag::Builtin: {
       auto* b = fn.as<BuiltinObj>();
       Ref<BuiltinObj> keep(b);
-      if (b->fn) return b->fn(*this, *b, args);
-      return b->closure(*this, args);
+      try {
+        if (b->fn) return b->fn(*this, *b, args);
+        return b->closure(*this, args);
+      } catch (const Abort&) {
+        throw;
+      } catch (...) {
+        rethrow_keeping(std::current_exception(), std::move(args.pos));
+      }
     }
     case Tag::Type: {
       auto* t = fn.as<TypeObj>();

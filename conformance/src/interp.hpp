@@ -121,6 +121,10 @@ class Interp {
   [[noreturn]] void raise_obj(const Ref<ExcObj>& e);
   Ref<ExcObj> new_exc(const Ref<TypeObj>& t, std::vector<Object> args);
   std::exception_ptr to_cpp(const Ref<ExcObj>& e);
+  // The C++ exception carrying `e` itself (to_cpp rethrows a converted core exception's original).
+  std::exception_ptr holder_of(const Ref<ExcObj>& e);
+  // Rethrows `ep` with `refs` attached to its traceback (see ExcObj::traceback_refs).
+  [[noreturn]] void rethrow_keeping(const std::exception_ptr& ep, std::vector<Object> refs);
   // The Python object for a C++ exception (core exceptions are converted; Abort is rethrown).
   Ref<ExcObj> to_python(const std::exception_ptr& e);
   Object exc_object(const std::exception_ptr& e) { return Object(Tag::Exc, to_python(e)); }
@@ -166,7 +170,8 @@ class Interp {
   std::size_t out_bytes = 0;
   bool aborting = false;
   bool at_exit = false;   // clearing the module at shutdown
-  bool finished = false;  // after shutdown: diagnostics are no longer recorded
+  bool finished = false;
+  bool exit_without_exception_ = false;  // SystemExit with a non-zero status  // after shutdown: diagnostics are no longer recorded
   std::unique_ptr<Frame> source_frame_;
   std::string partial_line;
   std::set<std::string> interned;
@@ -202,8 +207,9 @@ class Interp {
   void setup_builtins();
   void setup_types();
 
+  friend struct ExcObj;
   // Core exceptions already converted, so one C++ exception is one Python object (identity).
-  std::unordered_map<const void*, Ref<ExcObj>> converted_;
+  std::unordered_map<const void*, ExcObj*> converted_;  // weak: ExcObj's destructor removes itself
   std::map<std::string, Ref<TypeObj>, std::less<>> native_types_;
   int repr_depth_ = 0;
 

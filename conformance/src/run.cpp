@@ -111,17 +111,18 @@ void Interp::step() {
 void Interp::report_uncaught(const std::exception_ptr& ep) {
   Ref<ExcObj> e = to_python(ep);
   if (e->cls->subclass_of(T.SystemExit.get())) {
-    // sys.exit(): None → 0, an int → that status, anything else printed to stderr → 1.
-    Object code = e->args.empty() ? Object::none() : e->args[0];
+    // sys.exit(): None → 0, an int → that status (& 0xFF), anything else printed to stderr → 1.
+    // The capture harness appends `[exit N]` after shutdown.
+    Object code = e->args.empty() ? Object::none() : e->args.size() == 1 ? e->args[0] : tuple_obj(e->args);
     if (code.is_none()) {
       result.exit_status = 0;
     } else if (code.is(Tag::Int) || code.is(Tag::Bool)) {
-      result.exit_status = static_cast<int>(code.i());
+      result.exit_status = static_cast<int>(code.i() & 0xFF);
     } else {
       result.stderr_text += str(code) + "\n";
       result.exit_status = 1;
     }
-    if (result.exit_status) add_line(fmt::format("[exit {}]", result.exit_status));
+    exit_without_exception_ = result.exit_status != 0;
     return;
   }
   std::string text;
@@ -148,12 +149,17 @@ void Interp::run_module() {
   asyncio::set_warning_sink(warning_sink);
   asyncio::set_log_sink([this](const std::string& text, const asyncio::ExceptionContext& ctx) { log_asyncio(text, ctx); });
   try {
+    std::exception_ptr uncaught;
     try {
       exec_body(mod.body, *source_frame_);
     } catch (const Abort&) {
       throw;
     } catch (...) {
-      report_uncaught(std::current_exception());
+      uncaught = std::current_exception();
+    }
+    if (uncaught) {
+      report_uncaught(uncaught);
+      uncaught = nullptr;  // drop the traceback: coroutines only it referenced are finalised now
     }
     // Interpreter shutdown (see the capture harness): clear the module's globals, names with one
     // leading underscore first, each in definition order; finalizers warn "at sys:1".
@@ -175,6 +181,7 @@ void Interp::run_module() {
     add_line(normalise(partial_line));
     partial_line.clear();
   }
+  if (exit_without_exception_) result.lines.push_back(OutputLine{fmt::format("[exit {}]", result.exit_status), std::nullopt});
   finished = true;
 }
 

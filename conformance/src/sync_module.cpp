@@ -15,7 +15,7 @@ using ObjQueue = asyncio::Queue<Object>;
 
 // A Python coroutine object running a core coroutine; `keep` holds the primitive while it runs.
 template <class T, class Conv>
-asyncio::Coro<Object> adapt(Object keep, asyncio::Coro<T> c, Conv conv) {
+asyncio::Coro<Object> adapt([[maybe_unused]] Object keep, asyncio::Coro<T> c, Conv conv) {
   if constexpr (std::is_void_v<T>) {
     co_await c;
     (void)conv;

@@ -256,6 +256,11 @@ struct ExcObj final : RefCounted {
   Ref<DictObj> attrs;
   std::vector<Object> group;  // ExceptionGroup members
   std::exception_ptr origin;  // the C++ exception this object was made from, rethrown by `raise`
+  // What the traceback keeps alive in CPython: the arguments and locals of the frames the exception
+  // left. Coroutines referenced only from there are finalised (and warn) when the exception goes.
+  std::vector<Object> traceback_refs;
+  const void* cache_key = nullptr;  // entry in Interp's conversion cache
+  ~ExcObj() override;
 };
 
 // A coroutine object: the C++ coroutine running the body, lazily started.
