@@ -353,7 +353,12 @@ asyncio::Coro<Object> Interp::await_object(Object x) {
       } catch (...) {
         ep = std::current_exception();
       }
-      if (ep) rethrow_keeping(ep, {std::move(x)});
+      if (ep) {
+        // The finished frame's promise still holds the exception, which would hold the frame:
+        // break the cycle (the exception keeps the coroutine object, as a traceback would).
+        if (auto h = c->coro.handle()) h.promise().exception = nullptr;
+        rethrow_keeping(ep, {std::move(x)});
+      }
       co_return v;
     }
     case Tag::Future: {
