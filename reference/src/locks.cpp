@@ -15,10 +15,14 @@ EventLoop& LoopBoundMixin::get_loop() {
   return *loop;
 }
 
-std::string LoopBoundMixin::object_repr_prefix(const char* qualified_name) const {
+std::string LoopBoundMixin::address() const {
   char addr[32];
   std::snprintf(addr, sizeof addr, "%#zx", reinterpret_cast<std::size_t>(this));
-  return std::string("<") + qualified_name + " object at " + addr;
+  return addr;
+}
+
+std::string LoopBoundMixin::object_repr_prefix(const char* qualified_name) const {
+  return std::string("<") + qualified_name + " object at " + address();
 }
 
 namespace detail {

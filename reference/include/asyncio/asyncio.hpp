@@ -1,5 +1,7 @@
 #pragma once
 // The whole reference loop: `#include <asyncio/asyncio.hpp>`.
+#include "asyncio/as_completed.hpp"
+#include "asyncio/async_with.hpp"
 #include "asyncio/coroutines.hpp"
 #include "asyncio/events.hpp"
 #include "asyncio/exceptions.hpp"
@@ -9,5 +11,7 @@
 #include "asyncio/queues.hpp"
 #include "asyncio/runners.hpp"
 #include "asyncio/sleep.hpp"
+#include "asyncio/taskgroups.hpp"
 #include "asyncio/tasks.hpp"
+#include "asyncio/timeouts.hpp"
 #include "asyncio/wait.hpp"

@@ -31,6 +31,8 @@ class LoopBoundMixin : public RefCounted {
   Ref<RefCounted> keep_alive() { return ref_count() ? Ref<RefCounted>(this) : Ref<RefCounted>(); }
   /// `<module.Name object at 0x...` without the closing `>`; callers append ` [...]>`.
   std::string object_repr_prefix(const char* qualified_name) const;
+  /// id(self) as repr prints it: `0x7f...`.
+  std::string address() const;
 
  private:
   Ref<EventLoop> loop_;
