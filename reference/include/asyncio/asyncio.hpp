@@ -1,11 +1,17 @@
 #pragma once
 // The whole reference loop: `#include <asyncio/asyncio.hpp>`.
+#include "asyncio/as_completed.hpp"
+#include "asyncio/async_with.hpp"
 #include "asyncio/coroutines.hpp"
 #include "asyncio/events.hpp"
 #include "asyncio/exceptions.hpp"
 #include "asyncio/futures.hpp"
 #include "asyncio/gather.hpp"
+#include "asyncio/locks.hpp"
+#include "asyncio/queues.hpp"
 #include "asyncio/runners.hpp"
 #include "asyncio/sleep.hpp"
+#include "asyncio/taskgroups.hpp"
 #include "asyncio/tasks.hpp"
+#include "asyncio/timeouts.hpp"
 #include "asyncio/wait.hpp"

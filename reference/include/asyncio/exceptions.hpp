@@ -56,6 +56,7 @@ ASYNCIO_EXCEPTION(CancelledError, BaseException, "asyncio.exceptions")
 ASYNCIO_EXCEPTION(RuntimeError, Exception, "")
 ASYNCIO_EXCEPTION(ValueError, Exception, "")
 ASYNCIO_EXCEPTION(TypeError, Exception, "")
+ASYNCIO_EXCEPTION(AssertionError, Exception, "")
 ASYNCIO_EXCEPTION(OSError, Exception, "")
 /// asyncio.TimeoutError is builtins.TimeoutError since 3.11.
 ASYNCIO_EXCEPTION(TimeoutError, OSError, "")

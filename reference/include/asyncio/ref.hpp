@@ -30,7 +30,7 @@ class Ref {
   Ref() noexcept = default;
   Ref(std::nullptr_t) noexcept {}
   explicit Ref(T* p) noexcept : p_(p) {
-    if (p_) p_->add_ref();
+    if (p_) p_->RefCounted::add_ref();
   }
   Ref(const Ref& o) noexcept : Ref(o.p_) {}
   Ref(Ref&& o) noexcept : p_(std::exchange(o.p_, nullptr)) {}
@@ -39,7 +39,8 @@ class Ref {
   template <class U>
   Ref(Ref<U>&& o) noexcept : p_(o.detach()) {}
   ~Ref() {
-    if (p_) p_->release();
+    // Qualified: Python-named members (Lock.release) must not shadow the count.
+    if (p_) p_->RefCounted::release();
   }
   Ref& operator=(Ref o) noexcept {
     std::swap(p_, o.p_);
