@@ -18,8 +18,10 @@ struct Builder {
   Program p;
 
   std::int64_t duration(bool zero_allowed) {
-    std::int64_t ticks = zero_allowed ? *rc::gen::element<std::int64_t>(0, 1, 2, 4, 6, 8, 12)
-                                      : *rc::gen::element<std::int64_t>(1, 2, 4, 6, 8);
+    std::vector<std::int64_t> table;
+    for (std::int64_t t : {0, 1, 2, 4, 6, 8, 12})
+      if ((zero_allowed || t > 0) && t <= o.max_sleep_ticks) table.push_back(t);
+    const std::int64_t ticks = *rc::gen::elementOf(table);
     std::int64_t us = ticks * o.tick_us;
     if (o.jitter) us += *rc::gen::element<std::int64_t>(0, 0, 100, 200, 300);
     return us;
