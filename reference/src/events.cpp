@@ -60,6 +60,7 @@ void MonotonicClock::sleep(Nanos d) {
 }
 
 void detail::set_running_loop(EventLoop* loop) noexcept { t_running = loop; }
+void detail::reset_event_loop_policy() noexcept { t_policy = PolicyState{}; }
 EventLoop* running_loop() noexcept { return t_running; }
 
 EventLoop& get_running_loop() {

@@ -8,5 +8,7 @@ namespace aiospec::cli {
 enum Exit : int { ok = 0, unexpected = 1, infrastructure = 2, usage = 3 };
 
 void add_run_command(CLI::App& app, int& exit_code);
+/// aiospec fuzz: differential fuzzing of random schedules against a third-party loop.
+void add_fuzz_command(CLI::App& app, int& exit_code);
 
 }  // namespace aiospec::cli

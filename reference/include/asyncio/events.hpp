@@ -207,6 +207,9 @@ void set_log_sink(LogSink sink);
 
 namespace detail {
 void set_running_loop(EventLoop* loop) noexcept;
+/// Forgets this thread's current loop and whether set_event_loop was ever called, as in a fresh
+/// process (the interpreter runs many programs in one process).
+void reset_event_loop_policy() noexcept;
 }
 
 }  // namespace asyncio

@@ -1,0 +1,43 @@
+// Running a scenario-language program on the reference loop, in virtual time.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace aiospec {
+
+struct ExecOptions {
+  std::uint64_t max_steps = 50'000'000;      // statements and loop iterations
+  double max_virtual_seconds = 86'400;       // virtual time a program may let pass
+  std::size_t max_output_bytes = 16 << 20;   // stdout
+  int max_call_depth = 900;                  // Python's recursion limit is 1000 frames
+};
+
+// One line of normalised output (spec/README.md: stdout lines, `[warning] …`, `[asyncio] …`,
+// `[uncaught] …`, `[exit N]`) and the virtual time when it was completed, relative to the start of
+// the first loop the program ran (nullopt: no loop was running).
+struct OutputLine {
+  std::string text;
+  std::optional<double> time;
+};
+
+struct RunResult {
+  std::vector<OutputLine> lines;
+  int exit_status = 0;
+  std::string stdout_text;  // raw stdout, as `python3 FILE.py` prints it
+  std::string stderr_text;  // raw stderr in CPython's form
+  std::string error;        // a budget or deadlock stop: the message (also in stderr_text)
+  bool parse_error = false;
+
+  // The normalised output: every line followed by a newline.
+  std::string normalized() const;
+};
+
+// Parses and runs `source`. Parse errors give exit status 2 and `file:line:col: message` in
+// stderr_text; an uncaught exception gives 1, sys.exit(n)-like exits n.
+RunResult run_program(std::string_view source, std::string_view filename, const ExecOptions& opts = {});
+
+}  // namespace aiospec

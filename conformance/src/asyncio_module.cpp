@@ -1,0 +1,848 @@
+// The `asyncio` and `time` modules, loop/future/handle methods: bindings of the reference loop.
+#include <fmt/format.h>
+
+#include <cmath>
+#include <deque>
+
+#include "interp.hpp"
+
+namespace aiospec::interp {
+
+namespace {
+
+using asyncio::EventLoop;
+using asyncio::FutureBase;
+
+struct ModuleObj final : NativeObj {
+  explicit ModuleObj(std::string n) : name(std::move(n)) {}
+  std::string name;
+  std::map<std::string, Object, std::less<>> attrs;
+  const char* type_name() const override { return "module"; }
+  std::string repr(Interp&) override { return "<module '" + name + "'>"; }
+  Object getattr(Interp& ip, const Object&, std::string_view n) override {
+    auto it = attrs.find(n);
+    if (it != attrs.end()) return it->second;
+    if (n == "__name__") return ip.str_obj(name);
+    return {};
+  }
+};
+
+double seconds_arg(Interp& ip, const Object& o, const char* what) {
+  if (o.is(Tag::Float)) return o.f();
+  if (o.is(Tag::Int) || o.is(Tag::Bool)) return static_cast<double>(o.i());
+  ip.raise(ip.T.TypeError, fmt::format("'<=' not supported between instances of '{}' and 'int'{}", ip.type_of(o)->name, what));
+}
+
+std::optional<double> timeout_arg(Interp& ip, const Object& o) {
+  if (o.null() || o.is_none()) return std::nullopt;
+  return seconds_arg(ip, o, "");
+}
+
+EventLoop& loop_of(const Object& o) { return *o.as<EventLoop>(); }
+Object loop_obj(EventLoop& l) { return Object(Tag::Loop, &l); }
+
+// events._get_event_loop(): the running loop, else get_event_loop().
+EventLoop& event_loop() {
+  if (auto* l = asyncio::running_loop()) return *l;
+  return asyncio::get_event_loop();
+}
+
+bool is_coroutine(const Object& o) { return o.is(Tag::Coro); }
+
+// A coroutine object's frame, for a task. Empty or started coroutines cannot become tasks.
+asyncio::Coro<Object> take_coro(Interp& ip, const Object& o) {
+  auto* c = o.as<CoroObj>();
+  if (!c->coro.valid() || c->coro.started()) ip.raise(ip.T.RuntimeError, "cannot reuse already awaited coroutine");
+  return std::move(c->coro);
+}
+
+Object create_task_on(Interp& ip, EventLoop& loop, const Object& coro, const Object& name) {
+  if (!is_coroutine(coro)) ip.raise(ip.T.TypeError, "a coroutine was expected, got " + ip.repr(coro));
+  loop.check_closed();
+  std::string n = name.null() || name.is_none() ? std::string() : ip.str(name);
+  auto task = loop.create_task(take_coro(ip, coro), std::move(n));
+  return ip.future_obj(task.base());
+}
+
+// "f(1, 'a') at file.py:3" (format_helpers._format_callback_source).
+std::string callback_label(Interp& ip, const Object& fn, const std::vector<Object>& args) {
+  std::string out;
+  if (fn.is(Tag::Func)) out = fn.as<FuncObj>()->qualname;
+  else if (fn.is(Tag::Builtin)) out = fn.as<BuiltinObj>()->data.is(Tag::Func) ? std::string(fn.as<BuiltinObj>()->data.as<FuncObj>()->qualname) : std::string(fn.as<BuiltinObj>()->name);
+  else out = ip.repr(fn);
+  out += "(";
+  for (std::size_t i = 0; i < args.size(); ++i) {
+    if (i) out += ", ";
+    std::string r = ip.repr(args[i]);
+    if (r.size() > 30 && (args[i].is(Tag::Str))) r = r.substr(0, 13) + "..." + r.substr(r.size() - 14);  // reprlib.repr
+    out += r;
+  }
+  out += ")";
+  const FuncObj* src = fn.is(Tag::Func) ? fn.as<FuncObj>() : (fn.is(Tag::Builtin) && fn.as<BuiltinObj>()->data.is(Tag::Func)) ? fn.as<BuiltinObj>()->data.as<FuncObj>() : nullptr;
+  if (src) out += fmt::format(" at {}:{}", ip.mod.filename, src->def ? src->def->line : src->lambda->line);
+  return out;
+}
+
+void check_callback(Interp& ip, const Object& fn, const char* method) {
+  if (fn.is(Tag::Coro) || (fn.is(Tag::Func) && fn.as<FuncObj>()->is_async))
+    ip.raise(ip.T.TypeError, fmt::format("coroutines cannot be used with {}()", method));
+  Tag t = fn.tag();
+  if (t != Tag::Func && t != Tag::Builtin && t != Tag::Type) ip.raise(ip.T.TypeError, "a callable object is required");
+}
+
+std::function<void()> callback_fn(Interp& ip, Object fn, std::vector<Object> args) {
+  return [&ip, fn = std::move(fn), args = std::move(args)] {
+    CallArgs a;
+    a.pos = args;
+    ip.call(fn, a);
+  };
+}
+
+Object dict_from_context(Interp& ip, const asyncio::ExceptionContext& ctx) {
+  Object d = ip.dict_obj();
+  auto put = [&](const char* k, Object v) {
+    Object key = ip.str_obj(k);
+    d.as<DictObj>()->set(key, ip.hash(key), std::move(v));
+  };
+  put("message", ip.str_obj(ctx.message));
+  if (ctx.exception) put("exception", ip.exc_object(ctx.exception));
+  // A future reported from its own destructor ("exception was never retrieved") cannot be
+  // resurrected: the entry is there, but None.
+  if (ctx.future)
+    put(ctx.future_key, ctx.future->ref_count() ? ip.future_obj(const_cast<FutureBase*>(ctx.future)) : Object::none());
+  if (ctx.handle) put("handle", Object(Tag::Handle, ctx.handle.state()));
+  return d;
+}
+
+asyncio::ExceptionContext context_from_dict(Interp& ip, const Object& d) {
+  if (!d.is(Tag::Dict)) ip.raise(ip.T.TypeError, "context must be a dict");
+  asyncio::ExceptionContext ctx;
+  auto get = [&](const char* k) {
+    Object key = ip.str_obj(k);
+    Object* v = d.as<DictObj>()->find(key, ip.hash(key));
+    return v ? *v : Object();
+  };
+  Object m = get("message");
+  ctx.message = m.null() ? "" : ip.str(m);
+  Object e = get("exception");
+  if (e.is(Tag::Exc)) ctx.exception = ip.to_cpp(Ref<ExcObj>(e.as<ExcObj>()));
+  for (const char* k : {"future", "task"}) {
+    Object f = get(k);
+    if (f.is(Tag::Future)) {
+      ctx.future = f.as<FutureBase>();
+      ctx.future_key = k[0] == 'f' ? "future" : "task";
+    }
+  }
+  Object h = get("handle");
+  if (h.is(Tag::Handle)) ctx.handle = asyncio::Handle(Ref<asyncio::HandleState>(h.as<asyncio::HandleState>()));
+  return ctx;
+}
+
+
+// --- coroutines of the asyncio module ---
+
+asyncio::Coro<Object> sleep_coro(double d, Object result) {
+  co_await asyncio::Sleep<void>(d);
+  co_return result;
+}
+
+asyncio::Coro<Object> noop_coro() { co_return Object::none(); }
+
+const char* return_when_name(asyncio::ReturnWhen w) {
+  switch (w) {
+    case asyncio::ReturnWhen::FIRST_COMPLETED: return "FIRST_COMPLETED";
+    case asyncio::ReturnWhen::FIRST_EXCEPTION: return "FIRST_EXCEPTION";
+    default: return "ALL_COMPLETED";
+  }
+}
+
+asyncio::Coro<Object> wait_coro(Interp& ip, Object fs, Object timeout, Object return_when) {
+  // tasks.py: wait (3.11)
+  if (fs.is(Tag::Future) || fs.is(Tag::Coro))
+    ip.raise(ip.T.TypeError, fmt::format("expect a list of futures, not {}", ip.type_of(fs)->name));
+  std::vector<Object> items = ip.to_vector(fs);
+  if (items.empty()) ip.raise(ip.T.ValueError, "Set of Tasks/Futures is empty.");
+  asyncio::ReturnWhen rw = asyncio::ALL_COMPLETED;
+  bool valid = false;
+  for (auto w : {asyncio::FIRST_COMPLETED, asyncio::FIRST_EXCEPTION, asyncio::ALL_COMPLETED})
+    if (return_when.is(Tag::Str) && return_when.as<StrObj>()->s == return_when_name(w)) {
+      rw = w;
+      valid = true;
+    }
+  if (!valid) ip.raise(ip.T.ValueError, "Invalid return_when value: " + ip.str(return_when));
+  asyncio::get_running_loop();
+  asyncio::FutureList list;
+  for (auto& x : items) {
+    if (x.is(Tag::Coro)) ip.raise(ip.T.TypeError, "Passing coroutines is forbidden, use tasks explicitly.");
+    if (!x.is(Tag::Future)) ip.raise(ip.T.TypeError, "An asyncio.Future, a coroutine or an awaitable is required");
+    list.emplace_back(x.as<FutureBase>());
+  }
+  auto [done, pending] = co_await asyncio::wait_futures(std::move(list), timeout_arg(ip, timeout), rw);
+  Object d = ip.set_obj(), p = ip.set_obj();
+  for (auto& f : done) {
+    Object o = ip.future_obj(f.get());
+    d.as<SetObj>()->add(o, ip.hash(o));
+  }
+  for (auto& f : pending) {
+    Object o = ip.future_obj(f.get());
+    p.as<SetObj>()->add(o, ip.hash(o));
+  }
+  co_return ip.tuple_obj({d, p});
+}
+
+asyncio::Coro<Object> wait_for_coro(Interp& ip, Object aw, Object timeout) {
+  std::optional<double> t = timeout_arg(ip, timeout);
+  if (!t) co_return co_await ip.await_object(std::move(aw));
+  auto& loop = asyncio::get_running_loop();
+  Ref<FutureBase> fut = ip.to_future(aw, &loop);
+  aw = Object();
+  co_await asyncio::wait_for_future(fut, t);
+  co_return ip.future_result(*fut);
+}
+
+// tasks.py: as_completed (3.11): a queue fed by done callbacks; each yielded coroutine takes one.
+struct AsCompleted final : RefCounted {
+  std::deque<Ref<FutureBase>> done;  // null entry: the timeout fired
+  std::deque<Ref<asyncio::FutureState<Object>>> getters;
+  std::vector<Ref<FutureBase>> todo;
+  asyncio::TimerHandle timeout;
+  bool has_timeout = false;
+
+  void put(Ref<FutureBase> f) {
+    done.push_back(std::move(f));
+    while (!getters.empty()) {
+      auto g = getters.front();
+      getters.pop_front();
+      if (!g->done()) {
+        g->set_result(Object::none());
+        break;
+      }
+    }
+  }
+  static void on_completion(FutureBase& f, RefCounted* self) {
+    auto* s = static_cast<AsCompleted*>(self);
+    auto& todo = s->todo;
+    for (auto it = todo.begin(); it != todo.end(); ++it)
+      if (it->get() == &f) {
+        todo.erase(it);
+        break;
+      }
+    s->put(Ref<FutureBase>(&f));
+    if (todo.empty() && s->has_timeout) s->timeout.cancel();
+  }
+};
+
+asyncio::Coro<Object> wait_for_one(Interp& ip, Ref<AsCompleted> s) {
+  while (s->done.empty()) {
+    auto getter = asyncio::make_ref<asyncio::FutureState<Object>>(asyncio::get_running_loop());
+    s->getters.push_back(getter);
+    // A named awaiter: g++ 12 destroys a braced temporary awaiter twice.
+    asyncio::FutureAwaiter<asyncio::FutureState<Object>> awaiter{getter};
+    co_await awaiter;
+  }
+  Ref<FutureBase> f = s->done.front();
+  s->done.pop_front();
+  if (!f) throw asyncio::TimeoutError();
+  co_return ip.future_result(*f);
+}
+
+// --- Runner ---
+
+asyncio::EventLoopPtr call_loop_factory() {
+  Interp* ip = current_interp();
+  Object l = ip->call0(ip->loop_factory);
+  if (!l.is(Tag::Loop)) ip->raise(ip->T.TypeError, "loop_factory must return an event loop");
+  return asyncio::EventLoopPtr(l.as<EventLoop>());
+}
+
+struct RunnerObj final : NativeObj {
+  std::unique_ptr<asyncio::Runner> runner;
+  Object factory;
+  const char* type_name() const override { return "Runner"; }
+  std::string repr(Interp&) override { return fmt::format("<asyncio.runners.Runner object at {:#x}>", reinterpret_cast<std::uintptr_t>(this)); }
+  Object getattr(Interp& ip, const Object& self, std::string_view name) override;
+  void with_factory() { current_interp()->loop_factory = factory; }
+};
+
+RunnerObj& runner_of(BuiltinObj& b) { return *static_cast<RunnerObj*>(b.self.as<NativeObj>()); }
+
+Object runner_run(Interp& ip, RunnerObj& r, Object coro) {
+  if (!is_coroutine(coro)) ip.raise(ip.T.ValueError, "a coroutine was expected, got " + ip.repr(coro));
+  if (asyncio::running_loop()) ip.raise(ip.T.RuntimeError, "Runner.run() cannot be called from a running event loop");
+  r.with_factory();
+  EventLoop& loop = r.runner->get_loop();
+  ip.use_loop(loop);
+  auto task = loop.create_task(take_coro(ip, coro));
+  coro = Object();
+  loop.run_until_complete(*task.base());
+  return ip.future_result(*task.base());
+}
+
+Object RunnerObj::getattr(Interp& ip, const Object& self, std::string_view name) {
+  if (name == "run")
+    return ip.builtin("run", [](Interp& ip, BuiltinObj& b, CallArgs& a) {
+      a.take_kw("context");
+      check_args(ip, "run", a, 1, 1);
+      return runner_run(ip, runner_of(b), a.pos[0]);
+    }, self);
+  if (name == "close" || name == "__exit__")
+    return ip.builtin(name == "close" ? "close" : "__exit__", [](Interp&, BuiltinObj& b, CallArgs&) {
+      auto& r = runner_of(b);
+      r.with_factory();
+      r.runner->close();
+      return Object::none();
+    }, self);
+  if (name == "get_loop")
+    return ip.builtin("get_loop", [](Interp&, BuiltinObj& b, CallArgs&) {
+      auto& r = runner_of(b);
+      r.with_factory();
+      return loop_obj(r.runner->get_loop());
+    }, self);
+  if (name == "__enter__")
+    return ip.builtin("__enter__", [](Interp&, BuiltinObj& b, CallArgs&) {
+      auto& r = runner_of(b);
+      r.with_factory();
+      r.runner->get_loop();  // runners.py: Runner.__enter__ calls _lazy_init
+      return b.self;
+    }, self);
+  return {};
+}
+
+Object make_runner(Interp& ip, CallArgs& a) {
+  a.take_kw("debug");
+  Object factory = a.take_kw("loop_factory");
+  check_args(ip, "Runner", a, 0, 0);
+  auto r = asyncio::make_ref<RunnerObj>();
+  r->factory = factory;
+  r->runner = std::make_unique<asyncio::Runner>(factory.null() || factory.is_none() ? nullptr : call_loop_factory);
+  return Object(Tag::Native, r);
+}
+
+}  // namespace
+
+// ---------------------------------------------------------------------------------------------
+
+void Interp::use_loop(EventLoop& loop) {
+  if (clock_loop_.get() != &loop) {
+    if (clock_loop_) process_clock += clock_loop_->virtual_clock()->peek() - clock_mark_;
+    clock_loop_ = asyncio::EventLoopPtr(&loop);
+    clock_mark_ = loop.virtual_clock() ? loop.virtual_clock()->peek() : 0;
+  }
+  if (time_base < 0) time_base = now_ns();
+}
+
+asyncio::Nanos Interp::now_ns() {
+  asyncio::Nanos t = process_clock;
+  if (clock_loop_ && clock_loop_->virtual_clock()) t += clock_loop_->virtual_clock()->peek() - clock_mark_;
+  return t;
+}
+
+double Interp::now() { return static_cast<double>(now_ns()) / 1e9; }
+
+Object Interp::future_result(FutureBase& f) {
+  if (auto* t = dynamic_cast<asyncio::TaskState<Object>*>(&f)) return t->result();
+  if (auto* p = dynamic_cast<asyncio::FutureState<Object>*>(&f)) return p->result();
+  if (auto* g = dynamic_cast<asyncio::GatheringFuture*>(&f)) {
+    g->raise_if_failed();
+    std::vector<Object> out;
+    for (auto& c : g->children()) {
+      if (g->return_exceptions()) {
+        if (auto e = asyncio::GatheringFuture::child_exception(*c)) {
+          out.push_back(exc_object(e));
+          continue;
+        }
+      }
+      out.push_back(future_result(*c));
+    }
+    return list_obj(std::move(out));
+  }
+  if (auto* s = dynamic_cast<asyncio::ShieldFuture*>(&f)) {
+    f.raise_if_failed();
+    return future_result(s->inner());
+  }
+  f.raise_if_failed();
+  return Object::none();
+}
+
+Ref<FutureBase> Interp::to_future(const Object& aw, EventLoop* loop, bool coroutines_ok) {
+  // tasks.py: ensure_future / _ensure_future
+  if (aw.is(Tag::Future)) return Ref<FutureBase>(aw.as<FutureBase>());
+  if (aw.is(Tag::Coro) && coroutines_ok) {
+    EventLoop& l = loop ? *loop : event_loop();
+    Object t = create_task_on(*this, l, aw, Object());
+    return Ref<FutureBase>(t.as<FutureBase>());
+  }
+  raise(T.TypeError, "An asyncio.Future, a coroutine or an awaitable is required");
+}
+
+std::string future_repr(Interp& ip, FutureBase& f) {
+  std::string r = f.repr();
+  if (f.state() == FutureBase::State::finished) {
+    auto pos = r.rfind("result=...");
+    if (pos != std::string::npos) {
+      std::string v;
+      try {
+        v = ip.repr(ip.future_result(f));
+      } catch (...) {
+        v = "...";
+      }
+      r = r.substr(0, pos) + "result=" + v + r.substr(pos + 10);
+    }
+  }
+  if (!f.is_task() && dynamic_cast<asyncio::GatheringFuture*>(&f) && r.rfind("<Future", 0) == 0) r = "<_GatheringFuture" + r.substr(7);
+  return r;
+}
+
+std::string handle_repr(Interp&, asyncio::HandleState& h) {
+  Ref<asyncio::HandleState> ref(&h);
+  return h.timer ? asyncio::TimerHandle(ref).repr() : asyncio::Handle(ref).repr();
+}
+
+Object future_method(Interp& ip, const Object& self, std::string_view name) {
+  auto* f = self.as<FutureBase>();
+#define M(NAME, BODY) \
+  if (name == NAME) return ip.builtin(NAME, [](Interp & ip, BuiltinObj & b, CallArgs & a) -> Object { auto* f = b.self.as<FutureBase>(); (void)f; (void)ip; (void)a; BODY }, self);
+  M("done", { return Object::boolean(f->done()); })
+  M("cancelled", { return Object::boolean(f->cancelled()); })
+  M("result", { check_args(ip, "result", a, 0, 0); return ip.future_result(*f); })
+  M("exception", {
+    auto e = f->exception();
+    return e ? ip.exc_object(e) : Object::none();
+  })
+  M("cancel", {
+    Object msg = arg_or(a, 0, "msg", Object::none());
+    return Object::boolean(f->cancel(msg.is_none() ? std::nullopt : std::optional<std::string>(ip.str(msg))));
+  })
+  M("add_done_callback", {
+    a.take_kw("context");
+    check_args(ip, "add_done_callback", a, 1, 1);
+    Object fn = a.pos[0];
+    const void* key = fn.ptr();
+    f->add_done_callback([&ip, fn](FutureBase& fut) { ip.call1(fn, ip.future_obj(&fut)); }, key);
+    return Object::none();
+  })
+  M("remove_done_callback", {
+    check_args(ip, "remove_done_callback", a, 1, 1);
+    return Object::integer(static_cast<std::int64_t>(f->remove_done_callback(a.pos[0].ptr())));
+  })
+  M("get_loop", { return loop_obj(f->get_loop()); })
+  M("set_result", {
+    check_args(ip, "set_result", a, 1, 1);
+    if (f->is_task()) ip.raise(ip.T.RuntimeError, "Task does not support set_result operation");
+    auto* p = dynamic_cast<asyncio::FutureState<Object>*>(f);
+    if (!p) ip.raise(ip.T.RuntimeError, "this future does not support set_result");
+    p->set_result(a.pos[0]);
+    return Object::none();
+  })
+  M("set_exception", {
+    check_args(ip, "set_exception", a, 1, 1);
+    if (f->is_task()) ip.raise(ip.T.RuntimeError, "Task does not support set_exception operation");
+    Object e = a.pos[0];
+    if (e.is(Tag::Type) && e.as<TypeObj>()->is_exception) e = ip.call0(e);
+    if (!e.is(Tag::Exc)) ip.raise(ip.T.TypeError, "invalid exception object");
+    if (e.as<ExcObj>()->cls->subclass_of(ip.T.StopIteration.get()))
+      ip.raise(ip.T.TypeError, "StopIteration interacts badly with generators and cannot be raised into a Future");
+    f->set_exception(ip.to_cpp(Ref<ExcObj>(e.as<ExcObj>())));
+    return Object::none();
+  })
+  if (f->is_task()) {
+    M("get_name", { return ip.str_obj(static_cast<asyncio::TaskBase*>(f)->get_name()); })
+    M("set_name", {
+      check_args(ip, "set_name", a, 1, 1);
+      static_cast<asyncio::TaskBase*>(f)->set_name(ip.str(a.pos[0]));
+      return Object::none();
+    })
+    M("cancelling", { return Object::integer(static_cast<asyncio::TaskBase*>(f)->cancelling()); })
+    M("uncancel", { return Object::integer(static_cast<asyncio::TaskBase*>(f)->uncancel()); })
+    M("get_coro", {
+      auto* t = static_cast<asyncio::TaskBase*>(f);
+      return ip.make_coro_husk(t->coro_name());
+    })
+  }
+#undef M
+  return {};
+}
+
+Object handle_method(Interp& ip, const Object& self, std::string_view name) {
+  if (name == "cancel")
+    return ip.builtin("cancel", [](Interp&, BuiltinObj& b, CallArgs&) {
+      auto* h = b.self.as<asyncio::HandleState>();
+      Ref<asyncio::HandleState> ref(h);
+      if (h->timer) asyncio::TimerHandle(ref).cancel();
+      else asyncio::Handle(ref).cancel();
+      return Object::none();
+    }, self);
+  if (name == "cancelled")
+    return ip.builtin("cancelled", [](Interp&, BuiltinObj& b, CallArgs&) { return Object::boolean(b.self.as<asyncio::HandleState>()->cancelled); }, self);
+  if (name == "when" && self.as<asyncio::HandleState>()->timer)
+    return ip.builtin("when", [](Interp&, BuiltinObj& b, CallArgs&) {
+      return Object::real(static_cast<double>(b.self.as<asyncio::HandleState>()->when) / 1e9);
+    }, self);
+  return {};
+}
+
+Object loop_method(Interp& ip, const Object& self, std::string_view name) {
+#define M(NAME, BODY) \
+  if (name == NAME) return ip.builtin(NAME, [](Interp & ip, BuiltinObj & b, CallArgs & a) -> Object { EventLoop& loop = loop_of(b.self); (void)loop; (void)ip; (void)a; BODY }, self);
+  M("time", { return Object::real(loop.time()); })
+  M("is_running", { return Object::boolean(loop.is_running()); })
+  M("is_closed", { return Object::boolean(loop.is_closed()); })
+  M("get_debug", { return Object::boolean(false); })
+  M("set_debug", { return Object::none(); })
+  M("stop", { loop.stop(); return Object::none(); })
+  M("close", { loop.close(); return Object::none(); })
+  M("create_future", { return ip.future_obj(loop.create_future<Object>().base()); })
+  M("create_task", {
+    Object name = a.take_kw("name");
+    a.take_kw("context");
+    check_args(ip, "create_task", a, 1, 1);
+    return create_task_on(ip, loop, a.pos[0], name);
+  })
+  M("run_forever", {
+    check_args(ip, "run_forever", a, 0, 0);
+    ip.use_loop(loop);
+    loop.run_forever();
+    return Object::none();
+  })
+  M("run_until_complete", {
+    if (a.pos.empty() && a.kw.empty()) ip.raise(ip.T.TypeError, "BaseEventLoop.run_until_complete() missing 1 required positional argument: 'future'");
+    check_args(ip, "run_until_complete", a, 1, 1);
+    loop.check_closed();
+    if (loop.is_running()) ip.raise(ip.T.RuntimeError, "This event loop is already running");
+    if (asyncio::running_loop()) ip.raise(ip.T.RuntimeError, "Cannot run the event loop while another loop is running");
+    Ref<FutureBase> fut = ip.to_future(a.pos[0], &loop);
+    bool made = !a.pos[0].is(Tag::Future);
+    if (made && fut->is_task()) static_cast<asyncio::TaskBase*>(fut.get())->set_log_destroy_pending(false);
+    a.pos.clear();
+    ip.use_loop(loop);
+    loop.run_until_complete(*fut);
+    return ip.future_result(*fut);
+  })
+  if (name == "call_soon" || name == "call_soon_threadsafe") {
+    return ip.builtin(name == "call_soon" ? "call_soon" : "call_soon_threadsafe", [](Interp& ip, BuiltinObj& b, CallArgs& a) -> Object {
+      a.take_kw("context");
+      if (a.pos.empty()) ip.raise(ip.T.TypeError, "call_soon() missing 1 required positional argument: 'callback'");
+      EventLoop& loop = loop_of(b.self);
+      loop.check_closed();
+      Object fn = a.pos[0];
+      check_callback(ip, fn, "call_soon");
+      std::vector<Object> args(a.pos.begin() + 1, a.pos.end());
+      std::string label = callback_label(ip, fn, args);
+      asyncio::Handle h = loop.call_soon(callback_fn(ip, fn, std::move(args)), std::move(label));
+      return Object(Tag::Handle, h.state());
+    }, self);
+  }
+  if (name == "call_later" || name == "call_at") {
+    return ip.builtin(name == "call_later" ? "call_later" : "call_at", [](Interp& ip, BuiltinObj& b, CallArgs& a) -> Object {
+      a.take_kw("context");
+      bool later = b.name[5] == 'l';
+      if (a.pos.size() < 2) ip.raise(ip.T.TypeError, fmt::format("{}() missing required arguments", b.name));
+      EventLoop& loop = loop_of(b.self);
+      loop.check_closed();
+      if (a.pos[0].is_none()) ip.raise(ip.T.TypeError, later ? "delay must not be None" : "when cannot be None");
+      double t = seconds_arg(ip, a.pos[0], "");
+      Object fn = a.pos[1];
+      check_callback(ip, fn, b.name);
+      std::vector<Object> args(a.pos.begin() + 2, a.pos.end());
+      std::string label = callback_label(ip, fn, args);
+      asyncio::TimerHandle h = later ? loop.call_later(t, callback_fn(ip, fn, std::move(args)), std::move(label))
+                                     : loop.call_at(t, callback_fn(ip, fn, std::move(args)), std::move(label));
+      return Object(Tag::Handle, h.state());
+    }, self);
+  }
+  M("set_exception_handler", {
+    check_args(ip, "set_exception_handler", a, 1, 1);
+    Object h = a.pos[0];
+    if (h.is_none()) {
+      loop.set_exception_handler(nullptr);
+      ip.loop_handlers.erase(&loop);
+      return Object::none();
+    }
+    if (!h.is(Tag::Func) && !h.is(Tag::Builtin)) ip.raise(ip.T.TypeError, "A callable object or None is expected, got " + ip.repr(h));
+    ip.loop_handlers[&loop] = h;
+    loop.set_exception_handler([&ip, h](EventLoop& l, const asyncio::ExceptionContext& ctx) {
+      CallArgs ca;
+      ca.pos = {loop_obj(l), dict_from_context(ip, ctx)};
+      ip.call(h, ca);
+    });
+    return Object::none();
+  })
+  M("get_exception_handler", {
+    auto it = ip.loop_handlers.find(&loop);
+    return it == ip.loop_handlers.end() ? Object::none() : it->second;
+  })
+  M("default_exception_handler", {
+    check_args(ip, "default_exception_handler", a, 1, 1);
+    loop.default_exception_handler(context_from_dict(ip, a.pos[0]));
+    return Object::none();
+  })
+  M("call_exception_handler", {
+    check_args(ip, "call_exception_handler", a, 1, 1);
+    loop.call_exception_handler(context_from_dict(ip, a.pos[0]));
+    return Object::none();
+  })
+  M("shutdown_asyncgens", { return ip.make_coro(noop_coro(), "BaseEventLoop.shutdown_asyncgens"); })
+  M("shutdown_default_executor", { return ip.make_coro(noop_coro(), "BaseEventLoop.shutdown_default_executor"); })
+#undef M
+  return {};
+}
+
+Object Interp::make_coro_husk(const char* qualname) {
+  // A stand-in coroutine object for Task.get_coro() (the frame belongs to the task).
+  auto obj = asyncio::make_ref<CoroObj>(asyncio::Coro<Object>(), qualname);
+  return Object(Tag::Coro, obj);
+}
+
+// ---------------------------------------------------------------------------------------------
+
+Object make_asyncio_module(Interp& ip) {
+  auto m = asyncio::make_ref<ModuleObj>("asyncio");
+  auto& A = m->attrs;
+  auto fn = [&](const char* name, BuiltinObj::Fn f) { A[name] = ip.builtin(name, f); };
+
+  fn("run", [](Interp& ip, BuiltinObj&, CallArgs& a) -> Object {
+    a.take_kw("debug");
+    check_args(ip, "run", a, 1, 1);
+    if (asyncio::running_loop()) ip.raise(ip.T.RuntimeError, "asyncio.run() cannot be called from a running event loop");
+    RunnerObj r;
+    r.add_ref();  // on the stack: never freed through the count
+    r.runner = std::make_unique<asyncio::Runner>();
+    Object result;
+    std::exception_ptr ep;
+    try {
+      result = runner_run(ip, r, a.pos[0]);
+    } catch (const Abort&) {
+      throw;
+    } catch (...) {
+      ep = std::current_exception();
+    }
+    a.pos.clear();
+    r.runner->close();
+    if (ep) std::rethrow_exception(ep);
+    return result;
+  });
+  A["Runner"] = ip.closure_builtin("Runner", [](Interp& ip, CallArgs& a) { return make_runner(ip, a); });
+  fn("sleep", [](Interp& ip, BuiltinObj&, CallArgs& a) -> Object {
+    Object result = a.take_kw("result");
+    Object delay = a.take_kw("delay");
+    if (!delay.null()) a.pos.insert(a.pos.begin(), delay);
+    check_args(ip, "sleep", a, 1, 2);
+    if (a.pos.size() == 2) result = a.pos[1];
+    double d = seconds_arg(ip, a.pos[0], "");
+    return ip.make_coro(sleep_coro(d, result.null() ? Object::none() : result), "sleep");
+  });
+  fn("gather", [](Interp& ip, BuiltinObj&, CallArgs& a) -> Object {
+    Object rexc = a.take_kw("return_exceptions");
+    bool return_exceptions = !rexc.null() && ip.truthy(rexc);
+    if (!a.kw.empty()) ip.raise(ip.T.TypeError, fmt::format("gather() got an unexpected keyword argument '{}'", a.kw[0].first));
+    EventLoop* loop = asyncio::running_loop();
+    std::vector<Ref<FutureBase>> children;
+    std::vector<std::pair<const void*, Ref<FutureBase>>> seen;  // tasks.py: arg_to_fut
+    for (auto& x : a.pos) {
+      Ref<FutureBase> f;
+      for (auto& [k, v] : seen)
+        if (k == x.ptr()) f = v;
+      if (!f) {
+        f = ip.to_future(x, loop);
+        if (!loop) loop = &f->get_loop();
+        if (!x.is(Tag::Future) && f->is_task()) static_cast<asyncio::TaskBase*>(f.get())->set_log_destroy_pending(false);
+        seen.emplace_back(x.ptr(), f);
+      }
+      children.push_back(f);
+    }
+    a.pos.clear();
+    EventLoop& l = loop ? *loop : event_loop();
+    auto outer = asyncio::gather_futures(l, std::move(children), return_exceptions);
+    return ip.future_obj(outer.get());
+  });
+  fn("wait", [](Interp& ip, BuiltinObj&, CallArgs& a) -> Object {
+    Object timeout = a.take_kw("timeout"), rw = a.take_kw("return_when");
+    check_args(ip, "wait", a, 1, 3);
+    if (a.pos.size() > 1) timeout = a.pos[1];
+    if (a.pos.size() > 2) rw = a.pos[2];
+    return ip.make_coro(wait_coro(ip, a.pos[0], timeout, rw.null() ? ip.str_obj("ALL_COMPLETED") : rw), "wait");
+  });
+  fn("wait_for", [](Interp& ip, BuiltinObj&, CallArgs& a) -> Object {
+    Object timeout = a.take_kw("timeout");
+    Object fut = a.take_kw("fut");
+    if (!fut.null()) a.pos.insert(a.pos.begin(), fut);
+    check_args(ip, "wait_for", a, 1, 2);
+    if (a.pos.size() == 2) timeout = a.pos[1];
+    if (timeout.null()) ip.raise(ip.T.TypeError, "wait_for() missing 1 required positional argument: 'timeout'");
+    return ip.make_coro(wait_for_coro(ip, a.pos[0], timeout), "wait_for");
+  });
+  fn("shield", [](Interp& ip, BuiltinObj&, CallArgs& a) -> Object {
+    check_args(ip, "shield", a, 1, 1);
+    Ref<FutureBase> inner = ip.to_future(a.pos[0], asyncio::running_loop());
+    return ip.future_obj(asyncio::shield_future(inner).get());
+  });
+  fn("as_completed", [](Interp& ip, BuiltinObj&, CallArgs& a) -> Object {
+    Object timeout = a.take_kw("timeout");
+    check_args(ip, "as_completed", a, 1, 2);
+    if (a.pos.size() == 2) timeout = a.pos[1];
+    if (a.pos[0].is(Tag::Future) || a.pos[0].is(Tag::Coro))
+      ip.raise(ip.T.TypeError, fmt::format("expect an iterable of futures, not {}", ip.type_of(a.pos[0])->name));
+    auto s = asyncio::make_ref<AsCompleted>();
+    EventLoop& loop = event_loop();
+    for (auto& x : ip.to_vector(a.pos[0])) {
+      Ref<FutureBase> f = ip.to_future(x, &loop);
+      bool dup = false;
+      for (auto& t : s->todo) dup = dup || t == f;
+      if (!dup) s->todo.push_back(f);
+    }
+    for (auto& f : s->todo) f->add_fast_callback(AsCompleted::on_completion, s.get());
+    if (!s->todo.empty()) {
+      if (auto t = timeout_arg(ip, timeout)) {
+        s->has_timeout = true;
+        Ref<AsCompleted> keep = s;
+        s->timeout = loop.call_later(*t, [keep] {
+          for (auto& f : keep->todo) f->remove_done_callback(keep.get());
+          for (std::size_t i = 0; i < keep->todo.size(); ++i) keep->put(nullptr);
+          keep->todo.clear();
+        }, "as_completed._on_timeout()");
+      }
+    }
+    std::vector<Object> coros;
+    for (std::size_t i = 0; i < s->todo.size(); ++i) coros.push_back(ip.make_coro(wait_for_one(ip, s), "as_completed.<locals>._wait_for_one"));
+    auto it = asyncio::make_ref<IterObj>();
+    it->items = std::move(coros);
+    it->snapshot = true;
+    return Object(Tag::Iter, it);
+  });
+  fn("create_task", [](Interp& ip, BuiltinObj&, CallArgs& a) -> Object {
+    Object name = a.take_kw("name");
+    a.take_kw("context");
+    check_args(ip, "create_task", a, 1, 1);
+    EventLoop& loop = asyncio::get_running_loop();
+    return create_task_on(ip, loop, a.pos[0], name);
+  });
+  fn("ensure_future", [](Interp& ip, BuiltinObj&, CallArgs& a) -> Object {
+    Object loop = a.take_kw("loop");
+    check_args(ip, "ensure_future", a, 1, 1);
+    return ip.future_obj(ip.to_future(a.pos[0], loop.null() || loop.is_none() ? nullptr : &loop_of(loop)).get());
+  });
+  fn("current_task", [](Interp& ip, BuiltinObj&, CallArgs& a) -> Object {
+    check_args(ip, "current_task", a, 0, 1);
+    EventLoop& loop = a.pos.empty() || a.pos[0].is_none() ? asyncio::get_running_loop() : loop_of(a.pos[0]);
+    auto* t = loop.current_task();
+    return t ? ip.future_obj(t) : Object::none();
+  });
+  fn("all_tasks", [](Interp& ip, BuiltinObj&, CallArgs& a) -> Object {
+    check_args(ip, "all_tasks", a, 0, 1);
+    EventLoop& loop = a.pos.empty() || a.pos[0].is_none() ? asyncio::get_running_loop() : loop_of(a.pos[0]);
+    Object s = ip.set_obj();
+    for (auto& t : loop.all_tasks()) {
+      Object o = ip.future_obj(t.get());
+      s.as<SetObj>()->add(o, ip.hash(o));
+    }
+    return s;
+  });
+  fn("iscoroutine", [](Interp& ip, BuiltinObj&, CallArgs& a) -> Object {
+    check_args(ip, "iscoroutine", a, 1, 1);
+    return Object::boolean(a.pos[0].is(Tag::Coro));
+  });
+  fn("iscoroutinefunction", [](Interp& ip, BuiltinObj&, CallArgs& a) -> Object {
+    check_args(ip, "iscoroutinefunction", a, 1, 1);
+    const Object& f = a.pos[0];
+    return Object::boolean((f.is(Tag::Func) && f.as<FuncObj>()->is_async) ||
+                           (f.is(Tag::Builtin) && f.as<BuiltinObj>()->data.is(Tag::Func) && f.as<BuiltinObj>()->data.as<FuncObj>()->is_async));
+  });
+  fn("isfuture", [](Interp& ip, BuiltinObj&, CallArgs& a) -> Object {
+    check_args(ip, "isfuture", a, 1, 1);
+    return Object::boolean(a.pos[0].is(Tag::Future));
+  });
+  fn("get_running_loop", [](Interp& ip, BuiltinObj&, CallArgs& a) -> Object {
+    check_args(ip, "get_running_loop", a, 0, 0);
+    return loop_obj(asyncio::get_running_loop());
+  });
+  fn("get_event_loop", [](Interp& ip, BuiltinObj&, CallArgs& a) -> Object {
+    check_args(ip, "get_event_loop", a, 0, 0);
+    return loop_obj(asyncio::get_event_loop());
+  });
+  fn("new_event_loop", [](Interp& ip, BuiltinObj&, CallArgs& a) -> Object {
+    check_args(ip, "new_event_loop", a, 0, 0);
+    auto l = asyncio::new_event_loop();
+    return loop_obj(*l);
+  });
+  fn("set_event_loop", [](Interp& ip, BuiltinObj&, CallArgs& a) -> Object {
+    check_args(ip, "set_event_loop", a, 1, 1);
+    if (!a.pos[0].is_none() && !a.pos[0].is(Tag::Loop))
+      ip.raise(ip.T.TypeError, fmt::format("loop must be an instance of AbstractEventLoop or None, not '{}'", ip.type_of(a.pos[0])->name));
+    asyncio::set_event_loop(a.pos[0].is_none() ? nullptr : asyncio::EventLoopPtr(a.pos[0].as<EventLoop>()));
+    return Object::none();
+  });
+  ip.T.future->construct = [](Interp& ip, BuiltinObj&, CallArgs& a) -> Object {
+    Object loop = a.take_kw("loop");
+    check_args(ip, "Future", a, 0, 0);
+    EventLoop& l = loop.null() || loop.is_none() ? event_loop() : loop_of(loop);
+    return ip.future_obj(l.create_future<Object>().base());
+  };
+  ip.T.task->construct = [](Interp& ip, BuiltinObj&, CallArgs& a) -> Object {
+    Object loop = a.take_kw("loop"), name = a.take_kw("name");
+    a.take_kw("context");
+    check_args(ip, "Task", a, 1, 1);
+    EventLoop& l = loop.null() || loop.is_none() ? event_loop() : loop_of(loop);
+    return create_task_on(ip, l, a.pos[0], name);
+  };
+  A["Future"] = Object(Tag::Type, ip.T.future);
+  A["Task"] = Object(Tag::Type, ip.T.task);
+  A["Handle"] = Object(Tag::Type, ip.T.handle);
+  A["TimerHandle"] = Object(Tag::Type, ip.T.timer_handle);
+  A["AbstractEventLoop"] = Object(Tag::Type, ip.T.loop);
+  for (auto* t : {&ip.T.CancelledError, &ip.T.InvalidStateError, &ip.T.QueueEmpty, &ip.T.QueueFull,
+                  &ip.T.BrokenBarrierError, &ip.T.SendfileNotAvailableError, &ip.T.IncompleteReadError,
+                  &ip.T.LimitOverrunError})
+    A[(*t)->name] = Object(Tag::Type, *t);
+  A["TimeoutError"] = Object(Tag::Type, ip.T.TimeoutError);
+  for (const char* w : {"FIRST_COMPLETED", "FIRST_EXCEPTION", "ALL_COMPLETED"}) A[w] = ip.str_obj(w);
+  install_sync_bindings(ip, A);
+  return Object(Tag::Native, m);
+}
+
+Object make_time_module(Interp& ip) {
+  auto m = asyncio::make_ref<ModuleObj>("time");
+  auto& A = m->attrs;
+  // Epoch-like offset for time.time(); monotonic clocks start near 0 like a fresh process.
+  A["time"] = ip.builtin("time", [](Interp& ip, BuiltinObj&, CallArgs& a) {
+    check_args(ip, "time", a, 0, 0);
+    return Object::real(1.7e9 + ip.now());
+  });
+  for (const char* n : {"monotonic", "perf_counter", "process_time"})
+    A[n] = ip.builtin(n, [](Interp& ip, BuiltinObj& b, CallArgs& a) {
+      check_args(ip, b.name, a, 0, 0);
+      return Object::real(ip.now());
+    });
+  A["time_ns"] = ip.builtin("time_ns", [](Interp& ip, BuiltinObj&, CallArgs& a) {
+    check_args(ip, "time_ns", a, 0, 0);
+    return Object::integer(1'700'000'000'000'000'000LL + ip.now_ns());
+  });
+  for (const char* n : {"monotonic_ns", "perf_counter_ns"})
+    A[n] = ip.builtin(n, [](Interp& ip, BuiltinObj& b, CallArgs& a) {
+      check_args(ip, b.name, a, 0, 0);
+      return Object::integer(ip.now_ns());
+    });
+  A["sleep"] = ip.builtin("sleep", [](Interp& ip, BuiltinObj&, CallArgs& a) {
+    check_args(ip, "sleep", a, 1, 1);
+    double d;
+    if (a.pos[0].is(Tag::Float)) d = a.pos[0].f();
+    else if (a.pos[0].is(Tag::Int) || a.pos[0].is(Tag::Bool)) d = static_cast<double>(a.pos[0].i());
+    else ip.raise(ip.T.TypeError, fmt::format("'{}' object cannot be interpreted as an integer", ip.type_of(a.pos[0])->name));
+    if (d < 0) ip.raise(ip.T.ValueError, "sleep length must be non-negative");
+    ip.sleep_blocking(asyncio::seconds_to_nanos(d));
+    return Object::none();
+  });
+  return Object(Tag::Native, m);
+}
+
+void Interp::sleep_blocking(asyncio::Nanos d) {
+  // time.sleep blocks the thread: a running loop's clock moves (its callbacks are late, as in
+  // CPython); outside a loop only the process clock moves.
+  if (auto* l = asyncio::running_loop()) {
+    use_loop(*l);
+    if (auto* vc = l->virtual_clock()) vc->advance(d);
+    return;
+  }
+  process_clock += d;
+}
+
+}  // namespace aiospec::interp

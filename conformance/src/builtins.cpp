@@ -1,0 +1,1120 @@
+// Builtin functions and the methods of str, list, tuple, dict and set.
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <cmath>
+#include <cstdlib>
+
+#include "interp.hpp"
+
+namespace aiospec::interp {
+
+namespace {
+
+using Fn = BuiltinObj::Fn;
+
+std::int64_t to_int(Interp& ip, const Object& o, const char* what) {
+  if (o.is(Tag::Int) || o.is(Tag::Bool)) return o.i();
+  ip.raise(ip.T.TypeError, fmt::format("'{}' object cannot be interpreted as an integer{}", ip.type_of(o)->name, what));
+}
+
+
+// Sorting with Python's comparison; `key` may be Null.
+void py_sort(Interp& ip, std::vector<Object>& v, const Object& key, bool reverse) {
+  std::vector<std::pair<Object, Object>> items;
+  items.reserve(v.size());
+  for (auto& x : v) items.emplace_back(key.null() || key.is_none() ? x : ip.call1(key, x), x);
+  if (reverse) std::reverse(items.begin(), items.end());
+  std::stable_sort(items.begin(), items.end(), [&](const auto& a, const auto& b) { return ip.lt(a.first, b.first); });
+  if (reverse) std::reverse(items.begin(), items.end());
+  for (std::size_t i = 0; i < v.size(); ++i) v[i] = std::move(items[i].second);
+}
+
+Object b_print(Interp& ip, BuiltinObj&, CallArgs& a) {
+  Object sep = a.take_kw("sep"), end = a.take_kw("end");
+  a.take_kw("flush");
+  Object file = a.take_kw("file");
+  if (!a.kw.empty()) ip.raise(ip.T.TypeError, fmt::format("'{}' is an invalid keyword argument for print()", a.kw[0].first));
+  std::string s = sep.null() || sep.is_none() ? " " : ip.str(sep);
+  std::string out;
+  for (std::size_t i = 0; i < a.pos.size(); ++i) {
+    if (i) out += s;
+    out += ip.str(a.pos[i]);
+  }
+  out += end.null() || end.is_none() ? "\n" : ip.str(end);
+  ip.write_out(out);
+  return Object::none();
+}
+
+Object b_len(Interp& ip, BuiltinObj&, CallArgs& a) {
+  check_args(ip, "len", a, 1, 1);
+  return Object::integer(ip.len(a.pos[0]));
+}
+
+Object b_range(Interp& ip, BuiltinObj&, CallArgs& a) {
+  check_args(ip, "range", a, 1, 3);
+  std::int64_t start = 0, stop, step = 1;
+  if (a.pos.size() == 1) {
+    stop = to_int(ip, a.pos[0], "");
+  } else {
+    start = to_int(ip, a.pos[0], "");
+    stop = to_int(ip, a.pos[1], "");
+    if (a.pos.size() == 3) step = to_int(ip, a.pos[2], "");
+  }
+  if (step == 0) ip.raise(ip.T.ValueError, "range() arg 3 must not be zero");
+  return make<RangeObj>(Tag::Range, start, stop, step);
+}
+
+Object snapshot_iter(std::vector<Object> items) {
+  auto it = asyncio::make_ref<IterObj>();
+  it->items = std::move(items);
+  it->snapshot = true;
+  return Object(Tag::Iter, it);
+}
+
+Object b_enumerate(Interp& ip, BuiltinObj&, CallArgs& a) {
+  Object start = a.take_kw("start");
+  if (a.pos.size() == 2) start = a.pos[1];
+  if (a.pos.empty()) ip.raise(ip.T.TypeError, "enumerate() missing required argument 'iterable' (pos 1)");
+  std::int64_t n = start.null() ? 0 : to_int(ip, start, "");
+  std::vector<Object> out;
+  for (auto& x : ip.to_vector(a.pos[0])) out.push_back(ip.tuple_obj({Object::integer(n++), x}));
+  return snapshot_iter(std::move(out));
+}
+
+Object b_zip(Interp& ip, BuiltinObj&, CallArgs& a) {
+  Object strict = a.take_kw("strict");
+  std::vector<std::vector<Object>> cols;
+  for (auto& x : a.pos) cols.push_back(ip.to_vector(x));
+  std::vector<Object> out;
+  if (!cols.empty()) {
+    std::size_t n = cols[0].size();
+    for (auto& c : cols) n = std::min(n, c.size());
+    if (!strict.null() && ip.truthy(strict))
+      for (std::size_t k = 1; k < cols.size(); ++k)
+        if (cols[k].size() != cols[0].size())
+          ip.raise(ip.T.ValueError, fmt::format("zip() argument {} is {} than argument{}", k + 1, cols[k].size() < cols[0].size() ? "shorter" : "longer", k == 1 ? " 1" : "s 1-" + std::to_string(k)));
+    for (std::size_t i = 0; i < n; ++i) {
+      std::vector<Object> row;
+      for (auto& c : cols) row.push_back(c[i]);
+      out.push_back(ip.tuple_obj(std::move(row)));
+    }
+  }
+  return snapshot_iter(std::move(out));
+}
+
+Object b_sorted(Interp& ip, BuiltinObj&, CallArgs& a) {
+  Object key = a.take_kw("key"), rev = a.take_kw("reverse");
+  check_args(ip, "sorted", a, 1, 1);
+  std::vector<Object> v = ip.to_vector(a.pos[0]);
+  py_sort(ip, v, key, !rev.null() && ip.truthy(rev));
+  return ip.list_obj(std::move(v));
+}
+
+Object b_reversed(Interp& ip, BuiltinObj&, CallArgs& a) {
+  check_args(ip, "reversed", a, 1, 1);
+  if (a.pos[0].is(Tag::Set) || a.pos[0].is(Tag::Iter))
+    ip.raise(ip.T.TypeError, fmt::format("'{}' object is not reversible", ip.type_of(a.pos[0])->name));
+  std::vector<Object> v = ip.to_vector(a.pos[0]);
+  std::reverse(v.begin(), v.end());
+  return snapshot_iter(std::move(v));
+}
+
+Object minmax(Interp& ip, CallArgs& a, bool is_max) {
+  const char* name = is_max ? "max" : "min";
+  Object key = a.take_kw("key"), dflt = a.take_kw("default");
+  if (a.pos.empty()) ip.raise(ip.T.TypeError, fmt::format("{} expected at least 1 argument, got 0", name));
+  std::vector<Object> v = a.pos.size() == 1 ? ip.to_vector(a.pos[0]) : a.pos;
+  if (v.empty()) {
+    if (!dflt.null()) return dflt;
+    ip.raise(ip.T.ValueError, fmt::format("{}() arg is an empty sequence", name));
+  }
+  Object best = v[0];
+  Object bk = key.null() || key.is_none() ? best : ip.call1(key, best);
+  for (std::size_t i = 1; i < v.size(); ++i) {
+    Object k = key.null() || key.is_none() ? v[i] : ip.call1(key, v[i]);
+    if (is_max ? ip.lt(bk, k) : ip.lt(k, bk)) {
+      best = v[i];
+      bk = k;
+    }
+  }
+  return best;
+}
+Object b_min(Interp& ip, BuiltinObj&, CallArgs& a) { return minmax(ip, a, false); }
+Object b_max(Interp& ip, BuiltinObj&, CallArgs& a) { return minmax(ip, a, true); }
+
+Object b_sum(Interp& ip, BuiltinObj&, CallArgs& a) {
+  Object start = a.take_kw("start");
+  check_args(ip, "sum", a, 1, 2);
+  Object acc = a.pos.size() == 2 ? a.pos[1] : start.null() ? Object::integer(0) : start;
+  if (acc.is(Tag::Str)) ip.raise(ip.T.TypeError, "sum() can't sum strings [use ''.join(seq) instead]");
+  for (auto& x : ip.to_vector(a.pos[0])) acc = ip.binop(scenario::BinOpKind::Add, acc, x);
+  return acc;
+}
+
+Object b_abs(Interp& ip, BuiltinObj&, CallArgs& a) {
+  check_args(ip, "abs", a, 1, 1);
+  const Object& x = a.pos[0];
+  if (x.is(Tag::Float)) return Object::real(std::fabs(x.f()));
+  if (x.is(Tag::Int) || x.is(Tag::Bool)) return ip.unary(x.i() < 0 ? scenario::UnaryOpKind::Neg : scenario::UnaryOpKind::Pos, x);
+  ip.raise(ip.T.TypeError, fmt::format("bad operand type for abs(): '{}'", ip.type_of(x)->name));
+}
+
+Object b_round(Interp& ip, BuiltinObj&, CallArgs& a) {
+  Object nd = a.take_kw("ndigits");
+  check_args(ip, "round", a, 1, 2);
+  if (a.pos.size() == 2) nd = a.pos[1];
+  const Object& x = a.pos[0];
+  if (x.is(Tag::Int) || x.is(Tag::Bool)) {
+    if (nd.null() || nd.is_none() || to_int(ip, nd, "") >= 0) return Object::integer(x.i());
+    std::int64_t p = 1;
+    for (std::int64_t k = 0; k < -nd.i() && p < INT64_MAX / 10; ++k) p *= 10;
+    std::int64_t q = x.i() / p, r = x.i() % p;
+    if (r < 0) { r += p; --q; }
+    if (2 * r > p || (2 * r == p && (q & 1))) ++q;
+    return Object::integer(q * p);
+  }
+  if (!x.is(Tag::Float)) ip.raise(ip.T.TypeError, fmt::format("type {} doesn't define __round__ method", ip.type_of(x)->name));
+  double d = x.f();
+  if (nd.null() || nd.is_none()) {
+    if (std::isnan(d)) ip.raise(ip.T.ValueError, "cannot convert float NaN to integer");
+    if (std::isinf(d)) ip.raise(ip.T.OverflowError, "cannot convert float infinity to integer");
+    return Object::integer(static_cast<std::int64_t>(std::nearbyint(d)));
+  }
+  std::int64_t n = to_int(ip, nd, "");
+  if (!std::isfinite(d)) return x;
+  if (n >= 0) {
+    // Correctly rounded decimal conversion, half to even on exact ties (as Python's float round).
+    char buf[512];
+    std::snprintf(buf, sizeof buf, "%.*f", static_cast<int>(std::min<std::int64_t>(n, 300)), d);
+    return Object::real(std::strtod(buf, nullptr));
+  }
+  double p = std::pow(10.0, static_cast<double>(-n));
+  return Object::real(std::nearbyint(d / p) * p);
+}
+
+Object b_str(Interp& ip, BuiltinObj&, CallArgs& a) {
+  check_args(ip, "str", a, 0, 1);
+  return a.pos.empty() ? ip.str_obj("") : a.pos[0].is(Tag::Str) ? a.pos[0] : ip.str_obj(ip.str(a.pos[0]));
+}
+Object b_repr(Interp& ip, BuiltinObj&, CallArgs& a) {
+  check_args(ip, "repr", a, 1, 1);
+  return ip.str_obj(ip.repr(a.pos[0]));
+}
+
+std::string strip_ws(const std::string& s) {
+  auto b = s.find_first_not_of(" \t\n\r\f\v");
+  if (b == std::string::npos) return "";
+  auto e = s.find_last_not_of(" \t\n\r\f\v");
+  return s.substr(b, e - b + 1);
+}
+
+Object b_int(Interp& ip, BuiltinObj&, CallArgs& a) {
+  Object base_o = a.take_kw("base");
+  check_args(ip, "int", a, 0, 2);
+  if (a.pos.size() == 2) base_o = a.pos[1];
+  if (a.pos.empty()) return Object::integer(0);
+  const Object& x = a.pos[0];
+  if (x.is(Tag::Int)) return x;
+  if (x.is(Tag::Bool)) return Object::integer(x.i());
+  if (x.is(Tag::Float)) {
+    double d = x.f();
+    if (std::isnan(d)) ip.raise(ip.T.ValueError, "cannot convert float NaN to integer");
+    if (std::isinf(d)) ip.raise(ip.T.OverflowError, "cannot convert float infinity to integer");
+    if (std::fabs(d) >= 9.2e18) ip.raise(ip.T.OverflowError, "int too large (the scenario language has 64-bit ints)");
+    return Object::integer(static_cast<std::int64_t>(d));
+  }
+  if (x.is(Tag::Str)) {
+    int base = base_o.null() ? 10 : static_cast<int>(to_int(ip, base_o, ""));
+    std::string raw = x.as<StrObj>()->s;
+    std::string s;
+    for (char c : strip_ws(raw))
+      if (c != '_') s += c;
+    std::string digits = s;
+    bool neg = false;
+    if (!digits.empty() && (digits[0] == '-' || digits[0] == '+')) {
+      neg = digits[0] == '-';
+      digits = digits.substr(1);
+    }
+    if (base == 0 || base == 16 || base == 8 || base == 2) {
+      if (digits.size() > 2 && digits[0] == '0' && std::strchr("xXoObB", digits[1])) {
+        int b = std::strchr("xX", digits[1]) ? 16 : std::strchr("oO", digits[1]) ? 8 : 2;
+        if (base == 0 || base == b) {
+          base = b;
+          digits = digits.substr(2);
+        }
+      }
+      if (base == 0) base = 10;
+    }
+    errno = 0;
+    char* end = nullptr;
+    long long v = digits.empty() ? 0 : std::strtoll(digits.c_str(), &end, base);
+    if (digits.empty() || *end || std::isspace(static_cast<unsigned char>(digits[0])) || digits[0] == '-' || digits[0] == '+')
+      ip.raise(ip.T.ValueError, fmt::format("invalid literal for int() with base {}: {}", base, str_repr(raw)));
+    if (errno == ERANGE) ip.raise(ip.T.OverflowError, "int too large (the scenario language has 64-bit ints)");
+    return Object::integer(neg ? -v : v);
+  }
+  ip.raise(ip.T.TypeError, fmt::format("int() argument must be a string, a bytes-like object or a real number, not '{}'", ip.type_of(x)->name));
+}
+
+Object b_float(Interp& ip, BuiltinObj&, CallArgs& a) {
+  check_args(ip, "float", a, 0, 1);
+  if (a.pos.empty()) return Object::real(0);
+  const Object& x = a.pos[0];
+  if (x.is(Tag::Float)) return x;
+  if (x.is(Tag::Int) || x.is(Tag::Bool)) return Object::real(static_cast<double>(x.i()));
+  if (x.is(Tag::Str)) {
+    std::string s;
+    for (char c : strip_ws(x.as<StrObj>()->s))
+      if (c != '_') s += c;
+    std::string low;
+    for (char c : s) low += static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    std::string body = (!low.empty() && (low[0] == '-' || low[0] == '+')) ? low.substr(1) : low;
+    double sign = (!low.empty() && low[0] == '-') ? -1 : 1;
+    if (body == "inf" || body == "infinity") return Object::real(sign * INFINITY);
+    if (body == "nan") return Object::real(NAN);
+    char* end = nullptr;
+    double d = s.empty() ? 0 : std::strtod(s.c_str(), &end);
+    if (s.empty() || *end || body.find_first_of("xpn") != std::string::npos)
+      ip.raise(ip.T.ValueError, "could not convert string to float: " + str_repr(x.as<StrObj>()->s));
+    return Object::real(d);
+  }
+  ip.raise(ip.T.TypeError, fmt::format("float() argument must be a string or a real number, not '{}'", ip.type_of(x)->name));
+}
+
+Object b_bool(Interp& ip, BuiltinObj&, CallArgs& a) {
+  check_args(ip, "bool", a, 0, 1);
+  return Object::boolean(!a.pos.empty() && ip.truthy(a.pos[0]));
+}
+Object b_list(Interp& ip, BuiltinObj&, CallArgs& a) {
+  check_args(ip, "list", a, 0, 1);
+  return ip.list_obj(a.pos.empty() ? std::vector<Object>{} : ip.to_vector(a.pos[0]));
+}
+Object b_tuple(Interp& ip, BuiltinObj&, CallArgs& a) {
+  check_args(ip, "tuple", a, 0, 1);
+  if (!a.pos.empty() && a.pos[0].is(Tag::Tuple)) return a.pos[0];
+  return ip.tuple_obj(a.pos.empty() ? std::vector<Object>{} : ip.to_vector(a.pos[0]));
+}
+void dict_update(Interp& ip, DictObj& d, CallArgs& a) {
+  if (!a.pos.empty()) {
+    const Object& src = a.pos[0];
+    if (src.is(Tag::Dict)) {
+      src.as<DictObj>()->each([&](const Object& k, const Object& v) { d.set(k, ip.hash(k), v); });
+    } else {
+      for (auto& item : ip.to_vector(src)) {
+        std::vector<Object> kv = ip.to_vector(item);
+        if (kv.size() != 2)
+          ip.raise(ip.T.ValueError, fmt::format("dictionary update sequence element #0 has length {}; 2 is required", kv.size()));
+        d.set(kv[0], ip.hash(kv[0]), kv[1]);
+      }
+    }
+  }
+  for (auto& [k, v] : a.kw) {
+    Object key = ip.str_obj(std::string(k));
+    d.set(key, ip.hash(key), v);
+  }
+}
+Object b_dict(Interp& ip, BuiltinObj&, CallArgs& a) {
+  if (a.pos.size() > 1) ip.raise(ip.T.TypeError, fmt::format("dict expected at most 1 argument, got {}", a.pos.size()));
+  Object d = ip.dict_obj();
+  dict_update(ip, *d.as<DictObj>(), a);
+  return d;
+}
+Object build_set(Interp& ip, CallArgs& a, const char* name, bool frozen) {
+  check_args(ip, name, a, 0, 1);
+  Object s = ip.set_obj();
+  s.as<SetObj>()->frozen = frozen;
+  if (!a.pos.empty())
+    for (auto& x : ip.to_vector(a.pos[0])) s.as<SetObj>()->add(x, ip.hash(x));
+  return s;
+}
+Object b_set(Interp& ip, BuiltinObj&, CallArgs& a) { return build_set(ip, a, "set", false); }
+Object b_frozenset(Interp& ip, BuiltinObj&, CallArgs& a) { return build_set(ip, a, "frozenset", true); }
+
+bool isinstance_spec(Interp& ip, const Object& x, const Object& spec, const char* fname) {
+  if (spec.is(Tag::Tuple)) {
+    for (auto& s : spec.as<ListObj>()->v)
+      if (isinstance_spec(ip, x, s, fname)) return true;
+    return false;
+  }
+  if (!spec.is(Tag::Type)) ip.raise(ip.T.TypeError, fmt::format("{}() arg 2 must be a type, a tuple of types, or a union", fname));
+  return ip.isinstance(x, spec.as<TypeObj>());
+}
+Object b_isinstance(Interp& ip, BuiltinObj&, CallArgs& a) {
+  check_args(ip, "isinstance", a, 2, 2);
+  return Object::boolean(isinstance_spec(ip, a.pos[0], a.pos[1], "isinstance"));
+}
+Object b_issubclass(Interp& ip, BuiltinObj&, CallArgs& a) {
+  check_args(ip, "issubclass", a, 2, 2);
+  if (!a.pos[0].is(Tag::Type)) ip.raise(ip.T.TypeError, "issubclass() arg 1 must be a class");
+  std::vector<Object> specs = a.pos[1].is(Tag::Tuple) ? a.pos[1].as<ListObj>()->v : std::vector<Object>{a.pos[1]};
+  for (auto& s : specs) {
+    if (!s.is(Tag::Type)) ip.raise(ip.T.TypeError, "issubclass() arg 2 must be a class, a tuple of classes, or a union");
+    if (a.pos[0].as<TypeObj>()->subclass_of(s.as<TypeObj>())) return Object::boolean(true);
+  }
+  return Object::boolean(false);
+}
+Object b_type(Interp& ip, BuiltinObj&, CallArgs& a) {
+  check_args(ip, "type", a, 1, 1);
+  return Object(Tag::Type, ip.type_of(a.pos[0]));
+}
+Object b_id(Interp& ip, BuiltinObj&, CallArgs& a) {
+  check_args(ip, "id", a, 1, 1);
+  const Object& x = a.pos[0];
+  return Object::integer(x.heap() ? static_cast<std::int64_t>(x.bits()) : static_cast<std::int64_t>(ip.hash(x) * 32 + 0x7f0000000000));
+}
+Object b_hash(Interp& ip, BuiltinObj&, CallArgs& a) {
+  check_args(ip, "hash", a, 1, 1);
+  return Object::integer(static_cast<std::int64_t>(ip.hash(a.pos[0])));
+}
+Object b_any(Interp& ip, BuiltinObj&, CallArgs& a) {
+  check_args(ip, "any", a, 1, 1);
+  for (auto& x : ip.to_vector(a.pos[0]))
+    if (ip.truthy(x)) return Object::boolean(true);
+  return Object::boolean(false);
+}
+Object b_all(Interp& ip, BuiltinObj&, CallArgs& a) {
+  check_args(ip, "all", a, 1, 1);
+  for (auto& x : ip.to_vector(a.pos[0]))
+    if (!ip.truthy(x)) return Object::boolean(false);
+  return Object::boolean(true);
+}
+Object b_iter(Interp& ip, BuiltinObj&, CallArgs& a) {
+  check_args(ip, "iter", a, 1, 1);
+  return ip.iter(a.pos[0]);
+}
+Object b_next(Interp& ip, BuiltinObj&, CallArgs& a) {
+  check_args(ip, "next", a, 1, 2);
+  if (!a.pos[0].is(Tag::Iter)) ip.raise(ip.T.TypeError, fmt::format("'{}' object is not an iterator", ip.type_of(a.pos[0])->name));
+  Object v;
+  if (ip.next(*a.pos[0].as<IterObj>(), v)) return v;
+  if (a.pos.size() == 2) return a.pos[1];
+  ip.raise_obj(ip.new_exc(ip.T.StopIteration, {}));
+}
+Object b_super(Interp& ip, BuiltinObj&, CallArgs&) {
+  ip.raise(ip.T.RuntimeError, "super(): only the zero-argument form inside a method is supported");
+}
+Object b_callable(Interp& ip, BuiltinObj&, CallArgs& a) {
+  check_args(ip, "callable", a, 1, 1);
+  Tag t = a.pos[0].tag();
+  return Object::boolean(t == Tag::Func || t == Tag::Builtin || t == Tag::Type);
+}
+Object b_divmod(Interp& ip, BuiltinObj&, CallArgs& a) {
+  check_args(ip, "divmod", a, 2, 2);
+  return ip.tuple_obj({ip.binop(scenario::BinOpKind::FloorDiv, a.pos[0], a.pos[1]), ip.binop(scenario::BinOpKind::Mod, a.pos[0], a.pos[1])});
+}
+Object b_pow(Interp& ip, BuiltinObj&, CallArgs& a) {
+  check_args(ip, "pow", a, 2, 3);
+  Object r = ip.binop(scenario::BinOpKind::Pow, a.pos[0], a.pos[1]);
+  if (a.pos.size() == 3) r = ip.binop(scenario::BinOpKind::Mod, r, a.pos[2]);
+  return r;
+}
+Object b_chr(Interp& ip, BuiltinObj&, CallArgs& a) {
+  check_args(ip, "chr", a, 1, 1);
+  std::int64_t c = to_int(ip, a.pos[0], "");
+  if (c < 0 || c > 0x10FFFF) ip.raise(ip.T.ValueError, "chr() arg not in range(0x110000)");
+  return ip.str_obj(ip.format(Object::integer(c), "c"));
+}
+Object b_ord(Interp& ip, BuiltinObj&, CallArgs& a) {
+  check_args(ip, "ord", a, 1, 1);
+  if (!a.pos[0].is(Tag::Str)) ip.raise(ip.T.TypeError, fmt::format("ord() expected string of length 1, but {} found", ip.type_of(a.pos[0])->name));
+  auto* s = a.pos[0].as<StrObj>();
+  if (s->length() != 1) ip.raise(ip.T.TypeError, fmt::format("ord() expected a character, but string of length {} found", s->length()));
+  const auto* p = reinterpret_cast<const unsigned char*>(s->s.data());
+  std::uint32_t c = p[0];
+  if (c >= 0xF0) c = ((c & 7) << 18) | ((p[1] & 63) << 12) | ((p[2] & 63) << 6) | (p[3] & 63);
+  else if (c >= 0xE0) c = ((c & 15) << 12) | ((p[1] & 63) << 6) | (p[2] & 63);
+  else if (c >= 0xC0) c = ((c & 31) << 6) | (p[1] & 63);
+  return Object::integer(c);
+}
+Object b_hex(Interp& ip, BuiltinObj&, CallArgs& a) {
+  check_args(ip, "hex", a, 1, 1);
+  return ip.str_obj(ip.format(Object::integer(to_int(ip, a.pos[0], "")), "#x"));
+}
+Object b_bin(Interp& ip, BuiltinObj&, CallArgs& a) {
+  check_args(ip, "bin", a, 1, 1);
+  return ip.str_obj(ip.format(Object::integer(to_int(ip, a.pos[0], "")), "#b"));
+}
+Object b_format(Interp& ip, BuiltinObj&, CallArgs& a) {
+  check_args(ip, "format", a, 1, 2);
+  return ip.str_obj(ip.format(a.pos[0], a.pos.size() == 2 ? ip.str(a.pos[1]) : ""));
+}
+Object b_getattr(Interp& ip, BuiltinObj&, CallArgs& a) {
+  check_args(ip, "getattr", a, 2, 3);
+  if (!a.pos[1].is(Tag::Str)) ip.raise(ip.T.TypeError, "attribute name must be string");
+  if (a.pos.size() == 3) {
+    Object v = ip.getattr_opt(a.pos[0], a.pos[1].as<StrObj>()->s);
+    return v.null() ? a.pos[2] : v;
+  }
+  return ip.getattr(a.pos[0], a.pos[1].as<StrObj>()->s);
+}
+Object b_hasattr(Interp& ip, BuiltinObj&, CallArgs& a) {
+  check_args(ip, "hasattr", a, 2, 2);
+  if (!a.pos[1].is(Tag::Str)) ip.raise(ip.T.TypeError, "attribute name must be string");
+  return Object::boolean(!ip.getattr_opt(a.pos[0], a.pos[1].as<StrObj>()->s).null() || a.pos[1].as<StrObj>()->s == "__class__");
+}
+Object b_setattr(Interp& ip, BuiltinObj&, CallArgs& a) {
+  check_args(ip, "setattr", a, 3, 3);
+  ip.setattr(a.pos[0], ip.str(a.pos[1]), a.pos[2]);
+  return Object::none();
+}
+Object b_map(Interp& ip, BuiltinObj&, CallArgs& a) {
+  if (a.pos.size() < 2) ip.raise(ip.T.TypeError, "map() must have at least two arguments.");
+  std::vector<std::vector<Object>> cols;
+  for (std::size_t i = 1; i < a.pos.size(); ++i) cols.push_back(ip.to_vector(a.pos[i]));
+  std::size_t n = cols[0].size();
+  for (auto& c : cols) n = std::min(n, c.size());
+  std::vector<Object> out;
+  for (std::size_t i = 0; i < n; ++i) {
+    CallArgs ca;
+    for (auto& c : cols) ca.pos.push_back(c[i]);
+    out.push_back(ip.call(a.pos[0], ca));
+  }
+  return snapshot_iter(std::move(out));
+}
+Object b_filter(Interp& ip, BuiltinObj&, CallArgs& a) {
+  check_args(ip, "filter", a, 2, 2);
+  std::vector<Object> out;
+  for (auto& x : ip.to_vector(a.pos[1]))
+    if (a.pos[0].is_none() ? ip.truthy(x) : ip.truthy(ip.call1(a.pos[0], x))) out.push_back(x);
+  return snapshot_iter(std::move(out));
+}
+
+// --- methods ---
+
+std::vector<std::string> split_ws(const std::string& s, std::int64_t maxsplit) {
+  std::vector<std::string> out;
+  std::size_t i = 0;
+  auto ws = [](char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v'; };
+  while (i < s.size()) {
+    while (i < s.size() && ws(s[i])) ++i;
+    if (i >= s.size()) break;
+    if (maxsplit >= 0 && static_cast<std::int64_t>(out.size()) == maxsplit) {
+      std::string rest = s.substr(i);
+      while (!rest.empty() && ws(rest.back())) rest.pop_back();
+      out.push_back(rest);
+      break;
+    }
+    std::size_t j = i;
+    while (j < s.size() && !ws(s[j])) ++j;
+    out.push_back(s.substr(i, j - i));
+    i = j;
+  }
+  return out;
+}
+
+std::string strip_chars(const std::string& s, const std::string& chars, bool left, bool right) {
+  std::size_t b = 0, e = s.size();
+  if (left) while (b < e && chars.find(s[b]) != std::string::npos) ++b;
+  if (right) while (e > b && chars.find(s[e - 1]) != std::string::npos) --e;
+  return s.substr(b, e - b);
+}
+
+#define METHOD(NAME) \
+  if (name == #NAME) return ip.builtin(#NAME, [](Interp & ip, BuiltinObj & b, CallArgs & a) -> Object { \
+    (void)ip;                                                                                         \
+    (void)a;
+#define END_METHOD }, self);
+
+const std::string& S(const BuiltinObj& b) { return b.self.as<StrObj>()->s; }
+
+}  // namespace
+
+Object str_method(Interp& ip, const Object& self, std::string_view name) {
+  METHOD(join)
+    check_args(ip, "join", a, 1, 1);
+    std::string out;
+    bool first = true;
+    for (auto& x : ip.to_vector(a.pos[0])) {
+      if (!x.is(Tag::Str)) ip.raise(ip.T.TypeError, fmt::format("sequence item {}: expected str instance, {} found", 0, ip.type_of(x)->name));
+      if (!first) out += S(b);
+      first = false;
+      out += x.as<StrObj>()->s;
+    }
+    return ip.str_obj(std::move(out));
+  END_METHOD
+  METHOD(split)
+    Object sep = arg_or(a, 0, "sep", Object::none());
+    std::int64_t maxsplit = arg_or(a, 1, "maxsplit", Object::integer(-1)).i();
+    std::vector<Object> out;
+    if (sep.is_none()) {
+      for (auto& p : split_ws(S(b), maxsplit)) out.push_back(ip.str_obj(p));
+      return ip.list_obj(std::move(out));
+    }
+    const std::string& d = sep.as<StrObj>()->s;
+    if (d.empty()) ip.raise(ip.T.ValueError, "empty separator");
+    const std::string& s = S(b);
+    std::size_t i = 0;
+    while (true) {
+      std::size_t j = s.find(d, i);
+      if (j == std::string::npos || (maxsplit >= 0 && static_cast<std::int64_t>(out.size()) == maxsplit)) {
+        out.push_back(ip.str_obj(s.substr(i)));
+        break;
+      }
+      out.push_back(ip.str_obj(s.substr(i, j - i)));
+      i = j + d.size();
+    }
+    return ip.list_obj(std::move(out));
+  END_METHOD
+  METHOD(splitlines)
+    std::vector<Object> out;
+    const std::string& s = S(b);
+    std::size_t i = 0;
+    while (i < s.size()) {
+      std::size_t j = s.find_first_of("\r\n", i);
+      if (j == std::string::npos) {
+        out.push_back(ip.str_obj(s.substr(i)));
+        break;
+      }
+      out.push_back(ip.str_obj(s.substr(i, j - i)));
+      i = j + ((s[j] == '\r' && j + 1 < s.size() && s[j + 1] == '\n') ? 2 : 1);
+    }
+    return ip.list_obj(std::move(out));
+  END_METHOD
+  if (name == "strip" || name == "lstrip" || name == "rstrip") {
+    Fn fn;
+    if (name == "strip") fn = [](Interp& ip, BuiltinObj& b, CallArgs& a) { Object c = arg_or(a, 0, "chars", Object::none()); return ip.str_obj(strip_chars(S(b), c.is_none() ? " \t\n\r\f\v" : c.as<StrObj>()->s, true, true)); };
+    else if (name == "lstrip") fn = [](Interp& ip, BuiltinObj& b, CallArgs& a) { Object c = arg_or(a, 0, "chars", Object::none()); return ip.str_obj(strip_chars(S(b), c.is_none() ? " \t\n\r\f\v" : c.as<StrObj>()->s, true, false)); };
+    else fn = [](Interp& ip, BuiltinObj& b, CallArgs& a) { Object c = arg_or(a, 0, "chars", Object::none()); return ip.str_obj(strip_chars(S(b), c.is_none() ? " \t\n\r\f\v" : c.as<StrObj>()->s, false, true)); };
+    return ip.builtin(name == "strip" ? "strip" : name == "lstrip" ? "lstrip" : "rstrip", fn, self);
+  }
+  METHOD(upper)
+    std::string s = S(b);
+    for (auto& c : s) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+    return ip.str_obj(s);
+  END_METHOD
+  METHOD(lower)
+    std::string s = S(b);
+    for (auto& c : s) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    return ip.str_obj(s);
+  END_METHOD
+  METHOD(capitalize)
+    std::string s = S(b);
+    for (auto& c : s) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    if (!s.empty()) s[0] = static_cast<char>(std::toupper(static_cast<unsigned char>(s[0])));
+    return ip.str_obj(s);
+  END_METHOD
+  METHOD(title)
+    std::string s = S(b);
+    bool prev = false;
+    for (auto& c : s) {
+      bool alpha = std::isalpha(static_cast<unsigned char>(c));
+      c = static_cast<char>(alpha && !prev ? std::toupper(static_cast<unsigned char>(c)) : std::tolower(static_cast<unsigned char>(c)));
+      prev = alpha;
+    }
+    return ip.str_obj(s);
+  END_METHOD
+  if (name == "startswith" || name == "endswith") {
+    Fn fn = [](Interp& ip, BuiltinObj& b, CallArgs& a) {
+      check_args(ip, b.name, a, 1, 1);
+      bool start = b.name[0] == 's';
+      std::vector<Object> cands = a.pos[0].is(Tag::Tuple) ? a.pos[0].as<ListObj>()->v : std::vector<Object>{a.pos[0]};
+      const std::string& s = S(b);
+      for (auto& c : cands) {
+        if (!c.is(Tag::Str)) ip.raise(ip.T.TypeError, fmt::format("{} first arg must be str or a tuple of str, not {}", b.name, ip.type_of(c)->name));
+        const std::string& p = c.as<StrObj>()->s;
+        if (p.size() <= s.size() && (start ? s.compare(0, p.size(), p) == 0 : s.compare(s.size() - p.size(), p.size(), p) == 0))
+          return Object::boolean(true);
+      }
+      return Object::boolean(false);
+    };
+    return ip.builtin(name == "startswith" ? "startswith" : "endswith", fn, self);
+  }
+  METHOD(replace)
+    check_args(ip, "replace", a, 2, 3);
+    std::string s = S(b), from = ip.str(a.pos[0]), to = ip.str(a.pos[1]);
+    std::int64_t count = a.pos.size() == 3 ? a.pos[2].i() : -1;
+    std::string out;
+    std::size_t i = 0;
+    if (from.empty()) {
+      // Insert `to` between code points.
+      std::string r;
+      for (std::size_t k = 0; k < s.size(); ++k) {
+        if ((static_cast<unsigned char>(s[k]) & 0xC0) != 0x80 && count != 0) {
+          r += to;
+          if (count > 0) --count;
+        }
+        r += s[k];
+      }
+      if (count != 0) r += to;
+      return ip.str_obj(r);
+    }
+    while (count != 0) {
+      std::size_t j = s.find(from, i);
+      if (j == std::string::npos) break;
+      out += s.substr(i, j - i) + to;
+      i = j + from.size();
+      if (count > 0) --count;
+    }
+    out += s.substr(i);
+    return ip.str_obj(out);
+  END_METHOD
+  if (name == "find" || name == "index" || name == "rfind" || name == "rindex" || name == "count") {
+    Fn fn = [](Interp& ip, BuiltinObj& b, CallArgs& a) -> Object {
+      check_args(ip, b.name, a, 1, 1);
+      if (!a.pos[0].is(Tag::Str)) ip.raise(ip.T.TypeError, fmt::format("must be str, not {}", ip.type_of(a.pos[0])->name));
+      const std::string& s = S(b);
+      const std::string& sub = a.pos[0].as<StrObj>()->s;
+      std::string_view n = b.name;
+      auto to_cp = [&](std::size_t byte) {
+        std::int64_t k = 0;
+        for (std::size_t i = 0; i < byte; ++i) k += (static_cast<unsigned char>(s[i]) & 0xC0) != 0x80;
+        return k;
+      };
+      if (n == "count") {
+        if (sub.empty()) return Object::integer(b.self.as<StrObj>()->length() + 1);
+        std::int64_t c = 0;
+        for (std::size_t i = s.find(sub); i != std::string::npos; i = s.find(sub, i + sub.size())) ++c;
+        return Object::integer(c);
+      }
+      std::size_t pos = n[0] == 'r' ? s.rfind(sub) : s.find(sub);
+      if (pos == std::string::npos) {
+        if (n == "index" || n == "rindex") ip.raise(ip.T.ValueError, "substring not found");
+        return Object::integer(-1);
+      }
+      return Object::integer(to_cp(pos));
+    };
+    static const char* names[] = {"find", "index", "rfind", "rindex", "count"};
+    const char* nm = names[name == "find" ? 0 : name == "index" ? 1 : name == "rfind" ? 2 : name == "rindex" ? 3 : 4];
+    return ip.builtin(nm, fn, self);
+  }
+  METHOD(format)
+    return ip.str_obj(str_format(ip, S(b), a));
+  END_METHOD
+  if (name == "isdigit" || name == "isalpha" || name == "isalnum" || name == "isspace" || name == "isupper" || name == "islower" || name == "isdecimal" || name == "isnumeric" || name == "isidentifier") {
+    static const char* names[] = {"isdigit", "isalpha", "isalnum", "isspace", "isupper", "islower", "isdecimal", "isnumeric", "isidentifier"};
+    const char* nm = nullptr;
+    for (auto* n : names)
+      if (name == n) nm = n;
+    return ip.builtin(nm, [](Interp&, BuiltinObj& b, CallArgs&) {
+      const std::string& s = S(b);
+      std::string_view n = b.name;
+      if (s.empty()) return Object::boolean(false);
+      bool any_cased = false;
+      for (std::size_t i = 0; i < s.size(); ++i) {
+        auto c = static_cast<unsigned char>(s[i]);
+        bool ok;
+        if (n == "isdigit" || n == "isdecimal" || n == "isnumeric") ok = std::isdigit(c);
+        else if (n == "isalpha") ok = std::isalpha(c) || c >= 0x80;
+        else if (n == "isalnum") ok = std::isalnum(c) || c >= 0x80;
+        else if (n == "isspace") ok = std::isspace(c);
+        else if (n == "isidentifier") ok = c == '_' || std::isalpha(c) || c >= 0x80 || (i > 0 && std::isdigit(c));
+        else if (n == "isupper") { ok = !std::islower(c); any_cased |= std::isupper(c) != 0; }
+        else { ok = !std::isupper(c); any_cased |= std::islower(c) != 0; }
+        if (!ok) return Object::boolean(false);
+      }
+      return Object::boolean((n != "isupper" && n != "islower") || any_cased);
+    }, self);
+  }
+  METHOD(zfill)
+    check_args(ip, "zfill", a, 1, 1);
+    std::string s = S(b);
+    std::int64_t w = a.pos[0].i(), n = b.self.as<StrObj>()->length();
+    if (n >= w) return b.self;
+    std::string sign;
+    if (!s.empty() && (s[0] == '-' || s[0] == '+')) {
+      sign = s.substr(0, 1);
+      s = s.substr(1);
+    }
+    return ip.str_obj(sign + std::string(w - n, '0') + s);
+  END_METHOD
+  if (name == "center" || name == "ljust" || name == "rjust") {
+    Fn fn = [](Interp& ip, BuiltinObj& b, CallArgs& a) {
+      check_args(ip, b.name, a, 1, 2);
+      std::string fill = a.pos.size() == 2 ? ip.str(a.pos[1]) : " ";
+      char align = b.name[0] == 'c' ? '^' : b.name[0] == 'l' ? '<' : '>';
+      std::string spec = fill + align + std::to_string(a.pos[0].i());
+      if (align == '^') {
+        // str.center puts the extra fill on the right only when the padding is odd and the width odd.
+        std::int64_t n = b.self.as<StrObj>()->length(), w = a.pos[0].i();
+        if (n >= w) return b.self;
+        std::int64_t marg = w - n, left = marg / 2 + (marg & w & 1);
+        std::string l, r;
+        for (std::int64_t k = 0; k < left; ++k) l += fill;
+        for (std::int64_t k = 0; k < marg - left; ++k) r += fill;
+        return ip.str_obj(l + S(b) + r);
+      }
+      return ip.str_obj(ip.format(b.self, spec));
+    };
+    return ip.builtin(name == "center" ? "center" : name == "ljust" ? "ljust" : "rjust", fn, self);
+  }
+  if (name == "partition" || name == "rpartition") {
+    Fn fn = [](Interp& ip, BuiltinObj& b, CallArgs& a) {
+      check_args(ip, b.name, a, 1, 1);
+      const std::string& s = S(b);
+      std::string sep = ip.str(a.pos[0]);
+      std::size_t p = b.name[0] == 'r' ? s.rfind(sep) : s.find(sep);
+      if (p == std::string::npos)
+        return b.name[0] == 'r' ? ip.tuple_obj({ip.str_obj(""), ip.str_obj(""), b.self}) : ip.tuple_obj({b.self, ip.str_obj(""), ip.str_obj("")});
+      return ip.tuple_obj({ip.str_obj(s.substr(0, p)), ip.str_obj(sep), ip.str_obj(s.substr(p + sep.size()))});
+    };
+    return ip.builtin(name == "partition" ? "partition" : "rpartition", fn, self);
+  }
+  METHOD(swapcase)
+    std::string s = S(b);
+    for (auto& c : s) c = static_cast<char>(std::isupper(static_cast<unsigned char>(c)) ? std::tolower(static_cast<unsigned char>(c)) : std::toupper(static_cast<unsigned char>(c)));
+    return ip.str_obj(s);
+  END_METHOD
+  METHOD(removeprefix)
+    std::string s = S(b), p = ip.str(a.pos.at(0));
+    return ip.str_obj(s.compare(0, p.size(), p) == 0 ? s.substr(p.size()) : s);
+  END_METHOD
+  METHOD(removesuffix)
+    std::string s = S(b), p = ip.str(a.pos.at(0));
+    return ip.str_obj(!p.empty() && s.size() >= p.size() && s.compare(s.size() - p.size(), p.size(), p) == 0 ? s.substr(0, s.size() - p.size()) : s);
+  END_METHOD
+  return {};
+}
+
+Object list_method(Interp& ip, const Object& self, std::string_view name) {
+  METHOD(append)
+    check_args(ip, "list.append", a, 1, 1);
+    b.self.as<ListObj>()->v.push_back(a.pos[0]);
+    return Object::none();
+  END_METHOD
+  METHOD(extend)
+    check_args(ip, "list.extend", a, 1, 1);
+    for (auto& x : ip.to_vector(a.pos[0])) b.self.as<ListObj>()->v.push_back(x);
+    return Object::none();
+  END_METHOD
+  METHOD(insert)
+    check_args(ip, "insert", a, 2, 2);
+    auto& v = b.self.as<ListObj>()->v;
+    std::int64_t i = ip.index_arg(a.pos[0], "list"), n = static_cast<std::int64_t>(v.size());
+    if (i < 0) i = std::max<std::int64_t>(0, i + n);
+    if (i > n) i = n;
+    v.insert(v.begin() + i, a.pos[1]);
+    return Object::none();
+  END_METHOD
+  METHOD(pop)
+    check_args(ip, "pop", a, 0, 1);
+    auto& v = b.self.as<ListObj>()->v;
+    if (v.empty()) ip.raise(ip.T.IndexError, "pop from empty list");
+    std::int64_t i = a.pos.empty() ? -1 : ip.index_arg(a.pos[0], "list"), n = static_cast<std::int64_t>(v.size());
+    if (i < 0) i += n;
+    if (i < 0 || i >= n) ip.raise(ip.T.IndexError, "pop index out of range");
+    Object x = v[i];
+    v.erase(v.begin() + i);
+    return x;
+  END_METHOD
+  METHOD(remove)
+    check_args(ip, "list.remove", a, 1, 1);
+    auto& v = b.self.as<ListObj>()->v;
+    for (std::size_t i = 0; i < v.size(); ++i)
+      if (ip.eq(v[i], a.pos[0])) {
+        v.erase(v.begin() + i);
+        return Object::none();
+      }
+    ip.raise(ip.T.ValueError, "list.remove(x): x not in list");
+  END_METHOD
+  METHOD(index)
+    check_args(ip, "index", a, 1, 3);
+    auto& v = b.self.as<ListObj>()->v;
+    for (std::size_t i = 0; i < v.size(); ++i)
+      if (ip.eq(v[i], a.pos[0])) return Object::integer(static_cast<std::int64_t>(i));
+    ip.raise(ip.T.ValueError, fmt::format("{} is not in list", ip.repr(a.pos[0])));
+  END_METHOD
+  METHOD(count)
+    check_args(ip, "count", a, 1, 1);
+    std::int64_t c = 0;
+    for (auto& x : b.self.as<ListObj>()->v) c += ip.eq(x, a.pos[0]);
+    return Object::integer(c);
+  END_METHOD
+  METHOD(sort)
+    Object key = a.take_kw("key"), rev = a.take_kw("reverse");
+    check_args(ip, "sort", a, 0, 0);
+    std::vector<Object> v = b.self.as<ListObj>()->v;
+    py_sort(ip, v, key, !rev.null() && ip.truthy(rev));
+    b.self.as<ListObj>()->v = std::move(v);
+    return Object::none();
+  END_METHOD
+  METHOD(reverse)
+    auto& v = b.self.as<ListObj>()->v;
+    std::reverse(v.begin(), v.end());
+    (void)a;
+    (void)ip;
+    return Object::none();
+  END_METHOD
+  METHOD(clear)
+    b.self.as<ListObj>()->v.clear();
+    (void)a;
+    (void)ip;
+    return Object::none();
+  END_METHOD
+  METHOD(copy)
+    (void)a;
+    return ip.list_obj(b.self.as<ListObj>()->v);
+  END_METHOD
+  return {};
+}
+
+Object tuple_method(Interp& ip, const Object& self, std::string_view name) {
+  METHOD(index)
+    check_args(ip, "index", a, 1, 3);
+    auto& v = b.self.as<ListObj>()->v;
+    for (std::size_t i = 0; i < v.size(); ++i)
+      if (ip.eq(v[i], a.pos[0])) return Object::integer(static_cast<std::int64_t>(i));
+    ip.raise(ip.T.ValueError, "tuple.index(x): x not in tuple");
+  END_METHOD
+  METHOD(count)
+    check_args(ip, "count", a, 1, 1);
+    std::int64_t c = 0;
+    for (auto& x : b.self.as<ListObj>()->v) c += ip.eq(x, a.pos[0]);
+    return Object::integer(c);
+  END_METHOD
+  return {};
+}
+
+namespace {
+// dict_keys / dict_values / dict_items: live views.
+struct DictView final : NativeObj {
+  DictView(Object d, int k) : dict(std::move(d)), kind(k) {}
+  Object dict;
+  int kind;  // 0 keys, 1 values, 2 items
+  const char* type_name() const override { return kind == 0 ? "dict_keys" : kind == 1 ? "dict_values" : "dict_items"; }
+  std::vector<Object> items(Interp& ip) {
+    std::vector<Object> out;
+    dict.as<DictObj>()->each([&](const Object& k, const Object& v) {
+      out.push_back(kind == 0 ? k : kind == 1 ? v : ip.tuple_obj({k, v}));
+    });
+    return out;
+  }
+  std::string repr(Interp& ip) override { return std::string(type_name()) + "(" + ip.repr(ip.list_obj(items(ip))) + ")"; }
+  Object getattr(Interp& ip, const Object& self, std::string_view name) override {
+    if (name == "__iter__")
+      return ip.builtin("__iter__", [](Interp& ip, BuiltinObj& b, CallArgs&) {
+        return snapshot_iter(static_cast<DictView*>(b.self.as<NativeObj>())->items(ip));
+      }, self);
+    if (name == "__len__")
+      return ip.builtin("__len__", [](Interp&, BuiltinObj& b, CallArgs&) {
+        return Object::integer(static_cast<std::int64_t>(static_cast<DictView*>(b.self.as<NativeObj>())->dict.as<DictObj>()->used));
+      }, self);
+    return {};
+  }
+};
+}  // namespace
+
+Object dict_method(Interp& ip, const Object& self, std::string_view name) {
+  METHOD(get)
+    check_args(ip, "get", a, 1, 2);
+    Object* v = b.self.as<DictObj>()->find(a.pos[0], ip.hash(a.pos[0]));
+    return v ? *v : a.pos.size() == 2 ? a.pos[1] : Object::none();
+  END_METHOD
+  METHOD(keys)
+    (void)ip; (void)a;
+    return make<DictView>(Tag::Native, b.self, 0);
+  END_METHOD
+  METHOD(values)
+    (void)ip; (void)a;
+    return make<DictView>(Tag::Native, b.self, 1);
+  END_METHOD
+  METHOD(items)
+    (void)ip; (void)a;
+    return make<DictView>(Tag::Native, b.self, 2);
+  END_METHOD
+  METHOD(pop)
+    check_args(ip, "pop", a, 1, 2);
+    auto* d = b.self.as<DictObj>();
+    std::uint64_t h = ip.hash(a.pos[0]);
+    if (Object* v = d->find(a.pos[0], h)) {
+      Object r = *v;
+      d->erase(a.pos[0], h);
+      return r;
+    }
+    if (a.pos.size() == 2) return a.pos[1];
+    ip.raise_obj(ip.new_exc(ip.T.KeyError, {a.pos[0]}));
+  END_METHOD
+  METHOD(popitem)
+    auto* d = b.self.as<DictObj>();
+    (void)a;
+    for (auto it = d->entries.rbegin(); it != d->entries.rend(); ++it)
+      if (!it->key.null()) {
+        Object k = it->key, v = it->value;
+        d->erase(k, it->hash);
+        return ip.tuple_obj({k, v});
+      }
+    ip.raise(ip.T.KeyError, "popitem(): dictionary is empty");
+  END_METHOD
+  METHOD(setdefault)
+    check_args(ip, "setdefault", a, 1, 2);
+    auto* d = b.self.as<DictObj>();
+    std::uint64_t h = ip.hash(a.pos[0]);
+    if (Object* v = d->find(a.pos[0], h)) return *v;
+    Object v = a.pos.size() == 2 ? a.pos[1] : Object::none();
+    d->set(a.pos[0], h, v);
+    return v;
+  END_METHOD
+  METHOD(update)
+    dict_update(ip, *b.self.as<DictObj>(), a);
+    return Object::none();
+  END_METHOD
+  METHOD(clear)
+    (void)ip; (void)a;
+    b.self.as<DictObj>()->clear();
+    return Object::none();
+  END_METHOD
+  METHOD(copy)
+    (void)a;
+    Object d = ip.dict_obj();
+    b.self.as<DictObj>()->each([&](const Object& k, const Object& v) { d.as<DictObj>()->set(k, ip.hash(k), v); });
+    return d;
+  END_METHOD
+  return {};
+}
+
+Object set_method(Interp& ip, const Object& self, std::string_view name) {
+  METHOD(add)
+    check_args(ip, "set.add", a, 1, 1);
+    b.self.as<SetObj>()->add(a.pos[0], ip.hash(a.pos[0]));
+    return Object::none();
+  END_METHOD
+  METHOD(remove)
+    check_args(ip, "set.remove", a, 1, 1);
+    if (!b.self.as<SetObj>()->discard(a.pos[0], ip.hash(a.pos[0]))) ip.raise_obj(ip.new_exc(ip.T.KeyError, {a.pos[0]}));
+    return Object::none();
+  END_METHOD
+  METHOD(discard)
+    check_args(ip, "set.discard", a, 1, 1);
+    b.self.as<SetObj>()->discard(a.pos[0], ip.hash(a.pos[0]));
+    return Object::none();
+  END_METHOD
+  METHOD(pop)
+    (void)a;
+    auto* s = b.self.as<SetObj>();
+    if (s->used == 0) ip.raise(ip.T.KeyError, "pop from an empty set");
+    // setobject.c: set_pop scans from the finger.
+    std::size_t mask = s->table.size() - 1, i = s->finger & mask;
+    while (s->table[i].key.null()) i = (i + 1) & mask;
+    Object k = s->table[i].key;
+    s->discard(k, s->table[i].hash);
+    s->finger = i + 1;
+    return k;
+  END_METHOD
+  METHOD(clear)
+    (void)ip; (void)a;
+    b.self.as<SetObj>()->clear();
+    return Object::none();
+  END_METHOD
+  METHOD(copy)
+    (void)a;
+    Object out = ip.set_obj();
+    b.self.as<SetObj>()->each([&](const Object& k) { out.as<SetObj>()->add(k, ip.hash(k)); });
+    return out;
+  END_METHOD
+  METHOD(update)
+    for (auto& src : a.pos)
+      for (auto& x : ip.to_vector(src)) b.self.as<SetObj>()->add(x, ip.hash(x));
+    return Object::none();
+  END_METHOD
+  if (name == "union" || name == "intersection" || name == "difference" || name == "symmetric_difference") {
+    Fn fn = [](Interp& ip, BuiltinObj& b, CallArgs& a) {
+      using scenario::BinOpKind;
+      std::string_view n = b.name;
+      BinOpKind op = n == "union" ? BinOpKind::BitOr : n == "intersection" ? BinOpKind::BitAnd : n == "difference" ? BinOpKind::Sub : BinOpKind::BitXor;
+      Object acc = b.self;
+      if (a.pos.empty()) acc = ip.binop(BinOpKind::BitOr, acc, ip.set_obj());
+      for (auto& other : a.pos) {
+        CallArgs ca;
+        ca.pos.push_back(other);
+        BuiltinObj dummy("set", nullptr);
+        acc = ip.binop(op, acc, build_set(ip, ca, "set", false));
+      }
+      return acc;
+    };
+    static const char* names[] = {"union", "intersection", "difference", "symmetric_difference"};
+    const char* nm = nullptr;
+    for (auto* n : names)
+      if (name == n) nm = n;
+    return ip.builtin(nm, fn, self);
+  }
+  if (name == "issubset" || name == "issuperset" || name == "isdisjoint") {
+    Fn fn = [](Interp& ip, BuiltinObj& b, CallArgs& a) {
+      check_args(ip, b.name, a, 1, 1);
+      CallArgs ca;
+      ca.pos.push_back(a.pos[0]);
+      Object other = build_set(ip, ca, "set", false);
+      std::string_view n = b.name;
+      auto* x = b.self.as<SetObj>();
+      auto* y = other.as<SetObj>();
+      bool r = true;
+      if (n == "issubset") x->each([&](const Object& k) { r = r && y->contains(k, ip.hash(k)); });
+      else if (n == "issuperset") y->each([&](const Object& k) { r = r && x->contains(k, ip.hash(k)); });
+      else x->each([&](const Object& k) { r = r && !y->contains(k, ip.hash(k)); });
+      return Object::boolean(r);
+    };
+    return ip.builtin(name == "issubset" ? "issubset" : name == "issuperset" ? "issuperset" : "isdisjoint", fn, self);
+  }
+  return {};
+}
+
+#undef METHOD
+#undef END_METHOD
+
+void install_builtins(Interp& ip) {
+  auto& B = ip.builtins;
+  auto fn = [&](const char* name, Fn f) { B[name] = ip.builtin(name, f); };
+  auto type = [&](const Ref<TypeObj>& t, Fn f) {
+    t->construct = f;
+    B[t->name] = Object(Tag::Type, t);
+  };
+  fn("print", b_print);
+  fn("len", b_len);
+  fn("enumerate", b_enumerate);
+  fn("zip", b_zip);
+  fn("sorted", b_sorted);
+  fn("reversed", b_reversed);
+  fn("min", b_min);
+  fn("max", b_max);
+  fn("sum", b_sum);
+  fn("abs", b_abs);
+  fn("round", b_round);
+  fn("repr", b_repr);
+  fn("isinstance", b_isinstance);
+  fn("issubclass", b_issubclass);
+  fn("id", b_id);
+  fn("hash", b_hash);
+  fn("any", b_any);
+  fn("all", b_all);
+  fn("iter", b_iter);
+  fn("next", b_next);
+  fn("super", b_super);
+  fn("callable", b_callable);
+  fn("divmod", b_divmod);
+  fn("pow", b_pow);
+  fn("chr", b_chr);
+  fn("ord", b_ord);
+  fn("hex", b_hex);
+  fn("bin", b_bin);
+  fn("format", b_format);
+  fn("getattr", b_getattr);
+  fn("hasattr", b_hasattr);
+  fn("setattr", b_setattr);
+  fn("map", b_map);
+  fn("filter", b_filter);
+  type(ip.T.range, b_range);
+  type(ip.T.str, b_str);
+  type(ip.T.int_, b_int);
+  type(ip.T.float_, b_float);
+  type(ip.T.bool_, b_bool);
+  type(ip.T.list, b_list);
+  type(ip.T.tuple, b_tuple);
+  type(ip.T.dict, b_dict);
+  type(ip.T.set, b_set);
+  type(ip.T.frozenset, b_frozenset);
+  type(ip.T.type, b_type);
+  B["object"] = Object(Tag::Type, ip.T.object);
+  B["__name__"] = ip.str_obj("__main__");
+  B["__file__"] = ip.str_obj(ip.mod.filename);
+  for (auto* t : {&ip.T.BaseException, &ip.T.Exception, &ip.T.ValueError, &ip.T.TypeError, &ip.T.RuntimeError,
+                  &ip.T.KeyError, &ip.T.IndexError, &ip.T.ZeroDivisionError, &ip.T.AttributeError, &ip.T.NameError,
+                  &ip.T.UnboundLocalError, &ip.T.StopIteration, &ip.T.StopAsyncIteration, &ip.T.OverflowError,
+                  &ip.T.AssertionError, &ip.T.NotImplementedError, &ip.T.RecursionError, &ip.T.LookupError,
+                  &ip.T.ArithmeticError, &ip.T.OSError, &ip.T.TimeoutError, &ip.T.KeyboardInterrupt,
+                  &ip.T.SystemExit, &ip.T.GeneratorExit, &ip.T.BaseExceptionGroup, &ip.T.ExceptionGroup,
+                  &ip.T.Warning, &ip.T.DeprecationWarning, &ip.T.RuntimeWarning, &ip.T.UserWarning})
+    B[(*t)->name] = Object(Tag::Type, *t);
+  ip.asyncio_module = make_asyncio_module(ip);
+  ip.time_module = make_time_module(ip);
+}
+
+}  // namespace aiospec::interp

@@ -1,0 +1,1342 @@
+// The object protocol: types, exceptions, reprs, arithmetic, comparisons, attributes, calls.
+#include "interp.hpp"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <cmath>
+#include <cstring>
+
+namespace aiospec::interp {
+
+namespace {
+thread_local Interp* g_current = nullptr;
+
+Ref<TypeObj> new_type(std::string name, Ref<TypeObj> base, std::string module = "") {
+  auto t = asyncio::make_ref<TypeObj>();
+  t->name = std::move(name);
+  t->module = std::move(module);
+  t->base = std::move(base);
+  return t;
+}
+
+// Indexes of the asyncio:: classes a Python exception travels as (TypeObj::core).
+enum Core {
+  kBaseException, kException, kCancelledError, kRuntimeError, kValueError, kTypeError, kOSError,
+  kTimeoutError, kInvalidStateError, kQueueEmpty, kQueueFull, kBrokenBarrierError,
+  kKeyboardInterrupt, kSystemExit, kGeneratorExit, kBaseExceptionGroup, kExceptionGroup,
+};
+
+std::uint64_t hash_int(std::int64_t v) {
+  // Python/pyhash.c: ints hash modulo 2**61 - 1, keeping the sign; -1 becomes -2.
+  constexpr std::int64_t P = (std::int64_t(1) << 61) - 1;
+  std::int64_t h = v >= 0 ? v % P : -((-(v + 1)) % P + 1) % P;
+  if (v < 0 && h == 0) h = 0;
+  if (h == -1) h = -2;
+  return static_cast<std::uint64_t>(h);
+}
+
+std::uint64_t hash_double(double v) {
+  // Python/pyhash.c: _Py_HashDouble.
+  constexpr int kBits = 61;
+  constexpr std::uint64_t kMod = (std::uint64_t(1) << kBits) - 1;
+  if (std::isinf(v)) return v > 0 ? 314159 : static_cast<std::uint64_t>(-314159);
+  if (std::isnan(v)) return 0;
+  int e;
+  double m = std::frexp(v, &e);
+  int sign = 1;
+  if (m < 0) {
+    sign = -1;
+    m = -m;
+  }
+  std::uint64_t x = 0;
+  while (m) {
+    x = ((x << 28) & kMod) | x >> (kBits - 28);
+    m *= 268435456.0;
+    e -= 28;
+    auto y = static_cast<std::uint64_t>(m);
+    m -= static_cast<double>(y);
+    x += y;
+    if (x >= kMod) x -= kMod;
+  }
+  e = e >= 0 ? e % kBits : kBits - 1 - ((-1 - e) % kBits);
+  x = ((x << e) & kMod) | x >> (kBits - e);
+  x = x * static_cast<std::uint64_t>(static_cast<std::int64_t>(sign));
+  if (x == static_cast<std::uint64_t>(-1)) x = static_cast<std::uint64_t>(-2);
+  return x;
+}
+
+}  // namespace
+
+Interp* current_interp() { return g_current; }
+
+Interp::Interp(const scenario::Module& m, const ExecOptions& o) : mod(m), opts(o) {
+  g_current = this;
+  setup_types();
+  globals.resize(mod.globals.size());
+  install_builtins(*this);
+  builtin_for_global.resize(mod.globals.size());
+  for (std::size_t i = 0; i < mod.globals.size(); ++i) {
+    auto it = builtins.find(mod.globals[i]);
+    if (it != builtins.end()) builtin_for_global[i] = it->second;
+  }
+}
+
+Interp::~Interp() {
+  if (g_current == this) g_current = nullptr;
+}
+
+void Interp::setup_types() {
+  auto& t = T;
+  t.object = new_type("object", nullptr);
+  auto simple = [&](Ref<TypeObj>& slot, const char* name, const char* module = "") { slot = new_type(name, t.object, module); };
+  simple(t.none, "NoneType");
+  simple(t.int_, "int");
+  t.bool_ = new_type("bool", t.int_);
+  simple(t.float_, "float");
+  simple(t.str, "str");
+  simple(t.list, "list");
+  simple(t.tuple, "tuple");
+  simple(t.dict, "dict");
+  simple(t.set, "set");
+  simple(t.frozenset, "frozenset");
+  simple(t.range, "range");
+  simple(t.slice, "slice");
+  simple(t.function, "function");
+  simple(t.builtin, "builtin_function_or_method");
+  simple(t.type, "type");
+  simple(t.coroutine, "coroutine");
+  simple(t.iterator, "iterator");
+  simple(t.cell, "cell");
+  simple(t.ellipsis, "ellipsis");
+  simple(t.future, "Future", "asyncio.futures");
+  simple(t.task, "Task", "asyncio.tasks");
+  t.gathering = new_type("_GatheringFuture", t.future, "asyncio.tasks");
+  simple(t.loop, "_UnixSelectorEventLoop", "asyncio.unix_events");
+  simple(t.handle, "Handle", "asyncio.events");
+  t.timer_handle = new_type("TimerHandle", t.handle, "asyncio.events");
+  simple(t.module, "module");
+
+  auto exc = [&](Ref<TypeObj>& slot, const char* name, const Ref<TypeObj>& base, int core, const char* module = "") {
+    slot = new_type(name, base, module);
+    slot->is_exception = true;
+    slot->core = core < 0 ? base->core : core;
+  };
+  exc(t.BaseException, "BaseException", t.object, kBaseException);
+  exc(t.Exception, "Exception", t.BaseException, kException);
+  exc(t.ArithmeticError, "ArithmeticError", t.Exception, -1);
+  exc(t.ZeroDivisionError, "ZeroDivisionError", t.ArithmeticError, -1);
+  exc(t.OverflowError, "OverflowError", t.ArithmeticError, -1);
+  exc(t.AssertionError, "AssertionError", t.Exception, -1);
+  exc(t.AttributeError, "AttributeError", t.Exception, -1);
+  exc(t.NameError, "NameError", t.Exception, -1);
+  exc(t.UnboundLocalError, "UnboundLocalError", t.NameError, -1);
+  exc(t.LookupError, "LookupError", t.Exception, -1);
+  exc(t.IndexError, "IndexError", t.LookupError, -1);
+  exc(t.KeyError, "KeyError", t.LookupError, -1);
+  exc(t.OSError, "OSError", t.Exception, kOSError);
+  exc(t.TimeoutError, "TimeoutError", t.OSError, kTimeoutError);
+  exc(t.RuntimeError, "RuntimeError", t.Exception, kRuntimeError);
+  exc(t.NotImplementedError, "NotImplementedError", t.RuntimeError, -1);
+  exc(t.RecursionError, "RecursionError", t.RuntimeError, -1);
+  exc(t.StopIteration, "StopIteration", t.Exception, -1);
+  exc(t.StopAsyncIteration, "StopAsyncIteration", t.Exception, -1);
+  exc(t.TypeError, "TypeError", t.Exception, kTypeError);
+  exc(t.ValueError, "ValueError", t.Exception, kValueError);
+  exc(t.Warning, "Warning", t.Exception, -1);
+  exc(t.DeprecationWarning, "DeprecationWarning", t.Warning, -1);
+  exc(t.RuntimeWarning, "RuntimeWarning", t.Warning, -1);
+  exc(t.UserWarning, "UserWarning", t.Warning, -1);
+  exc(t.CancelledError, "CancelledError", t.BaseException, kCancelledError, "asyncio.exceptions");
+  exc(t.InvalidStateError, "InvalidStateError", t.Exception, kInvalidStateError, "asyncio.exceptions");
+  exc(t.BrokenBarrierError, "BrokenBarrierError", t.RuntimeError, kBrokenBarrierError, "asyncio.exceptions");
+  exc(t.SendfileNotAvailableError, "SendfileNotAvailableError", t.RuntimeError, -1, "asyncio.exceptions");
+  exc(t.IncompleteReadError, "IncompleteReadError", t.Exception, -1, "asyncio.exceptions");
+  exc(t.LimitOverrunError, "LimitOverrunError", t.Exception, -1, "asyncio.exceptions");
+  exc(t.QueueEmpty, "QueueEmpty", t.Exception, kQueueEmpty, "asyncio.queues");
+  exc(t.QueueFull, "QueueFull", t.Exception, kQueueFull, "asyncio.queues");
+  exc(t.KeyboardInterrupt, "KeyboardInterrupt", t.BaseException, kKeyboardInterrupt);
+  exc(t.SystemExit, "SystemExit", t.BaseException, kSystemExit);
+  exc(t.GeneratorExit, "GeneratorExit", t.BaseException, kGeneratorExit);
+  exc(t.BaseExceptionGroup, "BaseExceptionGroup", t.BaseException, kBaseExceptionGroup);
+  exc(t.ExceptionGroup, "ExceptionGroup", t.BaseExceptionGroup, kExceptionGroup);
+  t.ExceptionGroup->base2 = t.Exception;
+}
+
+const char* Interp::intern(std::string s) { return interned.insert(std::move(s)).first->c_str(); }
+
+Object Interp::closure_builtin(const char* name, std::function<Object(Interp&, CallArgs&)> fn) {
+  auto b = asyncio::make_ref<BuiltinObj>(name, nullptr);
+  b->closure = std::move(fn);
+  return Object(Tag::Builtin, b);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Exceptions
+
+Ref<ExcObj> Interp::new_exc(const Ref<TypeObj>& t, std::vector<Object> args) {
+  auto e = asyncio::make_ref<ExcObj>();
+  e->cls = t;
+  e->args = std::move(args);
+  return e;
+}
+
+void Interp::raise(const Ref<TypeObj>& t, std::string msg) {
+  std::vector<Object> args;
+  args.push_back(str_obj(std::move(msg)));
+  raise_obj(new_exc(t, std::move(args)));
+}
+
+void Interp::raise_obj(const Ref<ExcObj>& e) { std::rethrow_exception(to_cpp(e)); }
+
+ExcObj::~ExcObj() {
+  if (cache_key)
+    if (Interp* ip = current_interp()) ip->converted_.erase(cache_key);
+}
+
+std::exception_ptr Interp::to_cpp(const Ref<ExcObj>& e) {
+  if (e->origin) return e->origin;
+  return holder_of(e);
+}
+
+void Interp::rethrow_keeping(const std::exception_ptr& ep, std::vector<Object> refs) {
+  Ref<ExcObj> e = to_python(ep);  // rethrows Abort
+  for (auto& r : refs)
+    if (!r.null()) e->traceback_refs.push_back(std::move(r));
+  try {
+    std::rethrow_exception(ep);
+  } catch (const PyExcHolder&) {
+    throw;
+  } catch (...) {
+  }
+  std::rethrow_exception(holder_of(e));
+}
+
+std::exception_ptr Interp::holder_of(const Ref<ExcObj>& e) {
+  switch (e->cls->core) {
+    case kException: return std::make_exception_ptr(PyException<asyncio::Exception>(e));
+    case kCancelledError: return std::make_exception_ptr(PyException<asyncio::CancelledError>(e));
+    case kRuntimeError: return std::make_exception_ptr(PyException<asyncio::RuntimeError>(e));
+    case kValueError: return std::make_exception_ptr(PyException<asyncio::ValueError>(e));
+    case kTypeError: return std::make_exception_ptr(PyException<asyncio::TypeError>(e));
+    case kOSError: return std::make_exception_ptr(PyException<asyncio::OSError>(e));
+    case kTimeoutError: return std::make_exception_ptr(PyException<asyncio::TimeoutError>(e));
+    case kInvalidStateError: return std::make_exception_ptr(PyException<asyncio::InvalidStateError>(e));
+    case kQueueEmpty: return std::make_exception_ptr(PyException<asyncio::QueueEmpty>(e));
+    case kQueueFull: return std::make_exception_ptr(PyException<asyncio::QueueFull>(e));
+    case kBrokenBarrierError: return std::make_exception_ptr(PyException<asyncio::BrokenBarrierError>(e));
+    case kKeyboardInterrupt: return std::make_exception_ptr(PyException<asyncio::KeyboardInterrupt>(e));
+    case kSystemExit: return std::make_exception_ptr(PyException<asyncio::SystemExit>(e));
+    case kGeneratorExit: return std::make_exception_ptr(PyException<asyncio::GeneratorExit>(e));
+    case kBaseExceptionGroup:
+    case kExceptionGroup: {
+      std::vector<std::exception_ptr> members;
+      for (auto& m : e->group) members.push_back(to_cpp(Ref<ExcObj>(m.as<ExcObj>())));
+      std::string msg = e->args.empty() ? "" : str(e->args[0]);
+      if (e->cls->core == kExceptionGroup)
+        return std::make_exception_ptr(PyException<asyncio::ExceptionGroup>(e, msg, std::move(members)));
+      return std::make_exception_ptr(PyException<asyncio::BaseExceptionGroup>(e, msg, std::move(members)));
+    }
+    default: return std::make_exception_ptr(PyException<asyncio::BaseException>(e));
+  }
+}
+
+Ref<TypeObj> Interp::find_exc_type(std::string_view name) {
+  auto it = builtins.find(name);
+  if (it != builtins.end() && it->second.is(Tag::Type) && it->second.as<TypeObj>()->is_exception)
+    return Ref<TypeObj>(it->second.as<TypeObj>());
+  for (auto* t : {&T.CancelledError, &T.InvalidStateError, &T.QueueEmpty, &T.QueueFull, &T.BrokenBarrierError})
+    if ((*t)->name == name) return *t;
+  return nullptr;
+}
+
+Ref<ExcObj> Interp::to_python(const std::exception_ptr& ep) {
+  try {
+    std::rethrow_exception(ep);
+  } catch (const Abort&) {
+    throw;
+  } catch (const asyncio::Deadlock& d) {
+    abort(d.str());
+  } catch (const asyncio::BaseException& e) {
+    if (auto* h = dynamic_cast<const PyExcHolder*>(&e)) return h->obj;
+    auto it = converted_.find(&e);
+    if (it != converted_.end()) return Ref<ExcObj>(it->second);
+    Ref<TypeObj> t = find_exc_type(e.type_name());
+    if (!t) t = asyncio::is_exception(ep) ? T.Exception : T.BaseException;
+    std::vector<Object> args;
+    Ref<ExcObj> obj;
+    if (auto* g = dynamic_cast<const asyncio::BaseExceptionGroup*>(&e)) {
+      std::vector<Object> members;
+      for (auto& m : g->exceptions()) members.push_back(exc_object(m));
+      args.push_back(str_obj(g->message()));
+      args.push_back(list_obj(members));
+      obj = new_exc(t, std::move(args));
+      obj->group = std::move(members);
+    } else {
+      for (auto& a : e.args()) args.push_back(str_obj(a));
+      obj = new_exc(t, std::move(args));
+    }
+    obj->origin = ep;
+    if (e.cause) obj->cause = exc_object(e.cause);
+    obj->cache_key = &e;
+    converted_.emplace(&e, obj.get());
+    return obj;
+  } catch (const std::exception& e) {
+    return new_exc(T.RuntimeError, {str_obj(std::string("internal error: ") + e.what())});
+  }
+}
+
+std::string Interp::exc_str(ExcObj& e) {
+  if (e.cls->user) {
+    Object m = getattr_opt(Object(Tag::Exc, &e), "__str__");
+    if (!m.null() && m.is(Tag::Builtin) && m.as<BuiltinObj>()->data.is(Tag::Func)) return str(call0(m));
+  }
+  if (e.cls->subclass_of(T.BaseExceptionGroup.get())) {
+    std::size_t n = e.group.size();
+    return (e.args.empty() ? std::string() : str(e.args[0])) + " (" + std::to_string(n) +
+           (n == 1 ? " sub-exception)" : " sub-exceptions)");
+  }
+  if (e.args.empty()) return "";
+  if (e.args.size() == 1) return e.cls->subclass_of(T.KeyError.get()) ? repr(e.args[0]) : str(e.args[0]);
+  return repr(tuple_obj(e.args));
+}
+
+std::string Interp::exc_repr(ExcObj& e) {
+  std::string out = e.cls->name + "(";
+  for (std::size_t i = 0; i < e.args.size(); ++i) {
+    if (i) out += ", ";
+    out += repr(e.args[i]);
+  }
+  return out + ")";
+}
+
+std::string Interp::exc_line(ExcObj& e) {
+  std::string name = e.cls->name;
+  if (!e.cls->module.empty() && e.cls->module != "__main__") name = e.cls->module + "." + name;
+  std::string msg = exc_str(e);
+  return msg.empty() ? name : name + ": " + msg;
+}
+
+void Interp::abort(std::string message) {
+  aborting = true;
+  throw Abort(std::move(message));
+}
+
+// ---------------------------------------------------------------------------------------------
+// Types and reprs
+
+Ref<TypeObj> Interp::type_of(const Object& o) {
+  switch (o.tag()) {
+    case Tag::Null:
+    case Tag::None: return T.none;
+    case Tag::Bool: return T.bool_;
+    case Tag::Int: return T.int_;
+    case Tag::Float: return T.float_;
+    case Tag::Ellipsis: return T.ellipsis;
+    case Tag::Str: return T.str;
+    case Tag::List: return T.list;
+    case Tag::Tuple: return T.tuple;
+    case Tag::Dict: return T.dict;
+    case Tag::Set: return o.as<SetObj>()->frozen ? T.frozenset : T.set;
+    case Tag::Range: return T.range;
+    case Tag::Slice: return T.slice;
+    case Tag::Func: return T.function;
+    case Tag::Builtin: return T.builtin;
+    case Tag::Type: return T.type;
+    case Tag::Exc: return o.as<ExcObj>()->cls;
+    case Tag::Coro: return T.coroutine;
+    case Tag::Cell: return T.cell;
+    case Tag::Iter: return T.iterator;
+    case Tag::Native: {
+      auto* n = o.as<NativeObj>();
+      auto& slot = native_types_[n->type_name()];
+      if (!slot) slot = new_type(n->type_name(), T.object);
+      return slot;
+    }
+    case Tag::Future: {
+      auto* f = o.as<asyncio::FutureBase>();
+      if (f->is_task()) return T.task;
+      if (dynamic_cast<asyncio::GatheringFuture*>(f)) return T.gathering;
+      return T.future;
+    }
+    case Tag::Loop: return T.loop;
+    case Tag::Handle: return o.as<asyncio::HandleState>()->timer ? T.timer_handle : T.handle;
+  }
+  return T.object;
+}
+
+bool Interp::isinstance(const Object& o, const TypeObj* t) { return type_of(o)->subclass_of(t); }
+
+std::string Interp::repr(const Object& o) {
+  switch (o.tag()) {
+    case Tag::Null:
+    case Tag::None: return "None";
+    case Tag::Bool: return o.i() ? "True" : "False";
+    case Tag::Int: return int_to_str(o.i());
+    case Tag::Float: return float_repr(o.f());
+    case Tag::Ellipsis: return "Ellipsis";
+    case Tag::Str: return str_repr(o.as<StrObj>()->s);
+    case Tag::List:
+    case Tag::Tuple: {
+      auto& v = o.as<ListObj>()->v;
+      bool tuple = o.is(Tag::Tuple);
+      if (++repr_depth_ > 200) {
+        --repr_depth_;
+        raise(T.RecursionError, "maximum recursion depth exceeded while getting the repr of an object");
+      }
+      std::string out(1, tuple ? '(' : '[');
+      for (std::size_t i = 0; i < v.size(); ++i) {
+        if (i) out += ", ";
+        out += v[i].same(o) ? (tuple ? "(...)" : "[...]") : repr(v[i]);
+      }
+      if (tuple && v.size() == 1) out += ',';
+      --repr_depth_;
+      return out + (tuple ? ')' : ']');
+    }
+    case Tag::Dict: {
+      std::string out = "{";
+      bool first = true;
+      o.as<DictObj>()->each([&](const Object& k, const Object& v) {
+        if (!first) out += ", ";
+        first = false;
+        out += repr(k) + ": " + (v.same(o) ? std::string("{...}") : repr(v));
+      });
+      return out + "}";
+    }
+    case Tag::Set: {
+      auto* s = o.as<SetObj>();
+      if (s->used == 0) return s->frozen ? "frozenset()" : "set()";
+      std::string out = s->frozen ? "frozenset({" : "{";
+      bool first = true;
+      s->each([&](const Object& k) {
+        if (!first) out += ", ";
+        first = false;
+        out += repr(k);
+      });
+      return out + (s->frozen ? "})" : "}");
+    }
+    case Tag::Range: {
+      auto* r = o.as<RangeObj>();
+      std::string out = "range(" + int_to_str(r->start) + ", " + int_to_str(r->stop);
+      if (r->step != 1) out += ", " + int_to_str(r->step);
+      return out + ")";
+    }
+    case Tag::Slice: {
+      auto* s = o.as<SliceObj>();
+      return "slice(" + repr(s->lower) + ", " + repr(s->upper) + ", " + repr(s->step) + ")";
+    }
+    case Tag::Func: return fmt::format("<function {} at {:#x}>", o.as<FuncObj>()->qualname, o.bits());
+    case Tag::Builtin: {
+      auto* b = o.as<BuiltinObj>();
+      if (b->data.is(Tag::Func))
+        return fmt::format("<bound method {} of {}>", b->data.as<FuncObj>()->qualname, repr(b->self));
+      if (!b->self.null())
+        return fmt::format("<built-in method {} of {} object at {:#x}>", b->name, type_of(b->self)->name, b->self.bits());
+      return fmt::format("<built-in function {}>", b->name);
+    }
+    case Tag::Type: {
+      auto* t = o.as<TypeObj>();
+      std::string m = t->module.empty() ? (t->is_exception || t == T.object.get() || t->name.find('.') == std::string::npos ? "" : "") : t->module + ".";
+      return "<class '" + m + t->name + "'>";
+    }
+    case Tag::Exc: return exc_repr(*o.as<ExcObj>());
+    case Tag::Coro: return fmt::format("<coroutine object {} at {:#x}>", o.as<CoroObj>()->qualname, o.bits());
+    case Tag::Cell: return fmt::format("<cell at {:#x}>", o.bits());
+    case Tag::Iter: return fmt::format("<iterator object at {:#x}>", o.bits());
+    case Tag::Native: return o.as<NativeObj>()->repr(*this);
+    case Tag::Future: return future_repr(*this, *o.as<asyncio::FutureBase>());
+    case Tag::Loop: return o.as<asyncio::EventLoop>()->repr();
+    case Tag::Handle: return handle_repr(*this, *o.as<asyncio::HandleState>());
+  }
+  return "?";
+}
+
+std::string Interp::str(const Object& o) {
+  switch (o.tag()) {
+    case Tag::Str: return o.as<StrObj>()->s;
+    case Tag::Exc: return exc_str(*o.as<ExcObj>());
+    default: return repr(o);
+  }
+}
+
+bool Interp::truthy(const Object& o) {
+  switch (o.tag()) {
+    case Tag::Null:
+    case Tag::None: return false;
+    case Tag::Bool:
+    case Tag::Int: return o.i() != 0;
+    case Tag::Float: return o.f() != 0;
+    case Tag::Str: return !o.as<StrObj>()->s.empty();
+    case Tag::List:
+    case Tag::Tuple: return !o.as<ListObj>()->v.empty();
+    case Tag::Dict: return o.as<DictObj>()->used != 0;
+    case Tag::Set: return o.as<SetObj>()->used != 0;
+    case Tag::Range: return o.as<RangeObj>()->length() != 0;
+    default: return true;
+  }
+}
+
+namespace {
+bool numeric(const Object& o) { return o.is(Tag::Int) || o.is(Tag::Bool) || o.is(Tag::Float); }
+double as_double(const Object& o) { return o.is(Tag::Float) ? o.f() : static_cast<double>(o.i()); }
+}  // namespace
+
+bool Interp::eq(const Object& a, const Object& b) {
+  if (numeric(a) && numeric(b)) {
+    if (a.is(Tag::Float) || b.is(Tag::Float)) return as_double(a) == as_double(b);
+    return a.i() == b.i();
+  }
+  if (a.tag() != b.tag()) return false;
+  switch (a.tag()) {
+    case Tag::None:
+    case Tag::Null:
+    case Tag::Ellipsis: return true;
+    case Tag::Str: return a.as<StrObj>()->s == b.as<StrObj>()->s;
+    case Tag::List:
+    case Tag::Tuple: {
+      auto &x = a.as<ListObj>()->v, &y = b.as<ListObj>()->v;
+      if (x.size() != y.size()) return false;
+      for (std::size_t i = 0; i < x.size(); ++i)
+        if (!x[i].same(y[i]) && !eq(x[i], y[i])) return false;
+      return true;
+    }
+    case Tag::Dict: {
+      auto *x = a.as<DictObj>(), *y = b.as<DictObj>();
+      if (x->used != y->used) return false;
+      bool same = true;
+      x->each([&](const Object& k, const Object& v) {
+        if (!same) return;
+        Object* w = y->find(k, hash(k));
+        same = w && eq(v, *w);
+      });
+      return same;
+    }
+    case Tag::Set: {
+      auto *x = a.as<SetObj>(), *y = b.as<SetObj>();
+      if (x->used != y->used) return false;
+      bool same = true;
+      x->each([&](const Object& k) { same = same && y->contains(k, hash(k)); });
+      return same;
+    }
+    case Tag::Range: {
+      auto *x = a.as<RangeObj>(), *y = b.as<RangeObj>();
+      return x->length() == y->length() && (x->length() == 0 || (x->start == y->start && (x->length() == 1 || x->step == y->step)));
+    }
+    default: return a.same(b);
+  }
+}
+
+std::uint64_t Interp::hash(const Object& o) {
+  switch (o.tag()) {
+    case Tag::None:
+    case Tag::Null: return 0xFCA86420ULL;
+    case Tag::Bool:
+    case Tag::Int: return hash_int(o.i());
+    case Tag::Float: {
+      double d = o.f();
+      if (std::isfinite(d) && d == std::floor(d) && std::fabs(d) < 9.2e18) return hash_int(static_cast<std::int64_t>(d));
+      return hash_double(d);
+    }
+    case Tag::Str: {
+      // FNV-1a; CPython's str hash is randomised per process (PYTHONHASHSEED).
+      std::uint64_t h = 1469598103934665603ULL;
+      for (unsigned char c : o.as<StrObj>()->s) h = (h ^ c) * 1099511628211ULL;
+      return h == static_cast<std::uint64_t>(-1) ? static_cast<std::uint64_t>(-2) : h;
+    }
+    case Tag::Tuple: {
+      // Objects/tupleobject.c: tuplehash (xxHash-based).
+      constexpr std::uint64_t P1 = 11400714785074694791ULL, P2 = 14029467366897019727ULL, P5 = 2870177450012600261ULL;
+      auto& v = o.as<ListObj>()->v;
+      std::uint64_t acc = P5;
+      for (auto& x : v) {
+        acc += hash(x) * P2;
+        acc = (acc << 31) | (acc >> 33);
+        acc *= P1;
+      }
+      acc += v.size() ^ (P5 ^ 3527539UL);
+      return acc == static_cast<std::uint64_t>(-1) ? 1546275796 : acc;
+    }
+    case Tag::List:
+    case Tag::Dict: raise(T.TypeError, fmt::format("unhashable type: '{}'", type_of(o)->name));
+    case Tag::Set:
+      if (!o.as<SetObj>()->frozen) raise(T.TypeError, "unhashable type: 'set'");
+      return o.bits() >> 4;
+    default: {
+      // _Py_HashPointer: the address rotated by 4 bits.
+      std::uint64_t y = o.bits();
+      return (y >> 4) | (y << 60);
+    }
+  }
+}
+
+std::int64_t Interp::len(const Object& o) {
+  switch (o.tag()) {
+    case Tag::Str: return o.as<StrObj>()->length();
+    case Tag::List:
+    case Tag::Tuple: return static_cast<std::int64_t>(o.as<ListObj>()->v.size());
+    case Tag::Dict: return static_cast<std::int64_t>(o.as<DictObj>()->used);
+    case Tag::Set: return static_cast<std::int64_t>(o.as<SetObj>()->used);
+    case Tag::Range: return o.as<RangeObj>()->length();
+    case Tag::Native: {
+      Object m = getattr_opt(o, "__len__");
+      if (!m.null()) return call0(m).i();
+      break;
+    }
+    default: break;
+  }
+  raise(T.TypeError, fmt::format("object of type '{}' has no len()", type_of(o)->name));
+}
+
+bool Interp::contains(const Object& c, const Object& x) {
+  switch (c.tag()) {
+    case Tag::Str: {
+      if (!x.is(Tag::Str)) raise(T.TypeError, fmt::format("'in <string>' requires string as left operand, not {}", type_of(x)->name));
+      return c.as<StrObj>()->s.find(x.as<StrObj>()->s) != std::string::npos;
+    }
+    case Tag::List:
+    case Tag::Tuple:
+      for (auto& v : c.as<ListObj>()->v)
+        if (v.same(x) || eq(v, x)) return true;
+      return false;
+    case Tag::Dict: return c.as<DictObj>()->find(x, hash(x)) != nullptr;
+    case Tag::Set: return c.as<SetObj>()->contains(x, hash(x));
+    case Tag::Range: {
+      if (!x.is(Tag::Int) && !x.is(Tag::Bool)) return false;
+      auto* r = c.as<RangeObj>();
+      std::int64_t v = x.i();
+      if (r->step > 0 ? (v < r->start || v >= r->stop) : (v > r->start || v <= r->stop)) return false;
+      return (v - r->start) % r->step == 0;
+    }
+    default: {
+      Object it = iter(c);
+      Object v;
+      while (next(*it.as<IterObj>(), v))
+        if (v.same(x) || eq(v, x)) return true;
+      return false;
+    }
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Arithmetic
+
+namespace {
+using scenario::BinOpKind;
+const char* binop_symbol(BinOpKind op) {
+  static const char* s[] = {"+", "-", "*", "/", "//", "%", "** or pow()", "<<", ">>", "|", "^", "&"};
+  return s[static_cast<int>(op)];
+}
+std::int64_t floordiv(std::int64_t a, std::int64_t b) {
+  std::int64_t q = a / b;
+  if ((a % b != 0) && ((a < 0) != (b < 0))) --q;
+  return q;
+}
+double py_fmod(double a, double b) {
+  double m = std::fmod(a, b);
+  if (m != 0) {
+    if ((b < 0) != (m < 0)) m += b;
+  } else {
+    m = std::copysign(0.0, b);
+  }
+  return m;
+}
+}  // namespace
+
+Object Interp::binop(BinOpKind op, const Object& a, const Object& b) {
+  const bool ai = a.is(Tag::Int) || a.is(Tag::Bool), bi = b.is(Tag::Int) || b.is(Tag::Bool);
+  auto overflow = [&]() -> Object {
+    raise(T.OverflowError, "integer result too large (the scenario language has 64-bit ints)");
+  };
+  if (ai && bi) {
+    std::int64_t x = a.i(), y = b.i(), r;
+    switch (op) {
+      case BinOpKind::Add: if (__builtin_add_overflow(x, y, &r)) return overflow(); return Object::integer(r);
+      case BinOpKind::Sub: if (__builtin_sub_overflow(x, y, &r)) return overflow(); return Object::integer(r);
+      case BinOpKind::Mult: if (__builtin_mul_overflow(x, y, &r)) return overflow(); return Object::integer(r);
+      case BinOpKind::Div:
+        if (y == 0) raise(T.ZeroDivisionError, "division by zero");
+        return Object::real(static_cast<double>(x) / static_cast<double>(y));
+      case BinOpKind::FloorDiv:
+        if (y == 0) raise(T.ZeroDivisionError, "integer division or modulo by zero");
+        return Object::integer(floordiv(x, y));
+      case BinOpKind::Mod: {
+        if (y == 0) raise(T.ZeroDivisionError, "integer division or modulo by zero");
+        std::int64_t m = x % y;
+        if (m != 0 && ((m < 0) != (y < 0))) m += y;
+        return Object::integer(m);
+      }
+      case BinOpKind::Pow: {
+        if (y < 0) return Object::real(std::pow(static_cast<double>(x), static_cast<double>(y)));
+        std::int64_t res = 1, base = x;
+        while (y) {
+          if (y & 1)
+            if (__builtin_mul_overflow(res, base, &res)) return overflow();
+          y >>= 1;
+          if (y && __builtin_mul_overflow(base, base, &base)) return overflow();
+        }
+        return Object::integer(res);
+      }
+      case BinOpKind::LShift:
+        if (y < 0) raise(T.ValueError, "negative shift count");
+        if (y >= 63 || (x != 0 && (x << y) >> y != x)) return overflow();
+        return Object::integer(x << y);
+      case BinOpKind::RShift:
+        if (y < 0) raise(T.ValueError, "negative shift count");
+        return Object::integer(y >= 63 ? (x < 0 ? -1 : 0) : x >> y);
+      case BinOpKind::BitOr: return a.is(Tag::Bool) && b.is(Tag::Bool) ? Object::boolean(x | y) : Object::integer(x | y);
+      case BinOpKind::BitXor: return a.is(Tag::Bool) && b.is(Tag::Bool) ? Object::boolean(x ^ y) : Object::integer(x ^ y);
+      case BinOpKind::BitAnd: return a.is(Tag::Bool) && b.is(Tag::Bool) ? Object::boolean(x & y) : Object::integer(x & y);
+    }
+  }
+  if (numeric(a) && numeric(b)) {
+    double x = as_double(a), y = as_double(b);
+    switch (op) {
+      case BinOpKind::Add: return Object::real(x + y);
+      case BinOpKind::Sub: return Object::real(x - y);
+      case BinOpKind::Mult: return Object::real(x * y);
+      case BinOpKind::Div:
+        if (y == 0) raise(T.ZeroDivisionError, "float division by zero");
+        return Object::real(x / y);
+      case BinOpKind::FloorDiv:
+        if (y == 0) raise(T.ZeroDivisionError, "float floor division by zero");
+        return Object::real(std::floor(x / y));
+      case BinOpKind::Mod:
+        if (y == 0) raise(T.ZeroDivisionError, "float modulo");
+        return Object::real(py_fmod(x, y));
+      case BinOpKind::Pow:
+        if (x == 0 && y < 0) raise(T.ZeroDivisionError, "0.0 cannot be raised to a negative power");
+        return Object::real(std::pow(x, y));
+      default: break;
+    }
+  }
+  if (a.is(Tag::Str)) {
+    if (op == BinOpKind::Add && b.is(Tag::Str)) return str_obj(a.as<StrObj>()->s + b.as<StrObj>()->s);
+    if (op == BinOpKind::Mult && bi) {
+      std::string out;
+      for (std::int64_t k = 0; k < b.i(); ++k) out += a.as<StrObj>()->s;
+      return str_obj(std::move(out));
+    }
+    if (op == BinOpKind::Mod) return str_obj(percent_format(*this, a.as<StrObj>()->s, b));
+    if (op == BinOpKind::Add)
+      raise(T.TypeError, fmt::format("can only concatenate str (not \"{}\") to str", type_of(b)->name));
+  }
+  if (ai && b.is(Tag::Str) && op == BinOpKind::Mult) return binop(op, b, a);
+  if ((a.is(Tag::List) || a.is(Tag::Tuple))) {
+    Tag t = a.tag();
+    if (op == BinOpKind::Add && b.is(t)) {
+      std::vector<Object> v = a.as<ListObj>()->v;
+      for (auto& x : b.as<ListObj>()->v) v.push_back(x);
+      return make<ListObj>(t, std::move(v));
+    }
+    if (op == BinOpKind::Mult && bi) {
+      std::vector<Object> v;
+      for (std::int64_t k = 0; k < b.i(); ++k)
+        for (auto& x : a.as<ListObj>()->v) v.push_back(x);
+      return make<ListObj>(t, std::move(v));
+    }
+    if (op == BinOpKind::Add)
+      raise(T.TypeError, fmt::format("can only concatenate {} (not \"{}\") to {}", type_of(a)->name, type_of(b)->name, type_of(a)->name));
+  }
+  if (ai && (b.is(Tag::List) || b.is(Tag::Tuple)) && op == BinOpKind::Mult) return binop(op, b, a);
+  if (a.is(Tag::Set) && b.is(Tag::Set)) {
+    auto *x = a.as<SetObj>(), *y = b.as<SetObj>();
+    Object out = set_obj();
+    auto* o = out.as<SetObj>();
+    switch (op) {
+      case BinOpKind::BitOr:
+        x->each([&](const Object& k) { o->add(k, hash(k)); });
+        y->each([&](const Object& k) { o->add(k, hash(k)); });
+        return out;
+      case BinOpKind::BitAnd:
+        x->each([&](const Object& k) { if (y->contains(k, hash(k))) o->add(k, hash(k)); });
+        return out;
+      case BinOpKind::Sub:
+        x->each([&](const Object& k) { if (!y->contains(k, hash(k))) o->add(k, hash(k)); });
+        return out;
+      case BinOpKind::BitXor:
+        x->each([&](const Object& k) { if (!y->contains(k, hash(k))) o->add(k, hash(k)); });
+        y->each([&](const Object& k) { if (!x->contains(k, hash(k))) o->add(k, hash(k)); });
+        return out;
+      default: break;
+    }
+  }
+  if (a.is(Tag::Dict) && b.is(Tag::Dict) && op == BinOpKind::BitOr) {
+    Object out = dict_obj();
+    for (auto* d : {a.as<DictObj>(), b.as<DictObj>()})
+      d->each([&](const Object& k, const Object& v) { out.as<DictObj>()->set(k, hash(k), v); });
+    return out;
+  }
+  raise(T.TypeError, fmt::format("unsupported operand type(s) for {}: '{}' and '{}'", binop_symbol(op),
+                                 type_of(a)->name, type_of(b)->name));
+}
+
+bool Interp::lt(const Object& a, const Object& b) {
+  if (numeric(a) && numeric(b)) {
+    if (a.is(Tag::Float) || b.is(Tag::Float)) return as_double(a) < as_double(b);
+    return a.i() < b.i();
+  }
+  if (a.is(Tag::Str) && b.is(Tag::Str)) return a.as<StrObj>()->s < b.as<StrObj>()->s;
+  if ((a.is(Tag::List) && b.is(Tag::List)) || (a.is(Tag::Tuple) && b.is(Tag::Tuple))) {
+    auto &x = a.as<ListObj>()->v, &y = b.as<ListObj>()->v;
+    for (std::size_t i = 0; i < x.size() && i < y.size(); ++i)
+      if (!eq(x[i], y[i])) return lt(x[i], y[i]);
+    return x.size() < y.size();
+  }
+  if (a.is(Tag::Set) && b.is(Tag::Set)) {
+    auto *x = a.as<SetObj>(), *y = b.as<SetObj>();
+    bool sub = true;
+    x->each([&](const Object& k) { sub = sub && y->contains(k, hash(k)); });
+    return sub && x->used < y->used;
+  }
+  raise(T.TypeError, fmt::format("'<' not supported between instances of '{}' and '{}'", type_of(a)->name, type_of(b)->name));
+}
+
+bool Interp::compare(scenario::CmpOpKind op, const Object& a, const Object& b) {
+  using scenario::CmpOpKind;
+  auto unorderable = [&](const char* sym) {
+    raise(T.TypeError, fmt::format("'{}' not supported between instances of '{}' and '{}'", sym, type_of(a)->name, type_of(b)->name));
+  };
+  switch (op) {
+    case CmpOpKind::Eq: return a.same(b) || eq(a, b);
+    case CmpOpKind::NotEq: return !(a.same(b) || eq(a, b));
+    case CmpOpKind::Is: return a.same(b);
+    case CmpOpKind::IsNot: return !a.same(b);
+    case CmpOpKind::In: return contains(b, a);
+    case CmpOpKind::NotIn: return !contains(b, a);
+    case CmpOpKind::Lt: return lt(a, b);
+    case CmpOpKind::Gt:
+      try {
+        return lt(b, a);
+      } catch (...) {
+        unorderable(">");
+      }
+    case CmpOpKind::LtE:
+      if (a.is(Tag::Set)) return lt(a, b) || eq(a, b);
+      try {
+        return !lt(b, a) && !(std::isnan(as_double(numeric(a) ? a : Object::integer(0))) || std::isnan(as_double(numeric(b) ? b : Object::integer(0))));
+      } catch (...) {
+        unorderable("<=");
+      }
+    case CmpOpKind::GtE:
+      if (a.is(Tag::Set)) return lt(b, a) || eq(a, b);
+      try {
+        return !lt(a, b) && !(std::isnan(as_double(numeric(a) ? a : Object::integer(0))) || std::isnan(as_double(numeric(b) ? b : Object::integer(0))));
+      } catch (...) {
+        unorderable(">=");
+      }
+  }
+  return false;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Iteration
+
+Object Interp::iter(const Object& o) {
+  switch (o.tag()) {
+    case Tag::Iter: return o;
+    case Tag::List:
+    case Tag::Tuple:
+    case Tag::Range: {
+      auto it = asyncio::make_ref<IterObj>();
+      it->src = o;
+      return Object(Tag::Iter, it);
+    }
+    case Tag::Str: {
+      auto it = asyncio::make_ref<IterObj>();
+      const std::string& s = o.as<StrObj>()->s;
+      for (std::size_t i = 0; i < s.size();) {
+        std::size_t n = 1;
+        while (i + n < s.size() && (static_cast<unsigned char>(s[i + n]) & 0xC0) == 0x80) ++n;
+        it->items.push_back(str_obj(s.substr(i, n)));
+        i += n;
+      }
+      it->snapshot = true;
+      return Object(Tag::Iter, it);
+    }
+    case Tag::Dict: {
+      auto it = asyncio::make_ref<IterObj>();
+      o.as<DictObj>()->each([&](const Object& k, const Object&) { it->items.push_back(k); });
+      it->snapshot = true;
+      return Object(Tag::Iter, it);
+    }
+    case Tag::Set: {
+      auto it = asyncio::make_ref<IterObj>();
+      o.as<SetObj>()->each([&](const Object& k) { it->items.push_back(k); });
+      it->snapshot = true;
+      return Object(Tag::Iter, it);
+    }
+    case Tag::Native: {
+      Object m = getattr_opt(o, "__iter__");
+      if (!m.null()) return call0(m);
+      break;
+    }
+    default: break;
+  }
+  raise(T.TypeError, fmt::format("'{}' object is not iterable", type_of(o)->name));
+}
+
+bool Interp::next(IterObj& it, Object& out) {
+  if (it.snapshot) {
+    if (it.pos >= static_cast<std::int64_t>(it.items.size())) return false;
+    out = it.items[it.pos++];
+    return true;
+  }
+  const Object& s = it.src;
+  switch (s.tag()) {
+    case Tag::List:
+    case Tag::Tuple: {
+      auto& v = s.as<ListObj>()->v;
+      if (it.pos >= static_cast<std::int64_t>(v.size())) return false;
+      out = v[it.pos++];
+      return true;
+    }
+    case Tag::Range: {
+      auto* r = s.as<RangeObj>();
+      if (it.pos >= r->length()) return false;
+      out = Object::integer(r->start + r->step * it.pos++);
+      return true;
+    }
+    case Tag::Native: {
+      // A native iterator: its __next__ returns Null when exhausted.
+      Object m = getattr(s, "__next__");
+      out = call0(m);
+      return !out.null();
+    }
+    default: return false;
+  }
+}
+
+std::vector<Object> Interp::to_vector(const Object& o) {
+  if (o.is(Tag::List) || o.is(Tag::Tuple)) return o.as<ListObj>()->v;
+  std::vector<Object> out;
+  Object it = iter(o);
+  Object v;
+  while (next(*it.as<IterObj>(), v)) out.push_back(std::move(v));
+  return out;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Subscripts
+
+std::int64_t Interp::index_arg(const Object& o, const char* what) {
+  if (o.is(Tag::Int) || o.is(Tag::Bool)) return o.i();
+  raise(T.TypeError, fmt::format("{} indices must be integers or slices, not {}", what, type_of(o)->name));
+}
+
+namespace {
+// PySlice_GetIndicesEx: normalised start/stop/step and the length.
+std::int64_t slice_indices(Interp& ip, SliceObj& s, std::int64_t len, std::int64_t& start, std::int64_t& stop, std::int64_t& step) {
+  step = s.step.is_none() || s.step.null() ? 1 : ip.index_arg(s.step, "slice");
+  if (step == 0) ip.raise(ip.T.ValueError, "slice step cannot be zero");
+  auto bound = [&](const Object& v, std::int64_t dflt, bool is_start) {
+    if (v.is_none() || v.null()) return dflt;
+    std::int64_t x = ip.index_arg(v, "slice");
+    if (x < 0) {
+      x += len;
+      if (x < 0) x = step < 0 ? -1 : 0;
+    } else if (x >= len) {
+      x = step < 0 ? len - 1 : len;
+    }
+    (void)is_start;
+    return x;
+  };
+  start = bound(s.lower, step < 0 ? len - 1 : 0, true);
+  stop = bound(s.upper, step < 0 ? -1 : len, false);
+  if (step < 0) return stop < start ? (start - stop - 1) / (-step) + 1 : 0;
+  return start < stop ? (stop - start - 1) / step + 1 : 0;
+}
+
+std::vector<std::string_view> code_points(const std::string& s) {
+  std::vector<std::string_view> out;
+  for (std::size_t i = 0; i < s.size();) {
+    std::size_t n = 1;
+    while (i + n < s.size() && (static_cast<unsigned char>(s[i + n]) & 0xC0) == 0x80) ++n;
+    out.emplace_back(s.data() + i, n);
+    i += n;
+  }
+  return out;
+}
+}  // namespace
+
+Object Interp::getitem(const Object& o, const Object& key) {
+  switch (o.tag()) {
+    case Tag::List:
+    case Tag::Tuple: {
+      auto& v = o.as<ListObj>()->v;
+      const char* what = o.is(Tag::List) ? "list" : "tuple";
+      if (key.is(Tag::Slice)) {
+        std::int64_t start, stop, step;
+        std::int64_t n = slice_indices(*this, *key.as<SliceObj>(), static_cast<std::int64_t>(v.size()), start, stop, step);
+        std::vector<Object> out;
+        for (std::int64_t k = 0; k < n; ++k) out.push_back(v[start + k * step]);
+        return make<ListObj>(o.tag(), std::move(out));
+      }
+      std::int64_t i = index_arg(key, what);
+      if (i < 0) i += static_cast<std::int64_t>(v.size());
+      if (i < 0 || i >= static_cast<std::int64_t>(v.size())) raise(T.IndexError, fmt::format("{} index out of range", what));
+      return v[i];
+    }
+    case Tag::Str: {
+      auto* s = o.as<StrObj>();
+      if (key.is(Tag::Slice)) {
+        std::int64_t start, stop, step;
+        if (s->ascii()) {
+          std::int64_t n = slice_indices(*this, *key.as<SliceObj>(), static_cast<std::int64_t>(s->s.size()), start, stop, step);
+          if (step == 1) return str_obj(s->s.substr(start, n));
+          std::string out;
+          for (std::int64_t k = 0; k < n; ++k) out += s->s[start + k * step];
+          return str_obj(out);
+        }
+        auto cps = code_points(s->s);
+        std::int64_t n = slice_indices(*this, *key.as<SliceObj>(), static_cast<std::int64_t>(cps.size()), start, stop, step);
+        std::string out;
+        for (std::int64_t k = 0; k < n; ++k) out += cps[start + k * step];
+        return str_obj(out);
+      }
+      std::int64_t i = index_arg(key, "string");
+      std::int64_t n = s->length();
+      if (i < 0) i += n;
+      if (i < 0 || i >= n) raise(T.IndexError, "string index out of range");
+      if (s->ascii()) return str_obj(s->s.substr(i, 1));
+      return str_obj(std::string(code_points(s->s)[i]));
+    }
+    case Tag::Dict: {
+      Object* v = o.as<DictObj>()->find(key, hash(key));
+      if (!v) raise_obj(new_exc(T.KeyError, {key}));
+      return *v;
+    }
+    case Tag::Range: {
+      auto* r = o.as<RangeObj>();
+      if (key.is(Tag::Slice)) {
+        std::int64_t start, stop, step;
+        std::int64_t n = slice_indices(*this, *key.as<SliceObj>(), r->length(), start, stop, step);
+        return make<RangeObj>(Tag::Range, r->start + start * r->step, r->start + (start + n * step) * r->step, r->step * step);
+      }
+      std::int64_t i = index_arg(key, "range");
+      if (i < 0) i += r->length();
+      if (i < 0 || i >= r->length()) raise(T.IndexError, "range object index out of range");
+      return Object::integer(r->start + i * r->step);
+    }
+    default: break;
+  }
+  raise(T.TypeError, fmt::format("'{}' object is not subscriptable", type_of(o)->name));
+}
+
+void Interp::setitem(const Object& o, const Object& key, Object v) {
+  if (o.is(Tag::List)) {
+    auto& vec = o.as<ListObj>()->v;
+    if (key.is(Tag::Slice)) {
+      std::int64_t start, stop, step;
+      std::int64_t n = slice_indices(*this, *key.as<SliceObj>(), static_cast<std::int64_t>(vec.size()), start, stop, step);
+      std::vector<Object> items = to_vector(v);
+      if (step != 1) {
+        if (static_cast<std::int64_t>(items.size()) != n)
+          raise(T.ValueError, fmt::format("attempt to assign sequence of size {} to extended slice of size {}", items.size(), n));
+        for (std::int64_t k = 0; k < n; ++k) vec[start + k * step] = items[k];
+        return;
+      }
+      if (stop < start) stop = start;
+      vec.erase(vec.begin() + start, vec.begin() + stop);
+      vec.insert(vec.begin() + start, items.begin(), items.end());
+      return;
+    }
+    std::int64_t i = index_arg(key, "list");
+    if (i < 0) i += static_cast<std::int64_t>(vec.size());
+    if (i < 0 || i >= static_cast<std::int64_t>(vec.size())) raise(T.IndexError, "list assignment index out of range");
+    vec[i] = std::move(v);
+    return;
+  }
+  if (o.is(Tag::Dict)) {
+    o.as<DictObj>()->set(key, hash(key), std::move(v));
+    return;
+  }
+  raise(T.TypeError, fmt::format("'{}' object does not support item assignment", type_of(o)->name));
+}
+
+void Interp::delitem(const Object& o, const Object& key) {
+  if (o.is(Tag::List)) {
+    auto& vec = o.as<ListObj>()->v;
+    if (key.is(Tag::Slice)) {
+      std::int64_t start, stop, step;
+      std::int64_t n = slice_indices(*this, *key.as<SliceObj>(), static_cast<std::int64_t>(vec.size()), start, stop, step);
+      std::vector<bool> drop(vec.size());
+      for (std::int64_t k = 0; k < n; ++k) drop[start + k * step] = true;
+      std::vector<Object> keep;
+      for (std::size_t k = 0; k < vec.size(); ++k)
+        if (!drop[k]) keep.push_back(vec[k]);
+      vec = std::move(keep);
+      return;
+    }
+    std::int64_t i = index_arg(key, "list");
+    if (i < 0) i += static_cast<std::int64_t>(vec.size());
+    if (i < 0 || i >= static_cast<std::int64_t>(vec.size())) raise(T.IndexError, "list assignment index out of range");
+    vec.erase(vec.begin() + i);
+    return;
+  }
+  if (o.is(Tag::Dict)) {
+    if (!o.as<DictObj>()->erase(key, hash(key))) raise_obj(new_exc(T.KeyError, {key}));
+    return;
+  }
+  raise(T.TypeError, fmt::format("'{}' object doesn't support item deletion", type_of(o)->name));
+}
+
+// ---------------------------------------------------------------------------------------------
+// Attributes
+
+namespace {
+Object bound_method_call(Interp& ip, BuiltinObj& b, CallArgs& a) {
+  a.pos.insert(a.pos.begin(), b.self);
+  return ip.call(b.data, a);
+}
+}  // namespace
+
+Object Interp::getattr_opt(const Object& o, std::string_view name) {
+  switch (o.tag()) {
+    case Tag::Str: return str_method(*this, o, name);
+    case Tag::List: return list_method(*this, o, name);
+    case Tag::Tuple: return tuple_method(*this, o, name);
+    case Tag::Dict: return dict_method(*this, o, name);
+    case Tag::Set: return set_method(*this, o, name);
+    case Tag::Future: return future_method(*this, o, name);
+    case Tag::Loop: return loop_method(*this, o, name);
+    case Tag::Handle: return handle_method(*this, o, name);
+    case Tag::Native: return o.as<NativeObj>()->getattr(*this, o, name);
+    case Tag::Range: {
+      auto* r = o.as<RangeObj>();
+      if (name == "start") return Object::integer(r->start);
+      if (name == "stop") return Object::integer(r->stop);
+      if (name == "step") return Object::integer(r->step);
+      return {};
+    }
+    case Tag::Int:
+    case Tag::Bool:
+      if (name == "real" || name == "numerator") return Object::integer(o.i());
+      if (name == "imag") return Object::integer(0);
+      if (name == "denominator") return Object::integer(1);
+      if (name == "bit_length")
+        return builtin("bit_length", [](Interp&, BuiltinObj& b, CallArgs&) {
+          std::uint64_t v = b.self.i() < 0 ? -static_cast<std::uint64_t>(b.self.i()) : b.self.i();
+          return Object::integer(v ? 64 - __builtin_clzll(v) : 0);
+        }, o);
+      return {};
+    case Tag::Float:
+      if (name == "real") return o;
+      if (name == "imag") return Object::real(0);
+      if (name == "is_integer")
+        return builtin("is_integer", [](Interp&, BuiltinObj& b, CallArgs&) {
+          return Object::boolean(std::isfinite(b.self.f()) && b.self.f() == std::floor(b.self.f()));
+        }, o);
+      return {};
+    case Tag::Func: {
+      auto* fn = o.as<FuncObj>();
+      if (name == "__name__") return str_obj(fn->name);
+      if (name == "__qualname__") return str_obj(fn->qualname);
+      if (name == "__module__") return str_obj("__main__");
+      return {};
+    }
+    case Tag::Builtin: {
+      auto* b = o.as<BuiltinObj>();
+      if (name == "__name__") return str_obj(b->data.is(Tag::Func) ? b->data.as<FuncObj>()->name : b->name);
+      if (name == "__self__") return b->self;
+      if (name == "__func__") return b->data;
+      return {};
+    }
+    case Tag::Coro: {
+      auto* c = o.as<CoroObj>();
+      if (name == "__name__" || name == "__qualname__") {
+        std::string q = c->qualname;
+        if (name == "__name__" && q.rfind('.') != std::string::npos) q = q.substr(q.rfind('.') + 1);
+        return str_obj(q);
+      }
+      if (name == "close")
+        return builtin("close", [](Interp&, BuiltinObj& b, CallArgs&) {
+          auto h = b.self.as<CoroObj>()->coro.release();
+          if (h) h.destroy();
+          return Object::none();
+        }, o);
+      if (name == "cr_running") return Object::boolean(false);
+      return {};
+    }
+    case Tag::Type: {
+      auto* t = o.as<TypeObj>();
+      if (name == "__name__" || name == "__qualname__") return str_obj(t->name);
+      if (name == "__module__") return str_obj(t->module.empty() ? "builtins" : t->module);
+      if (name == "__base__") return t->base ? Object(Tag::Type, t->base) : Object::none();
+      for (TypeObj* c = t; c; c = c->base.get())
+        if (c->ns)
+          if (Object* v = c->ns->find(str_obj(std::string(name)), hash(str_obj(std::string(name))))) return *v;
+      return {};
+    }
+    case Tag::Exc: {
+      auto* e = o.as<ExcObj>();
+      if (e->attrs) {
+        Object k = str_obj(std::string(name));
+        if (Object* v = e->attrs->find(k, hash(k))) return *v;
+      }
+      for (TypeObj* c = e->cls.get(); c; c = c->base.get())
+        if (c->ns) {
+          Object k = str_obj(std::string(name));
+          if (Object* v = c->ns->find(k, hash(k))) {
+            if (v->is(Tag::Func)) return builtin(v->as<FuncObj>()->name.c_str(), bound_method_call, o, *v);
+            return *v;
+          }
+        }
+      if (name == "args") return tuple_obj(e->args);
+      if (name == "__cause__") return e->cause.null() ? Object::none() : e->cause;
+      if (name == "__context__") return e->context.null() ? Object::none() : e->context;
+      if (name == "__suppress_context__") return Object::boolean(e->suppress_context);
+      if (name == "__traceback__") return Object::none();
+      if (name == "__class__") return Object(Tag::Type, e->cls);
+      if (e->cls->subclass_of(T.BaseExceptionGroup.get())) {
+        if (name == "exceptions") return tuple_obj(e->group);
+        if (name == "message") return e->args.empty() ? str_obj("") : e->args[0];
+      }
+      if (name == "with_traceback")
+        return builtin("with_traceback", [](Interp&, BuiltinObj& b, CallArgs&) { return b.self; }, o);
+      if (name == "add_note")
+        return builtin("add_note", [](Interp&, BuiltinObj&, CallArgs&) { return Object::none(); }, o);
+      return {};
+    }
+    default: return {};
+  }
+}
+
+Object Interp::getattr(const Object& o, std::string_view name) {
+  Object v = getattr_opt(o, name);
+  if (!v.null()) return v;
+  if (name == "__class__") return Object(Tag::Type, type_of(o));
+  if (o.is(Tag::Native) && o.as<NativeObj>()->type_name() == std::string_view("module"))
+    raise(T.AttributeError, fmt::format("module '{}' has no attribute '{}'", repr(o).substr(9, repr(o).find('\'', 9) - 9), name));
+  if (o.is(Tag::Type))
+    raise(T.AttributeError, fmt::format("type object '{}' has no attribute '{}'", o.as<TypeObj>()->name, name));
+  raise(T.AttributeError, fmt::format("'{}' object has no attribute '{}'", type_of(o)->name, name));
+}
+
+void Interp::setattr(const Object& o, std::string_view name, Object v) {
+  if (o.is(Tag::Exc)) {
+    auto* e = o.as<ExcObj>();
+    if (name == "__cause__") {
+      e->cause = v.is_none() ? Object() : v;
+      e->suppress_context = true;
+      return;
+    }
+    if (name == "__context__") {
+      e->context = v.is_none() ? Object() : v;
+      return;
+    }
+    if (name == "args") {
+      e->args = to_vector(v);
+      return;
+    }
+    if (!e->attrs) e->attrs = asyncio::make_ref<DictObj>();
+    Object k = str_obj(std::string(name));
+    e->attrs->set(k, hash(k), std::move(v));
+    return;
+  }
+  if (o.is(Tag::Func) && name == "__name__") {
+    o.as<FuncObj>()->name = str(v);
+    return;
+  }
+  if (o.is(Tag::Native)) {
+    Object setter = o.as<NativeObj>()->getattr(*this, o, "__setattr__");
+    if (!setter.null()) {
+      CallArgs a;
+      a.pos = {str_obj(std::string(name)), std::move(v)};
+      call(setter, a);
+      return;
+    }
+  }
+  raise(T.AttributeError, fmt::format("'{}' object has no attribute '{}'", type_of(o)->name, name));
+}
+
+// ---------------------------------------------------------------------------------------------
+// Calls
+
+Object Interp::call(const Object& fn, CallArgs& args) {
+  switch (fn.tag()) {
+    case Tag::Func: return call_function(fn.as<FuncObj>(), args);
+    case Tag::Builtin: {
+      auto* b = fn.as<BuiltinObj>();
+      Ref<BuiltinObj> keep(b);
+      try {
+        if (b->fn) return b->fn(*this, *b, args);
+        return b->closure(*this, args);
+      } catch (const Abort&) {
+        throw;
+      } catch (...) {
+        rethrow_keeping(std::current_exception(), std::move(args.pos));
+      }
+    }
+    case Tag::Type: {
+      auto* t = fn.as<TypeObj>();
+      if (t->construct) {
+        BuiltinObj self(t->name.c_str(), t->construct, fn);
+        return t->construct(*this, self, args);
+      }
+      if (t->is_exception) {
+        Ref<TypeObj> cls(t);
+        Object init = getattr_opt(fn, "__init__");
+        if (!init.null() && init.is(Tag::Func)) {
+          Object inst(Tag::Exc, new_exc(cls, args.pos));
+          CallArgs a = args;
+          a.pos.insert(a.pos.begin(), inst);
+          call(init, a);
+          return inst;
+        }
+        if (!args.kw.empty())
+          raise(T.TypeError, fmt::format("{}() takes no keyword arguments", t->name));
+        if (t->subclass_of(T.BaseExceptionGroup.get())) {
+          if (args.pos.size() != 2) raise(T.TypeError, fmt::format("BaseExceptionGroup.__new__() takes exactly 2 arguments ({} given)", args.pos.size()));
+          if (!args.pos[0].is(Tag::Str)) raise(T.TypeError, "argument 1 must be str, not " + type_of(args.pos[0])->name);
+          std::vector<Object> members = to_vector(args.pos[1]);
+          if (members.empty()) raise(T.ValueError, "second argument (exceptions) must be a non-empty sequence");
+          bool all_exc = true;
+          for (auto& m : members) {
+            if (!m.is(Tag::Exc)) raise(T.ValueError, fmt::format("Item {} of second argument (exceptions) is not an exception", &m - members.data()));
+            all_exc = all_exc && m.as<ExcObj>()->cls->subclass_of(T.Exception.get());
+          }
+          if (t == T.BaseExceptionGroup.get() && all_exc) cls = T.ExceptionGroup;
+          else if (t->subclass_of(T.ExceptionGroup.get()) && !all_exc) raise(T.TypeError, "Cannot nest BaseExceptions in an ExceptionGroup");
+          auto e = new_exc(cls, args.pos);
+          e->group = std::move(members);
+          return Object(Tag::Exc, e);
+        }
+        return Object(Tag::Exc, new_exc(cls, args.pos));
+      }
+      raise(T.TypeError, fmt::format("cannot create '{}' instances", t->name));
+    }
+    case Tag::Native: {
+      Object m = getattr_opt(fn, "__call__");
+      if (!m.null()) return call(m, args);
+      break;
+    }
+    default: break;
+  }
+  raise(T.TypeError, fmt::format("'{}' object is not callable", type_of(fn)->name));
+}
+
+Object Interp::call_method(const Object& o, std::string_view name, std::vector<Object> args) {
+  CallArgs a;
+  a.pos = std::move(args);
+  return call(getattr(o, name), a);
+}
+
+void check_args(Interp& ip, const char* name, CallArgs& a, std::size_t min, std::size_t max) {
+  if (!a.kw.empty()) ip.raise(ip.T.TypeError, fmt::format("{}() takes no keyword arguments", name));
+  if (a.pos.size() < min || a.pos.size() > max) {
+    if (min == max)
+      ip.raise(ip.T.TypeError, min == 0 ? fmt::format("{}() takes no arguments ({} given)", name, a.pos.size())
+                                        : fmt::format("{}() takes exactly {} argument{} ({} given)", name, min, min == 1 ? "" : "s", a.pos.size()));
+    if (a.pos.size() < min)
+      ip.raise(ip.T.TypeError, fmt::format("{} expected at least {} argument{}, got {}", name, min, min == 1 ? "" : "s", a.pos.size()));
+    ip.raise(ip.T.TypeError, fmt::format("{} expected at most {} argument{}, got {}", name, max, max == 1 ? "" : "s", a.pos.size()));
+  }
+}
+
+Object arg_or(CallArgs& a, std::size_t i, std::string_view kw, Object dflt) {
+  if (i < a.pos.size()) return a.pos[i];
+  Object v = a.take_kw(kw);
+  return v.null() ? dflt : v;
+}
+
+}  // namespace aiospec::interp

@@ -1,0 +1,257 @@
+// The tree-walking interpreter of the scenario language (internal header).
+//
+// Two evaluators share every operation: a synchronous one (eval/exec) for code that cannot suspend,
+// and one made of C++ coroutines (eval_a/exec_a) for statements and expressions the parser marked
+// `has_await`. A Python coroutine object wraps an asyncio::Coro<Object> running the body; awaiting
+// it runs it inline, awaiting a future suspends the task through the core's awaiters.
+#pragma once
+
+#include <cstdint>
+#include <exception>
+#include <map>
+#include <memory>
+#include <set>
+#include <string>
+#include <string_view>
+#include <unordered_map>
+#include <vector>
+
+#include "aiospec/interpreter.hpp"
+#include "value.hpp"
+
+namespace aiospec::interp {
+
+using scenario::Body;
+using scenario::Expr;
+using scenario::Stmt;
+
+enum class Flow : std::uint8_t { Normal, Return, Break, Continue };
+
+struct Frame {
+  std::vector<Object> slots;
+  const std::vector<Ref<CellObj>>* closure = nullptr;
+  DictObj* class_ns = nullptr;  // executing a class body
+  const char* qualname = "";    // of the function running here (nested qualnames)
+  Object cls;                   // the defining class of a method (super())
+  std::vector<std::exception_ptr> handling;  // exceptions being handled, innermost last (bare raise)
+  Object retval;
+  std::uint32_t line = 0;
+};
+
+// Exception classes and builtin types the interpreter refers to directly.
+struct Types {
+  Ref<TypeObj> object, none, bool_, int_, float_, str, list, tuple, dict, set, frozenset, range, slice,
+      function, builtin, type, coroutine, iterator, cell, ellipsis, future, task, gathering, loop, handle,
+      timer_handle, module;
+  Ref<TypeObj> BaseException, Exception, ValueError, TypeError, RuntimeError, KeyError, IndexError,
+      ZeroDivisionError, AttributeError, NameError, UnboundLocalError, StopIteration,
+      StopAsyncIteration, OverflowError, AssertionError, NotImplementedError, RecursionError,
+      LookupError, ArithmeticError, OSError, TimeoutError, CancelledError, InvalidStateError,
+      QueueEmpty, QueueFull, BrokenBarrierError, KeyboardInterrupt, SystemExit, GeneratorExit,
+      BaseExceptionGroup, ExceptionGroup, DeprecationWarning, RuntimeWarning, Warning,
+      UserWarning, SendfileNotAvailableError, IncompleteReadError, LimitOverrunError;
+};
+
+class Interp {
+ public:
+  Interp(const scenario::Module& m, const ExecOptions& opts);
+  ~Interp();
+  void run_module();
+
+  // --- evaluation ---
+  Object eval(const Expr* e, Frame& f);
+  Flow exec(const Stmt* s, Frame& f);
+  Flow exec_body(Body b, Frame& f);
+  asyncio::Coro<Object> eval_a(const Expr* e, Frame& f);
+  asyncio::Coro<Flow> exec_a(const Stmt* s, Frame& f);
+  asyncio::Coro<Flow> exec_body_a(Body b, Frame& f);
+  // `await x`: a coroutine inline, a future through the loop.
+  asyncio::Coro<Object> await_object(Object x);
+
+  // --- the object protocol ---
+  Object call(const Object& fn, CallArgs& args);
+  Object call0(const Object& fn) {
+    CallArgs a;
+    return call(fn, a);
+  }
+  Object call1(const Object& fn, Object x) {
+    CallArgs a;
+    a.pos.push_back(std::move(x));
+    return call(fn, a);
+  }
+  Object getattr(const Object& o, std::string_view name);
+  Object getattr_opt(const Object& o, std::string_view name);  // Null when missing
+  void setattr(const Object& o, std::string_view name, Object v);
+  Object getitem(const Object& o, const Object& key);
+  void setitem(const Object& o, const Object& key, Object v);
+  void delitem(const Object& o, const Object& key);
+  std::string repr(const Object& o);
+  std::string str(const Object& o);
+  bool truthy(const Object& o);
+  bool eq(const Object& a, const Object& b);
+  bool lt(const Object& a, const Object& b);
+  std::uint64_t hash(const Object& o);
+  bool contains(const Object& container, const Object& x);
+  Object binop(scenario::BinOpKind op, const Object& a, const Object& b);
+  Object unary(scenario::UnaryOpKind op, const Object& v);
+  bool compare(scenario::CmpOpKind op, const Object& a, const Object& b);
+  Object iter(const Object& o);
+  bool next(IterObj& it, Object& out);
+  std::vector<Object> to_vector(const Object& iterable);
+  std::int64_t len(const Object& o);
+  Ref<TypeObj> type_of(const Object& o);
+  bool isinstance(const Object& o, const TypeObj* t);
+  std::string format(const Object& o, std::string_view spec);
+  std::int64_t index_arg(const Object& o, const char* what);
+
+  // --- values ---
+  Object str_obj(std::string s) { return make<StrObj>(Tag::Str, std::move(s)); }
+  Object list_obj(std::vector<Object> v = {}) { return make<ListObj>(Tag::List, std::move(v)); }
+  Object tuple_obj(std::vector<Object> v = {}) { return make<TupleObj>(Tag::Tuple, std::move(v)); }
+  Object dict_obj() { return make<DictObj>(Tag::Dict); }
+  Object set_obj() { return make<SetObj>(Tag::Set); }
+  Object builtin(const char* name, BuiltinObj::Fn fn, Object self = {}, Object data = {}) {
+    return make<BuiltinObj>(Tag::Builtin, name, fn, std::move(self), std::move(data));
+  }
+  Object closure_builtin(const char* name, std::function<Object(Interp&, CallArgs&)> fn);
+  const char* intern(std::string s);
+
+  // --- exceptions ---
+  [[noreturn]] void raise(const Ref<TypeObj>& t, std::string msg);
+  [[noreturn]] void raise_obj(const Ref<ExcObj>& e);
+  Ref<ExcObj> new_exc(const Ref<TypeObj>& t, std::vector<Object> args);
+  std::exception_ptr to_cpp(const Ref<ExcObj>& e);
+  // The C++ exception carrying `e` itself (to_cpp rethrows a converted core exception's original).
+  std::exception_ptr holder_of(const Ref<ExcObj>& e);
+  // Rethrows `ep` with `refs` attached to its traceback (see ExcObj::traceback_refs).
+  [[noreturn]] void rethrow_keeping(const std::exception_ptr& ep, std::vector<Object> refs);
+  // The Python object for a C++ exception (core exceptions are converted; Abort is rethrown).
+  Ref<ExcObj> to_python(const std::exception_ptr& e);
+  Object exc_object(const std::exception_ptr& e) { return Object(Tag::Exc, to_python(e)); }
+  std::string exc_str(ExcObj& e);
+  std::string exc_repr(ExcObj& e);
+  std::string exc_line(ExcObj& e);  // traceback's last line
+  Ref<TypeObj> find_exc_type(std::string_view name);
+
+  // --- asyncio glue ---
+  Object future_result(asyncio::FutureBase& f);  // result() of any future the interpreter knows
+  Object future_obj(asyncio::FutureBase* f) { return Object(Tag::Future, f); }
+  Ref<asyncio::FutureBase> to_future(const Object& awaitable, asyncio::EventLoop* loop, bool coroutines_ok = true);
+  Object make_coro(asyncio::Coro<Object> c, const char* qualname, bool is_async_def = false);
+  Object make_coro_husk(const char* qualname);
+  // The process virtual clock: loops' virtual time plus time.sleep outside loops. `use_loop` is
+  // called whenever a loop is about to run.
+  void use_loop(asyncio::EventLoop& loop);
+  asyncio::Nanos now_ns();
+  void sleep_blocking(asyncio::Nanos d);
+
+  // --- output ---
+  void write_out(std::string_view text);
+  void warn(std::string_view category, std::string_view message);
+  void log_asyncio(const std::string& text, const asyncio::ExceptionContext& ctx);
+  void add_line(std::string text);
+  void report_uncaught(const std::exception_ptr& ep);
+  void step();  // counts a step against the budget; throws Abort when a budget runs out
+  [[noreturn]] void abort(std::string message);
+  double now();  // process virtual seconds
+
+  Types T;
+  const scenario::Module& mod;
+  const ExecOptions& opts;
+  RunResult result;
+  std::vector<Object> globals;
+  std::vector<Object> builtin_for_global;  // the builtin a global name falls back to
+  std::map<std::string, Object, std::less<>> builtins;
+  Object asyncio_module, time_module;
+  std::uint32_t line = 0;  // the line being executed (warnings, errors)
+  asyncio::Nanos process_clock = 0;
+  asyncio::Nanos time_base = -1;  // loop time when the first loop ran (trace stamps)
+  std::uint64_t steps = 0;
+  std::size_t out_bytes = 0;
+  bool aborting = false;
+  bool at_exit = false;   // clearing the module at shutdown
+  bool finished = false;
+  bool exit_without_exception_ = false;  // SystemExit with a non-zero status  // after shutdown: diagnostics are no longer recorded
+  std::unique_ptr<Frame> source_frame_;
+  std::string partial_line;
+  std::set<std::string> interned;
+  std::set<std::pair<std::string, std::uint32_t>> warned;  // the "default" filter: once per location
+  int call_depth = 0;
+
+ private:
+  friend struct Builtins;
+  Object call_function(FuncObj* fn, CallArgs& args);
+  void bind_args(FuncObj* fn, CallArgs& args, Frame& f);
+  asyncio::Coro<Object> run_coroutine(Ref<FuncObj> fn, std::unique_ptr<Frame> frame);
+  Object make_function(const scenario::FunctionDef* def, Frame& f, std::vector<Object> defaults,
+                       std::vector<Object> kwdefaults);
+  Object make_lambda(const scenario::Lambda* l, Frame& f);
+  std::vector<Ref<CellObj>> capture(const scenario::Scope* s, Frame& f);
+  Object load_name(const scenario::Name& n, Frame& f);
+  void store_name(const scenario::Name& n, Frame& f, Object v);
+  void delete_name(const scenario::Name& n, Frame& f);
+  void assign(const Expr* target, Frame& f, Object v);
+  void unpack(const scenario::Sequence& t, Frame& f, const Object& v);
+  Object eval_call(const scenario::Call& c, Frame& f);
+  void push_arg(CallArgs& a, const Expr* e, Object v);
+  Object eval_comp(const scenario::Comp& c, Frame& f);
+  void comp_loop(const scenario::Comp& c, std::size_t gi, Frame& cf, Object& out);
+  Object eval_fstring(const scenario::JoinedStr& j, Frame& f);
+  Object make_slice(const scenario::Slice& s, Frame& f);
+  Object build_class(const scenario::ClassDef& c, Frame& f);
+  Flow exec_try(const scenario::Try& t, Frame& f);
+  Flow exec_with(const scenario::With& w, Frame& f);
+  bool exception_matches(const Object& exc, const Object& spec);
+  [[noreturn]] void do_raise(const scenario::Raise& r, Frame& f, Object exc, Object cause);
+  Object call_method(const Object& o, std::string_view name, std::vector<Object> args);
+  void setup_builtins();
+  void setup_types();
+
+  friend struct ExcObj;
+  // Core exceptions already converted, so one C++ exception is one Python object (identity).
+  std::unordered_map<const void*, ExcObj*> converted_;  // weak: ExcObj's destructor removes itself
+  std::map<std::string, Ref<TypeObj>, std::less<>> native_types_;
+  int repr_depth_ = 0;
+
+ public:
+  std::vector<std::uint32_t> global_order_;
+  std::map<const asyncio::EventLoop*, Object> loop_handlers;  // set_exception_handler's Python handlers
+  Object loop_factory;  // Runner(loop_factory=...) being initialised
+  std::string_view source;
+  asyncio::EventLoopPtr clock_loop_;  // the loop whose clock the process clock follows
+  asyncio::Nanos clock_mark_ = 0;     // its clock when it started being followed  // globals in first-assignment order (shutdown clears them so)
+};
+
+// The interpreter whose program is running on this thread (warning and log sinks are global).
+Interp* current_interp();
+
+// Python's float repr (shortest round trip).
+std::string float_repr(double d);
+std::string int_to_str(std::int64_t v);
+std::string str_repr(std::string_view s);  // repr() of a str
+
+// Attribute tables of builtin types (builtins.cpp).
+Object str_method(Interp& ip, const Object& self, std::string_view name);
+Object list_method(Interp& ip, const Object& self, std::string_view name);
+Object dict_method(Interp& ip, const Object& self, std::string_view name);
+Object set_method(Interp& ip, const Object& self, std::string_view name);
+Object tuple_method(Interp& ip, const Object& self, std::string_view name);
+void install_builtins(Interp& ip);
+// asyncio and time modules (asyncio_module.cpp).
+Object make_asyncio_module(Interp& ip);
+Object make_time_module(Interp& ip);
+// asyncio's locks, queues, TaskGroup and timeouts (sync_module.cpp).
+void install_sync_bindings(Interp& ip, std::map<std::string, Object, std::less<>>& attrs);
+Object future_method(Interp& ip, const Object& self, std::string_view name);
+Object loop_method(Interp& ip, const Object& self, std::string_view name);
+Object handle_method(Interp& ip, const Object& self, std::string_view name);
+std::string future_repr(Interp& ip, asyncio::FutureBase& f);
+std::string handle_repr(Interp& ip, asyncio::HandleState& h);
+std::string percent_format(Interp& ip, std::string_view fmt, const Object& args);
+std::string str_format(Interp& ip, std::string_view fmt, CallArgs& args);
+
+// Argument helpers for builtins.
+void check_args(Interp& ip, const char* name, CallArgs& a, std::size_t min, std::size_t max);
+Object arg_or(CallArgs& a, std::size_t i, std::string_view kw, Object dflt);
+
+}  // namespace aiospec::interp

@@ -1,0 +1,217 @@
+// Running a program: output capture and normalisation, warnings, the asyncio log, budgets, exit.
+#include <fmt/format.h>
+
+#include "aiospec/interpreter.hpp"
+#include "aiospec/scenario/error.hpp"
+#include "aiospec/scenario/parser.hpp"
+#include "interp.hpp"
+
+namespace aiospec {
+
+std::string RunResult::normalized() const {
+  std::string out;
+  for (auto& l : lines) out += l.text + "\n";
+  return out;
+}
+
+namespace interp {
+
+namespace {
+// Memory addresses print as 0x... in normalised output.
+std::string normalise(std::string_view s) {
+  std::string out;
+  for (std::size_t i = 0; i < s.size(); ++i) {
+    if (s[i] == '0' && i + 2 < s.size() + 1 && i + 1 < s.size() && s[i + 1] == 'x' && i + 2 < s.size() &&
+        std::isxdigit(static_cast<unsigned char>(s[i + 2])) && !std::isupper(static_cast<unsigned char>(s[i + 2]))) {
+      std::size_t j = i + 2;
+      while (j < s.size() && (std::isdigit(static_cast<unsigned char>(s[j])) || (s[j] >= 'a' && s[j] <= 'f'))) ++j;
+      out += "0x...";
+      i = j - 1;
+      continue;
+    }
+    out += s[i];
+  }
+  return out;
+}
+
+std::string source_line(std::string_view src, std::uint32_t line) {
+  std::size_t pos = 0;
+  for (std::uint32_t l = 1; l < line && pos != std::string_view::npos; ++l) {
+    pos = src.find('\n', pos);
+    if (pos != std::string_view::npos) ++pos;
+  }
+  if (pos == std::string_view::npos || pos >= src.size()) return "";
+  std::string_view rest = src.substr(pos, src.find('\n', pos) - pos);
+  auto b = rest.find_first_not_of(" \t");
+  return b == std::string_view::npos ? "" : std::string(rest.substr(b));
+}
+
+void warning_sink(const char* category, const std::string& message) {
+  if (Interp* ip = current_interp()) ip->warn(category, message);
+}
+}  // namespace
+
+void Interp::add_line(std::string text) {
+  std::optional<double> stamp;
+  if (asyncio::running_loop() && time_base >= 0) stamp = static_cast<double>(now_ns() - time_base) / 1e9;
+  result.lines.push_back(OutputLine{std::move(text), stamp});
+}
+
+void Interp::write_out(std::string_view text) {
+  out_bytes += text.size();
+  if (out_bytes > opts.max_output_bytes) abort(fmt::format("output limit of {} bytes exceeded", opts.max_output_bytes));
+  result.stdout_text += text;
+  partial_line += text;
+  std::size_t start = 0, nl;
+  while ((nl = partial_line.find('\n', start)) != std::string::npos) {
+    add_line(normalise(std::string_view(partial_line).substr(start, nl - start)));
+    start = nl + 1;
+  }
+  partial_line.erase(0, start);
+}
+
+void Interp::warn(std::string_view category, std::string_view message) {
+  if (aborting || finished) return;
+  // warnings' "default" action: each text once per location.
+  std::uint32_t where = at_exit ? 0 : line;
+  if (!warned.emplace(std::string(category) + ": " + std::string(message), where).second) return;
+  add_line(fmt::format("[warning] {}: {}", category, message));
+  if (at_exit)
+    result.stderr_text += fmt::format("sys:1: {}: {}\n", category, message);
+  else
+    result.stderr_text += fmt::format("{}:{}: {}: {}\n  {}\n", mod.filename, line, category, message, source_line(source, line));
+  if (message.find("was never awaited") != std::string_view::npos)
+    result.stderr_text += "RuntimeWarning: Enable tracemalloc to get the object allocation traceback\n";
+}
+
+void Interp::log_asyncio(const std::string& text, const asyncio::ExceptionContext& ctx) {
+  if (aborting || finished) return;
+  std::string msg = ctx.message.empty() ? "Unhandled exception in event loop" : ctx.message;
+  msg = msg.substr(0, msg.find('\n'));
+  if (ctx.exception) {
+    std::string r;
+    try {
+      r = asyncio::inspect(ctx.exception).repr();
+    } catch (...) {
+      r = "<exception>";
+    }
+    msg += " (" + r + ")";
+  }
+  add_line("[asyncio] " + normalise(msg));
+  result.stderr_text += text + "\n";
+}
+
+void Interp::step() {
+  if (aborting) throw Abort("stopped");
+  if (++steps > opts.max_steps) abort(fmt::format("step budget of {} exhausted (a runaway program?)", opts.max_steps));
+  if ((steps & 1023) == 0 && now() > opts.max_virtual_seconds)
+    abort(fmt::format("virtual-time budget of {} s exhausted (a runaway program?)", opts.max_virtual_seconds));
+}
+
+void Interp::report_uncaught(const std::exception_ptr& ep) {
+  Ref<ExcObj> e = to_python(ep);
+  if (e->cls->subclass_of(T.SystemExit.get())) {
+    // sys.exit(): None → 0, an int → that status (& 0xFF), anything else printed to stderr → 1.
+    // The capture harness appends `[exit N]` after shutdown.
+    Object code = e->args.empty() ? Object::none() : e->args.size() == 1 ? e->args[0] : tuple_obj(e->args);
+    if (code.is_none()) {
+      result.exit_status = 0;
+    } else if (code.is(Tag::Int) || code.is(Tag::Bool)) {
+      result.exit_status = static_cast<int>(code.i() & 0xFF);
+    } else {
+      result.stderr_text += str(code) + "\n";
+      result.exit_status = 1;
+    }
+    exit_without_exception_ = result.exit_status != 0;
+    return;
+  }
+  std::string text;
+  std::vector<Ref<ExcObj>> chain{e};
+  while (chain.size() < 20) {
+    ExcObj& x = *chain.back();
+    Object next = !x.cause.null() ? x.cause : (!x.suppress_context && !x.context.null()) ? x.context : Object();
+    if (next.null() || !next.is(Tag::Exc)) break;
+    chain.push_back(Ref<ExcObj>(next.as<ExcObj>()));
+  }
+  for (std::size_t i = chain.size(); i-- > 0;) {
+    text += fmt::format("Traceback (most recent call last):\n  File \"{}\", line {}, in <module>\n{}\n", mod.filename, line, exc_line(*chain[i]));
+    if (i > 0)
+      text += chain[i - 1]->cause.null() ? "\nDuring handling of the above exception, another exception occurred:\n\n"
+                                          : "\nThe above exception was the direct cause of the following exception:\n\n";
+  }
+  result.stderr_text += text;
+  add_line("[uncaught] " + normalise(exc_line(*e)));
+  result.exit_status = e->cls->subclass_of(T.KeyboardInterrupt.get()) ? 130 : 1;
+}
+
+void Interp::run_module() {
+  source_frame_ = std::make_unique<Frame>();
+  asyncio::set_warning_sink(warning_sink);
+  asyncio::set_log_sink([this](const std::string& text, const asyncio::ExceptionContext& ctx) { log_asyncio(text, ctx); });
+  try {
+    std::exception_ptr uncaught;
+    try {
+      exec_body(mod.body, *source_frame_);
+    } catch (const Abort&) {
+      throw;
+    } catch (...) {
+      uncaught = std::current_exception();
+    }
+    if (uncaught) {
+      report_uncaught(uncaught);
+      uncaught = nullptr;  // drop the traceback: coroutines only it referenced are finalised now
+    }
+    // Interpreter shutdown (see the capture harness): clear the module's globals, names with one
+    // leading underscore first, each in definition order; finalizers warn "at sys:1".
+    at_exit = true;
+    source_frame_.reset();
+    for (int pass = 0; pass < 2; ++pass)
+      for (std::uint32_t idx : global_order_) {
+        std::string_view n = mod.globals[idx];
+        bool underscore = n.size() > 1 && n[0] == '_' && n[1] != '_';
+        if (pass == 1 || underscore) globals[idx] = Object();
+      }
+  } catch (const Abort& a) {
+    result.error = a.str();
+    result.stderr_text += "aiospec: " + result.error + "\n";
+    add_line("[aiospec] " + result.error);
+    result.exit_status = 3;
+  }
+  if (!partial_line.empty()) {
+    add_line(normalise(partial_line));
+    partial_line.clear();
+  }
+  if (exit_without_exception_) result.lines.push_back(OutputLine{fmt::format("[exit {}]", result.exit_status), std::nullopt});
+  finished = true;
+}
+
+}  // namespace interp
+
+RunResult run_program(std::string_view source, std::string_view filename, const ExecOptions& opts) {
+  RunResult r;
+  scenario::Module m;
+  try {
+    m = scenario::parse(source, std::string(filename));
+  } catch (const scenario::SyntaxError& e) {
+    r.parse_error = true;
+    r.exit_status = 2;
+    r.stderr_text = std::string(e.what()) + "\n";
+    r.error = e.what();
+    r.lines.push_back({fmt::format("[uncaught] {}: {}", e.python_type(), e.message()), std::nullopt});
+    return r;
+  }
+  {
+    interp::Interp ip(m, opts);
+    ip.source = source;
+    ip.run_module();
+    // A loop left as the current loop belongs to this program only.
+    asyncio::detail::reset_event_loop_policy();
+    ip.globals.clear();
+    r = std::move(ip.result);
+  }
+  asyncio::set_warning_sink(nullptr);
+  asyncio::set_log_sink({});
+  return r;
+}
+
+}  // namespace aiospec

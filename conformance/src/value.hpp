@@ -1,0 +1,316 @@
+// The interpreter's Python values.
+//
+// An Object is a tagged word: None, bool, int (int64) and float live inline; everything else is an
+// intrusively refcounted heap object (asyncio::RefCounted). Loop-owned objects are used directly as
+// Python objects: a Task or Future object IS the core's FutureBase, a loop IS the EventLoop, a handle
+// IS the HandleState, so identity and lifetime are the core's. Freeing follows CPython's refcounting
+// closely enough that "never awaited" warnings fire when the last reference goes, as in CPython.
+#pragma once
+
+#include <cstdint>
+#include <exception>
+#include <functional>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <unordered_map>
+#include <utility>
+#include <vector>
+
+#include "asyncio/asyncio.hpp"
+#include "aiospec/scenario/ast.hpp"
+
+namespace aiospec::interp {
+
+using asyncio::Ref;
+using asyncio::RefCounted;
+
+enum class Tag : std::uint8_t {
+  Null,  // no value: an unbound variable or a missing argument; never visible to Python code
+  None, Bool, Int, Float, Ellipsis,
+  Str, List, Tuple, Dict, Set, Range, Slice,
+  Func, Builtin, Type, Exc, Coro, Cell, Iter, Native,
+  Future,  // asyncio::FutureBase (Future, Task, _GatheringFuture, shield's outer future)
+  Loop,    // asyncio::EventLoop
+  Handle,  // asyncio::HandleState (Handle, TimerHandle)
+};
+
+class Object {
+ public:
+  Object() noexcept : tag_(Tag::Null), i_(0) {}
+  static Object none() noexcept { return Object(Tag::None); }
+  static Object boolean(bool b) noexcept {
+    Object o(Tag::Bool);
+    o.i_ = b;
+    return o;
+  }
+  static Object integer(std::int64_t v) noexcept {
+    Object o(Tag::Int);
+    o.i_ = v;
+    return o;
+  }
+  static Object real(double v) noexcept {
+    Object o(Tag::Float);
+    o.f_ = v;
+    return o;
+  }
+  static Object ellipsis() noexcept { return Object(Tag::Ellipsis); }
+  // Takes a new reference to `p`.
+  Object(Tag t, RefCounted* p) noexcept : tag_(t), p_(p) { p_->add_ref(); }
+  template <class T>
+  Object(Tag t, const Ref<T>& r) noexcept : Object(t, static_cast<RefCounted*>(r.get())) {}
+
+  Object(const Object& o) noexcept : tag_(o.tag_), i_(o.i_) {
+    if (heap()) p_->add_ref();
+  }
+  Object(Object&& o) noexcept : tag_(o.tag_), i_(o.i_) { o.tag_ = Tag::Null; }
+  Object& operator=(const Object& o) noexcept {
+    Object t(o);
+    swap(t);
+    return *this;
+  }
+  Object& operator=(Object&& o) noexcept {
+    Object t(std::move(o));
+    swap(t);
+    return *this;
+  }
+  ~Object() {
+    // p_ is never null for heap tags; the test keeps g++ 12's -Wnonnull quiet after inlining.
+    if (heap() && p_) p_->release();
+  }
+  void swap(Object& o) noexcept {
+    std::swap(tag_, o.tag_);
+    std::swap(i_, o.i_);
+  }
+
+  Tag tag() const noexcept { return tag_; }
+  bool heap() const noexcept { return tag_ >= Tag::Str; }
+  bool null() const noexcept { return tag_ == Tag::Null; }
+  bool is_none() const noexcept { return tag_ == Tag::None; }
+  bool is(Tag t) const noexcept { return tag_ == t; }
+  std::int64_t i() const noexcept { return i_; }  // Int and Bool
+  double f() const noexcept { return f_; }
+  RefCounted* ptr() const noexcept { return p_; }
+  template <class T>
+  T* as() const noexcept { return static_cast<T*>(p_); }
+  // Identity (`is`).
+  bool same(const Object& o) const noexcept { return tag_ == o.tag_ && i_ == o.i_; }
+  std::uint64_t bits() const noexcept { return static_cast<std::uint64_t>(i_); }
+
+ private:
+  explicit Object(Tag t) noexcept : tag_(t), i_(0) {}
+  Tag tag_;
+  union {
+    std::int64_t i_;
+    double f_;
+    RefCounted* p_;
+  };
+};
+
+template <class T, class... A>
+Object make(Tag t, A&&... a) {
+  return Object(t, new T(std::forward<A>(a)...));
+}
+
+struct StrObj final : RefCounted {
+  explicit StrObj(std::string v) : s(std::move(v)) {}
+  std::string s;
+  std::int64_t length();  // in code points (cached)
+  bool ascii();
+
+ private:
+  std::int64_t len_ = -1;
+};
+
+struct ListObj final : RefCounted {
+  ListObj() = default;
+  explicit ListObj(std::vector<Object> items) : v(std::move(items)) {}
+  std::vector<Object> v;
+};
+using TupleObj = ListObj;  // same layout; the tag tells them apart
+
+// dict: insertion ordered; lookups through a hash index.
+struct DictObj final : RefCounted {
+  struct Entry {
+    Object key, value;
+    std::uint64_t hash;
+  };
+  std::vector<Entry> entries;  // Null keys are deleted entries
+  std::unordered_multimap<std::uint64_t, std::uint32_t> index;
+  std::size_t used = 0;
+
+  Object* find(const Object& key, std::uint64_t h);
+  void set(const Object& key, std::uint64_t h, Object value);
+  bool erase(const Object& key, std::uint64_t h);
+  void clear();
+  template <class F>
+  void each(F&& f) const {
+    for (const auto& e : entries)
+      if (!e.key.null()) f(e.key, e.value);
+  }
+  void compact();
+};
+
+// set: CPython's open-addressing table (Objects/setobject.c), so iteration order matches CPython
+// for objects whose hash CPython shares (ints, bools, floats, tuples of those). str hashes are
+// randomised per process in CPython, so sets of strings have no reproducible order there.
+struct SetObj final : RefCounted {
+  struct Slot {
+    Object key;  // Null: empty (dummy when `dummy`)
+    std::uint64_t hash = 0;
+    bool dummy = false;
+  };
+  std::vector<Slot> table = std::vector<Slot>(8);
+  std::size_t fill = 0, used = 0;
+  std::uint64_t finger = 0;
+  bool frozen = false;
+
+  bool contains(const Object& key, std::uint64_t h) const;
+  void add(const Object& key, std::uint64_t h);
+  bool discard(const Object& key, std::uint64_t h);
+  void clear();
+  template <class F>
+  void each(F&& f) const {
+    for (const auto& s : table)
+      if (!s.key.null()) f(s.key);
+  }
+
+ private:
+  void insert_clean(Object key, std::uint64_t h);
+  void resize(std::size_t minused);
+  long lookup(const Object& key, std::uint64_t h) const;  // slot index or -1
+};
+
+struct RangeObj final : RefCounted {
+  RangeObj(std::int64_t a, std::int64_t b, std::int64_t c) : start(a), stop(b), step(c) {}
+  std::int64_t start, stop, step;
+  std::int64_t length() const;
+};
+
+struct SliceObj final : RefCounted {
+  Object lower, upper, step;
+};
+
+struct CellObj final : RefCounted {
+  Object v;
+};
+
+class Interp;
+struct Frame;
+
+// A function or lambda defined by the program.
+struct FuncObj final : RefCounted {
+  const scenario::Arguments* args = nullptr;
+  const scenario::Scope* scope = nullptr;
+  const scenario::FunctionDef* def = nullptr;  // null for a lambda
+  const scenario::Lambda* lambda = nullptr;
+  std::vector<Object> defaults;    // one per posarg (Null: required)
+  std::vector<Object> kwdefaults;  // one per kwonly
+  std::vector<Ref<CellObj>> closure;
+  std::string name;
+  const char* qualname = "";  // interned: coroutine objects refer to it
+  Object cls;                 // the class a method was defined in (zero-argument super())
+  bool is_async = false;
+};
+
+struct CallArgs {
+  std::vector<Object> pos;
+  std::vector<std::pair<std::string_view, Object>> kw;
+  Object take_kw(std::string_view name);  // removes and returns it (Null if absent)
+};
+
+// A function implemented in C++; `self` is bound for methods, `data` is extra state.
+struct BuiltinObj final : RefCounted {
+  using Fn = Object (*)(Interp&, BuiltinObj&, CallArgs&);
+  BuiltinObj(const char* n, Fn f, Object s = {}, Object d = {}) : name(n), fn(f), self(std::move(s)), data(std::move(d)) {}
+  const char* name;
+  Fn fn;
+  Object self, data;
+  std::function<Object(Interp&, CallArgs&)> closure;  // when fn is null
+};
+
+// A class: builtin types and exception classes (user classes are exception subclasses).
+struct TypeObj final : RefCounted {
+  std::string name;
+  std::string module;  // "" for builtins, "asyncio.exceptions", "__main__"…
+  Ref<TypeObj> base;
+  Ref<TypeObj> base2;  // ExceptionGroup is also an Exception
+  bool is_exception = false;
+  bool user = false;
+  Ref<DictObj> ns;  // class body namespace (user classes)
+  BuiltinObj::Fn construct = nullptr;  // calling the type
+  int core = 0;  // exceptions: which asyncio:: class carries instances through C++ (see exceptions.cpp)
+  bool subclass_of(const TypeObj* other) const {
+    for (const TypeObj* t = this; t; t = t->base.get())
+      if (t == other || (t->base2 && t->base2->subclass_of(other))) return true;
+    return false;
+  }
+};
+
+// An exception instance.
+struct ExcObj final : RefCounted {
+  Ref<TypeObj> cls;
+  std::vector<Object> args;
+  Object cause, context;
+  bool suppress_context = false;
+  Ref<DictObj> attrs;
+  std::vector<Object> group;  // ExceptionGroup members
+  std::exception_ptr origin;  // the C++ exception this object was made from, rethrown by `raise`
+  // What the traceback keeps alive in CPython: the arguments and locals of the frames the exception
+  // left. Coroutines referenced only from there are finalised (and warn) when the exception goes.
+  std::vector<Object> traceback_refs;
+  const void* cache_key = nullptr;  // entry in Interp's conversion cache
+  ~ExcObj() override;
+};
+
+// A coroutine object: the C++ coroutine running the body, lazily started.
+struct CoroObj final : RefCounted {
+  CoroObj(asyncio::Coro<Object> c, const char* q) : coro(std::move(c)), qualname(q) {}
+  asyncio::Coro<Object> coro;
+  const char* qualname;
+  bool is_async_def = true;  // a program's `async def` (asyncio.iscoroutinefunction)
+};
+
+// An iterator (iter(), and every for loop).
+struct IterObj final : RefCounted {
+  Object src;
+  std::int64_t pos = 0;
+  std::vector<Object> items;  // snapshot for dicts, sets, strings and zip/enumerate results
+  bool snapshot = false;
+};
+
+// Objects implemented in C++ with their own attributes (modules, Runner, Lock, Queue...).
+struct NativeObj : RefCounted {
+  virtual const char* type_name() const = 0;
+  virtual Object getattr(Interp& ip, const Object& self, std::string_view name) = 0;
+  virtual std::string repr(Interp&) { return std::string("<") + type_name() + " object>"; }
+};
+
+// Python exceptions in C++: one class per asyncio:: base, so the core classifies them (a Python
+// CancelledError is an asyncio::CancelledError, an Exception subclass an asyncio::Exception...).
+struct PyExcHolder {
+  Ref<ExcObj> obj;
+};
+template <class Base>
+class PyException final : public Base, public PyExcHolder {
+ public:
+  template <class... A>
+  explicit PyException(Ref<ExcObj> o, A&&... base_args) : Base(std::forward<A>(base_args)...) {
+    obj = std::move(o);
+  }
+  const char* type_name() const noexcept override { return obj->cls->name.c_str(); }
+  const char* module_name() const noexcept override;
+  std::string str() const override;
+  std::string repr() const override;
+};
+
+// Internal stop (budgets, deadlock): never caught by Python code. A SystemExit for the core, so it
+// propagates out of callbacks, tasks and the loop (base_events.py: Handle._run lets it through).
+class Abort final : public asyncio::SystemExit {
+ public:
+  explicit Abort(std::string message) : SystemExit(std::move(message)) {}
+  const char* type_name() const noexcept override { return "Abort"; }
+  const char* module_name() const noexcept override { return "aiospec"; }
+};
+
+}  // namespace aiospec::interp
