@@ -13,11 +13,6 @@
 namespace aiospec {
 
 namespace {
-ImplementationFactory& reference_factory() {
-  static ImplementationFactory f;
-  return f;
-}
-
 int level_rank(Level l) { return l == Level::must ? 0 : l == Level::cpython ? 1 : 2; }
 }  // namespace
 
@@ -49,13 +44,8 @@ AdapterImplementation::AdapterImplementation(std::vector<std::string> argv, bool
   time_mode_ = prefer_virtual && can_virtual ? "virtual" : "real";
 }
 
-void register_reference_implementation(ImplementationFactory f) { reference_factory() = std::move(f); }
-
 ImplementationFactory implementation_factory(const std::string& impl, const std::string& python, bool real_time) {
-  if (impl == "reference") {
-    if (!reference_factory()) throw std::runtime_error("the reference implementation is not linked into this program");
-    return reference_factory();
-  }
+  if (impl == "reference") return make_reference_implementation;
   const std::string adapter = std::string(AIOSPEC_SOURCE_DIR) + "/conformance/adapters/python/aiospec_adapter.py";
   std::vector<std::string> argv;
   if (impl == "cpython" || impl == "cpython-pytasks") {

@@ -155,13 +155,16 @@ TEST(ScenarioLexer, FStringNesting) {
   // Positions inside fields are real source positions.
   EXPECT_EQ(j.values[0]->as<sc::FormattedValue>().value->col, 4u);
   // Concatenation of plain and f-strings merges literal parts.
-  const auto& k = expr_of(sc::parse("'a' f'b{x}' 'c' f'd'")).as<sc::JoinedStr>();
+  // The module owns the nodes: keep it alive while they are inspected.
+  const sc::Module mk = sc::parse("'a' f'b{x}' 'c' f'd'");
+  const auto& k = expr_of(mk).as<sc::JoinedStr>();
   ASSERT_EQ(k.values.size(), 3u);
   EXPECT_EQ(k.values[0]->as<sc::Str>().value, "ab");
   EXPECT_EQ(k.values[2]->as<sc::Str>().value, "cd");
   EXPECT_TRUE(expr_of(sc::parse("f''")).as<sc::JoinedStr>().values.empty());
   // Multi-line field in a triple-quoted f-string: positions follow the lines.
-  const auto& t = expr_of(sc::parse("f'''x\n{\n  a +\n  b}'''")).as<sc::JoinedStr>();
+  const sc::Module mt = sc::parse("f'''x\n{\n  a +\n  b}'''");
+  const auto& t = expr_of(mt).as<sc::JoinedStr>();
   const auto& sum = t.values[1]->as<sc::FormattedValue>().value->as<sc::BinOp>();
   EXPECT_EQ(sum.line, 3u);
   EXPECT_EQ(sum.right->line, 4u);

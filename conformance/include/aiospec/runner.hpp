@@ -49,8 +49,8 @@ class AdapterImplementation final : public Implementation {
 /// cpython-pytasks, uvloop, or cmd:PROGRAM. Throws std::runtime_error when it cannot start.
 using ImplementationFactory = std::function<std::unique_ptr<Implementation>()>;
 ImplementationFactory implementation_factory(const std::string& impl, const std::string& python, bool real_time);
-/// The reference loop's implementation (the interpreter), registered by the library that provides it.
-void register_reference_implementation(ImplementationFactory f);
+/// The reference loop's implementation: the scenario interpreter, in process, in virtual time.
+std::unique_ptr<Implementation> make_reference_implementation();
 
 struct Expectation {
   Status status = Status::FAIL;

@@ -3,6 +3,7 @@
 // tools/spec-outputs, which checks the expected outputs against CPython.
 #include <filesystem>
 #include <optional>
+#include <ostream>
 #include <string>
 #include <vector>
 
@@ -38,6 +39,9 @@ struct Case {
   std::string expected;
   bool unordered = false;
 };
+
+/// GoogleTest prints a case by its id.
+inline void PrintTo(const Case& c, std::ostream* os) { *os << c.id; }
 
 /// A malformed part of the spec: reported with file:line, and the rest is still read.
 struct SpecError {
