@@ -8,6 +8,7 @@ int main(int argc, char** argv) {
   app.require_subcommand(1);
   int exit_code = aiospec::cli::ok;
   aiospec::cli::add_run_command(app, exit_code);
+  aiospec::cli::add_matrix_command(app, exit_code);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
