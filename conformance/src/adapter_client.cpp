@@ -58,7 +58,7 @@ void AdapterProcess::start() {
   if (rc != 0) {
     ::close(in[1]);
     ::close(out[0]);
-    throw std::runtime_error("cannot start adapter '" + argv_[0] + "': " + std::strerror(rc));
+    throw ConfigurationError("cannot start adapter '" + argv_[0] + "': " + std::strerror(rc));
   }
   pid_ = pid;
   to_child_ = in[1];
@@ -69,7 +69,8 @@ void AdapterProcess::start() {
   auto line = read_line(Clock::now() + hello_timeout_, eof);
   if (!line) {
     stop();
-    throw std::runtime_error("adapter '" + argv_[0] + "' " + (eof ? "exited" : "timed out") + " before its hello");
+    if (eof) throw ConfigurationError("adapter '" + argv_[0] + "' exited before its hello (is the command right?)");
+    throw std::runtime_error("adapter '" + argv_[0] + "' timed out before its hello");
   }
   nlohmann::json h = nlohmann::json::parse(*line, nullptr, false);
   if (h.is_discarded() || h.value("type", "") != "hello") {
@@ -78,7 +79,7 @@ void AdapterProcess::start() {
   }
   if (h.contains("error")) {
     stop();
-    throw std::runtime_error(h["error"].get<std::string>());
+    throw ConfigurationError(h.value("error", std::string("the adapter cannot start")));
   }
   hello_.protocol = h.value("protocol", 0);
   if (hello_.protocol != 1) {

@@ -36,6 +36,7 @@ nlohmann::json case_json(const CaseResult& r) {
     j["level"] = to_string(r.c->level);
   }
   if (!r.reason.empty()) j["reason"] = r.reason;
+  if (r.outcome != r.status) j["outcome"] = to_string(r.outcome);
   if (r.status == Status::FAIL || r.status == Status::XFAIL) {
     j["expected"] = r.c->expected;
     j["observed"] = r.observed;
@@ -51,6 +52,7 @@ void write_jsonl(std::ostream& out, const RunSummary& s, const RunContext& ctx) 
                       {"suite_version", ctx.suite_version}, {"git_revision", ctx.git_revision},
                       {"implementation", s.implementation}, {"implementation_version", s.version},
                       {"python", s.python},        {"time", s.time_mode},
+                      {"tolerance_ms", s.tolerance * 1000},
                       {"started", ctx.started},    {"environment", ctx.host}};
   out << h.dump() << "\n";
   for (auto& r : s.results) out << case_json(r).dump() << "\n";
@@ -96,6 +98,9 @@ void write_junit(std::ostream& out, const RunSummary& s) {
 void write_markdown(std::ostream& out, const RunSummary& s, const RunContext& ctx) {
   out << fmt::format("## aiospec: {} {} (Python {}, {} time)\n\n", s.implementation, s.version, s.python, s.time_mode);
   out << "**" << s.levels_line() << "**\n\n";
+  if (s.time_mode == "real")
+    out << fmt::format("Real time, judged with a tolerance of {:.0f} ms (conformance/README.md, \"Judging\").\n\n",
+                       s.tolerance * 1000);
   out << "| status | cases |\n|---|---|\n";
   for (auto st : {Status::PASS, Status::FAIL, Status::XFAIL, Status::XPASS, Status::SKIP, Status::TIMEOUT,
                   Status::CRASH, Status::ERROR})
@@ -116,19 +121,49 @@ void write_markdown(std::ostream& out, const RunSummary& s, const RunContext& ct
   out << fmt::format("\n<sub>aiospec {} at {}, {}</sub>\n", ctx.suite_version, ctx.git_revision, ctx.started);
 }
 
-void write_expectations(std::ostream& out, const RunSummary& s, const std::map<std::string, Expectation>& old) {
-  nlohmann::ordered_json cases = nlohmann::ordered_json::object();
+void write_expectations(std::ostream& out, const RunSummary& s, const std::map<std::string, Expectation>& old,
+                        const std::string& file) {
+  // Entries of other files (python.json) and of this file that did not apply to this run stay as they are.
+  std::map<std::string, nlohmann::ordered_json> entries;
+  auto entry = [](const Expectation& e, const char* level) {
+    nlohmann::ordered_json j;
+    if (e.statuses.size() == 1) {
+      j["status"] = to_string(e.statuses[0]);
+    } else {
+      j["status"] = nlohmann::ordered_json::array();
+      for (auto st : e.statuses) j["status"].push_back(to_string(st));
+    }
+    j["reason"] = e.reason;
+    if (!e.link.empty()) j["link"] = e.link;
+    if (!e.python.empty()) j["python"] = e.python;
+    if (level) j["level"] = level;
+    return j;
+  };
+  for (auto& [id, e] : old)
+    if (e.source == file) entries[id] = entry(e, nullptr);
   for (auto& r : s.results) {
-    if (!r.c) continue;
-    Status st = r.status == Status::XFAIL ? old.at(r.id).status : r.status;
-    if (st == Status::PASS || st == Status::XPASS || st == Status::SKIP) continue;
+    if (!r.c || r.outcome == Status::SKIP) continue;
     auto prev = old.find(r.id);
-    nlohmann::ordered_json e = {{"status", to_string(st)}};
-    e["reason"] = prev != old.end() ? prev->second.reason : "TODO: explain the divergence (" + r.c->clause + ")";
-    if (prev != old.end() && !prev->second.link.empty()) e["link"] = prev->second.link;
-    e["level"] = to_string(r.c->level);
-    cases[r.id] = e;
+    const bool applies = prev != old.end() && prev->second.applies_to(s.python);
+    const char* level = to_string(r.c->level);
+    if (applies && prev->second.allows(r.outcome)) {
+      if (prev->second.source == file) entries[r.id] = entry(prev->second, level);
+      continue;
+    }
+    const bool mine = prev != old.end() && prev->second.source == file;
+    if (r.outcome == Status::PASS) {
+      if (mine && applies) entries.erase(r.id);  // the divergence went away
+      continue;
+    }
+    Expectation e;
+    e.statuses = {r.outcome};
+    e.reason = mine ? prev->second.reason : "TODO: explain the divergence (" + r.c->clause + ")";
+    if (mine) e.link = prev->second.link;
+    if (mine && applies) e.python = prev->second.python;
+    entries[r.id] = entry(e, level);
   }
+  nlohmann::ordered_json cases = nlohmann::ordered_json::object();
+  for (auto& [id, j] : entries) cases[id] = j;
   nlohmann::ordered_json j = {{"implementation", s.implementation}, {"version", s.version}, {"python", s.python}, {"cases", cases}};
   out << j.dump(2) << "\n";
 }

@@ -2,6 +2,7 @@
 
 #include <fnmatch.h>
 
+#include <algorithm>
 #include <atomic>
 #include <fstream>
 #include <mutex>
@@ -64,6 +65,56 @@ ImplementationFactory implementation_factory(const std::string& impl, const std:
   };
 }
 
+namespace {
+
+std::vector<int> version_numbers(std::string_view v) {
+  std::vector<int> out;
+  std::size_t start = 0;
+  for (;;) {
+    const auto dot = v.find('.', start);
+    const auto part = v.substr(start, dot == std::string_view::npos ? std::string_view::npos : dot - start);
+    if (part.empty() || part.find_first_not_of("0123456789") != std::string_view::npos) break;
+    out.push_back(std::stoi(std::string(part)));
+    if (dot == std::string_view::npos) break;
+    start = dot + 1;
+  }
+  return out;
+}
+
+std::string expectations_dir() { return std::string(AIOSPEC_SOURCE_DIR) + "/conformance/expectations/"; }
+
+}  // namespace
+
+bool python_version_matches(std::string_view condition, std::string_view version) {
+  const auto have = version_numbers(version);
+  std::size_t start = 0;
+  for (;;) {
+    const auto comma = condition.find(',', start);
+    std::string term(condition.substr(start, comma == std::string_view::npos ? std::string_view::npos : comma - start));
+    term.erase(std::remove(term.begin(), term.end(), ' '), term.end());
+    const auto digits = term.find_first_of("0123456789");
+    const std::string op = term.substr(0, digits == std::string::npos ? term.size() : digits);
+    const auto want = digits == std::string::npos ? std::vector<int>{} : version_numbers(term.substr(digits));
+    if (want.empty() || !(op == "<" || op == "<=" || op == ">" || op == ">=" || op == "==" || op == "!="))
+      throw std::invalid_argument("malformed Python condition '" + std::string(condition) + "'");
+    std::vector<int> v(have.begin(), have.begin() + static_cast<long>(std::min(have.size(), want.size())));
+    v.resize(want.size(), 0);
+    const bool ok = op == "<" ? v < want : op == "<=" ? v <= want : op == ">" ? v > want : op == ">=" ? v >= want
+                  : op == "==" ? v == want : v != want;
+    if (!ok) return false;
+    if (comma == std::string_view::npos) return true;
+    start = comma + 1;
+  }
+}
+
+bool Expectation::allows(Status s) const noexcept {
+  return std::find(statuses.begin(), statuses.end(), s) != statuses.end();
+}
+
+bool Expectation::applies_to(std::string_view python_version) const {
+  return python.empty() || python_version_matches(python, python_version);
+}
+
 std::map<std::string, Expectation> load_expectations(const std::string& path) {
   std::ifstream in(path);
   if (!in) throw std::runtime_error(path + ": cannot read the expectations file");
@@ -72,16 +123,48 @@ std::map<std::string, Expectation> load_expectations(const std::string& path) {
     throw std::runtime_error(path + ": not an expectations file (an object with a \"cases\" object)");
   std::map<std::string, Expectation> out;
   for (auto& [id, e] : j["cases"].items()) {
+    auto fail = [&](const std::string& why) { throw std::runtime_error(path + ": case " + id + ": " + why); };
+    if (!e.is_object()) fail("not an object");
     Expectation x;
-    auto st = parse_status(e.value("status", "FAIL"));
-    if (!st || *st == Status::PASS || *st == Status::XFAIL || *st == Status::XPASS || *st == Status::SKIP)
-      throw std::runtime_error(path + ": case " + id + ": status must be FAIL, TIMEOUT, CRASH or ERROR");
-    x.status = *st;
+    const auto st = e.value("status", nlohmann::json("FAIL"));
+    for (auto& one : st.is_array() ? st : nlohmann::json::array({st})) {
+      const auto parsed = one.is_string() ? parse_status(one.get<std::string>()) : std::nullopt;
+      if (!parsed || *parsed == Status::XFAIL || *parsed == Status::XPASS || *parsed == Status::SKIP)
+        fail("a status is one of FAIL, TIMEOUT, CRASH, ERROR (and PASS for an intermittent divergence)");
+      x.statuses.push_back(*parsed);
+    }
+    if (x.statuses.empty() || (x.statuses.size() == 1 && x.statuses[0] == Status::PASS))
+      fail("a known divergence expects a failing status");
     x.reason = e.value("reason", "");
     x.link = e.value("link", "");
-    if (x.reason.empty()) throw std::runtime_error(path + ": case " + id + ": a known divergence needs a reason");
+    x.python = e.value("python", "");
+    x.source = path;
+    if (x.reason.empty()) fail("a known divergence needs a reason");
+    try {
+      if (!x.python.empty()) python_version_matches(x.python, "3.11");
+    } catch (const std::invalid_argument& err) {
+      fail(err.what());
+    }
     out.emplace(id, std::move(x));
   }
+  return out;
+}
+
+std::map<std::string, Expectation> load_expectation_files(const std::vector<std::string>& files) {
+  std::map<std::string, Expectation> out;
+  for (auto& f : files)
+    for (auto& [id, e] : load_expectations(f)) out.insert_or_assign(id, e);
+  return out;
+}
+
+std::string implementation_expectation_file(const std::string& impl) {
+  return expectations_dir() + (impl.rfind("cmd:", 0) == 0 ? std::string("cmd") : impl) + ".json";
+}
+
+std::vector<std::string> default_expectation_files(const std::string& impl) {
+  std::vector<std::string> out;
+  for (auto& f : {expectations_dir() + "python.json", implementation_expectation_file(impl)})
+    if (std::ifstream(f)) out.push_back(f);
   return out;
 }
 
@@ -115,37 +198,64 @@ std::string RunSummary::levels_line() const {
 
 namespace {
 
-void classify(CaseResult& r, const Observation& obs, const std::map<std::string, Expectation>& expectations) {
+void classify(CaseResult& r, const Observation& obs, const Judgement& j,
+              const std::map<std::string, Expectation>& expectations) {
   r.seconds = obs.seconds;
   switch (obs.kind) {
-    case Observation::Kind::result: {
+    case Observation::Kind::result:
       r.observed = obs.output;
-      auto j = judge(*r.c, obs.output);
       r.status = j.pass ? Status::PASS : Status::FAIL;
-      r.diff = std::move(j.diff);
+      r.diff = j.diff;
+      if (j.pass && !j.tolerated.empty()) r.reason = "passed within the tolerance: " + j.tolerated;
       break;
-    }
     case Observation::Kind::timeout: r.status = Status::TIMEOUT; break;
     case Observation::Kind::crash: r.status = Status::CRASH; break;
     case Observation::Kind::error: r.status = Status::ERROR; break;
   }
+  r.outcome = r.status;
   if (r.status != Status::PASS && r.reason.empty()) r.reason = obs.message;
   auto e = expectations.find(r.c->id);
   if (e == expectations.end()) {
     r.unexpected = r.status != Status::PASS;
     return;
   }
-  if (r.status == Status::PASS) {
+  const Expectation& x = e->second;
+  const std::string known = x.reason + (x.link.empty() ? "" : " (" + x.link + ")");
+  if (r.status == Status::PASS && x.allows(Status::PASS)) {
+    r.reason = "an intermittent known divergence did not show this time: " + known;
+  } else if (r.status == Status::PASS) {
     r.status = Status::XPASS;  // a known divergence that went away: update the expectations
-    r.reason = "expected " + std::string(to_string(e->second.status)) + ": " + e->second.reason;
+    r.reason = "expected " + std::string(to_string(x.statuses[0])) + ": " + x.reason;
     r.unexpected = true;
-  } else if (r.status == e->second.status) {
+  } else if (x.allows(r.status)) {
     r.status = Status::XFAIL;
-    r.reason = e->second.reason + (e->second.link.empty() ? "" : " (" + e->second.link + ")");
+    r.reason = known;
   } else {
     r.unexpected = true;
-    r.reason = "expected " + std::string(to_string(e->second.status)) + ", got " + to_string(r.status) + ": " + r.reason;
+    r.reason = "expected " + std::string(to_string(x.statuses[0])) + ", got " + to_string(r.status) + ": " + r.reason;
   }
+}
+
+/// Judges an observation; a real-time output that differs is judged again with the tolerance, asking the
+/// timing oracle (created on first need, one per worker) when each expected line is printed.
+Judgement judge_observation(const Case& c, const Observation& obs, const SuiteOptions& opts, bool real_time,
+                            std::unique_ptr<Implementation>& oracle, bool& oracle_failed) {
+  if (obs.kind != Observation::Kind::result) return {};
+  Judgement j = judge(c, obs.output);
+  if (j.pass || !real_time || opts.tolerance <= 0) return j;
+  Tolerance tol{opts.tolerance, {}};
+  if (opts.timing_oracle && !oracle_failed && !oracle) {
+    try {
+      oracle = opts.timing_oracle();
+    } catch (const std::exception&) {
+      oracle_failed = true;  // numbers are still judged with the tolerance; no line may move
+    }
+  }
+  if (oracle) {
+    const Observation o = oracle->run(c, opts.timeout);
+    if (o.kind == Observation::Kind::result && o.output == c.expected) tol.expected_times = o.line_times;
+  }
+  return judge(c, obs.output, tol);
 }
 
 }  // namespace
@@ -159,6 +269,11 @@ RunSummary run_cases(const Spec& spec, const ImplementationFactory& factory, con
   summary.version = impls[0]->version();
   summary.python = impls[0]->python();
   summary.time_mode = impls[0]->time_mode();
+  const bool real_time = summary.time_mode == "real";
+  if (real_time) summary.tolerance = opts.tolerance;
+  std::map<std::string, Expectation> expectations;
+  for (auto& [id, e] : opts.expectations)
+    if (e.applies_to(summary.python)) expectations.emplace(id, e);
 
   std::vector<std::size_t> todo;
   for (auto& c : spec.cases) {
@@ -170,7 +285,7 @@ RunSummary run_cases(const Spec& spec, const ImplementationFactory& factory, con
     r.file = c.file;
     r.line = c.line;
     if (!c.python.contains(summary.python)) {
-      r.status = Status::SKIP;
+      r.status = r.outcome = Status::SKIP;
       r.reason = "needs Python " + c.python.str() + "; " + summary.implementation + " runs Python " + summary.python;
     }
     summary.results.push_back(std::move(r));
@@ -180,7 +295,7 @@ RunSummary run_cases(const Spec& spec, const ImplementationFactory& factory, con
     r.id = "spec-error:" + e.file + ":" + std::to_string(e.line);
     r.file = e.file;
     r.line = e.line;
-    r.status = Status::ERROR;
+    r.status = r.outcome = Status::ERROR;
     r.unexpected = true;
     r.reason = e.message;
     summary.results.push_back(std::move(r));
@@ -198,9 +313,12 @@ RunSummary run_cases(const Spec& spec, const ImplementationFactory& factory, con
   std::atomic<std::size_t> next{0}, done{0};
   std::mutex progress_mutex;
   auto worker = [&](Implementation& impl) {
+    std::unique_ptr<Implementation> oracle;
+    bool oracle_failed = false;
     for (std::size_t k; (k = next++) < todo.size();) {
       CaseResult& r = summary.results[todo[k]];
-      classify(r, impl.run(*r.c, opts.timeout), opts.expectations);
+      const Observation obs = impl.run(*r.c, opts.timeout);
+      classify(r, obs, judge_observation(*r.c, obs, opts, real_time, oracle, oracle_failed), expectations);
       if (opts.progress) {
         std::lock_guard lock(progress_mutex);
         opts.progress(r, ++done, todo.size());

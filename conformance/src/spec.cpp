@@ -133,7 +133,10 @@ void read_chapter(std::string_view text, const std::string& file, Spec& out) {
     std::size_t line;
   };
   std::optional<Clause> clause;
-  std::optional<std::size_t> pending = std::nullopt;  // index in out.cases of an example awaiting its output
+  // The index in out.cases of an example awaiting its output, or kNone (a sentinel rather than an optional,
+  // which gcc 12 -O2 wrongly reports as maybe used uninitialised).
+  constexpr std::size_t kNone = static_cast<std::size_t>(-1);
+  std::size_t pending = kNone;
   auto close_clause = [&] {
     if (clause && clause->examples == 0) error(clause->line, "clause " + clause->id + " has no example");
     clause.reset();
@@ -146,8 +149,8 @@ void read_chapter(std::string_view text, const std::string& file, Spec& out) {
       const bool is_example =
           !w.empty() && w[0] == "python" && std::any_of(w.begin(), w.end(), [](auto& x) { return x.rfind("example=", 0) == 0; });
       if (is_example) {
-        if (pending) error(out.cases[*pending].line - 1, "example " + out.cases[*pending].id + " has no output block");
-        pending.reset();
+        if (pending != kNone) error(out.cases[pending].line - 1, "example " + out.cases[pending].id + " has no output block");
+        pending = kNone;
         std::string id;
         VersionRange own;
         bool ok = true;
@@ -187,27 +190,27 @@ void read_chapter(std::string_view text, const std::string& file, Spec& out) {
           pending = out.cases.size() - 1;
         }
       } else if (!w.empty() && w[0] == "output") {
-        if (!pending) {
+        if (pending == kNone) {
           error(i, "output block without an example before it");
         } else {
-          Case& c = out.cases[*pending];
+          Case& c = out.cases[pending];
           const bool unordered = w.size() == 2 && w[1] == "unordered";
           if (w.size() > 1 && !unordered) error(i, "unknown output block info string '" + f.info + "'");
           if (unordered && c.level != Level::unspecified) error(i, "'output unordered' is only for unspecified clauses");
           c.expected = joined(f.content);
           c.unordered = unordered;
         }
-        pending.reset();
+        pending = kNone;
       } else {
-        pending.reset();
+        pending = kNone;
       }
       i = f.after;
       continue;
     }
-    if (pending && line.find_first_not_of(" \t") != std::string::npos) {
-      error(out.cases[*pending].line - 1, "example " + out.cases[*pending].id + " has no output block");
-      out.cases.erase(out.cases.begin() + static_cast<long>(*pending));
-      pending.reset();
+    if (pending != kNone && line.find_first_not_of(" \t") != std::string::npos) {
+      error(out.cases[pending].line - 1, "example " + out.cases[pending].id + " has no output block");
+      out.cases.erase(out.cases.begin() + static_cast<long>(pending));
+      pending = kNone;
     }
     std::smatch m;
     if (std::regex_match(line, m, kHeading)) {
@@ -237,9 +240,9 @@ void read_chapter(std::string_view text, const std::string& file, Spec& out) {
     }
     ++i;
   }
-  if (pending) {
-    error(out.cases[*pending].line - 1, "example " + out.cases[*pending].id + " has no output block");
-    out.cases.erase(out.cases.begin() + static_cast<long>(*pending));
+  if (pending != kNone) {
+    error(out.cases[pending].line - 1, "example " + out.cases[pending].id + " has no output block");
+    out.cases.erase(out.cases.begin() + static_cast<long>(pending));
   }
   close_clause();
 }

@@ -1,6 +1,13 @@
 #pragma once
 // The aiospec command's subcommands; each registers itself on the CLI11 app and returns the exit code.
+#include <functional>
+#include <iosfwd>
+#include <string>
+
 #include <CLI/CLI.hpp>
+
+#include "aiospec/report.hpp"
+#include "aiospec/runner.hpp"
 
 namespace aiospec::cli {
 
@@ -10,5 +17,13 @@ enum Exit : int { ok = 0, unexpected = 1, infrastructure = 2, usage = 3 };
 void add_run_command(CLI::App& app, int& exit_code);
 /// aiospec fuzz: differential fuzzing of random schedules against a third-party loop.
 void add_fuzz_command(CLI::App& app, int& exit_code);
+void add_matrix_command(CLI::App& app, int& exit_code);
+
+/// Shared by the subcommands (common.cpp).
+std::string command_output(const std::string& cmd);
+RunContext context();
+bool write_file(const std::string& path, const std::function<void(std::ostream&)>& body);
+/// Colour progress on a terminal; otherwise one line per unexpected result.
+std::function<void(const CaseResult&, std::size_t done, std::size_t total)> progress_reporter();
 
 }  // namespace aiospec::cli

@@ -1,11 +1,4 @@
 // aiospec run: the conformance run of the spec on one implementation.
-#include <unistd.h>
-#include <sys/utsname.h>
-
-#include <chrono>
-#include <cstdio>
-#include <ctime>
-#include <fstream>
 #include <iostream>
 #include <thread>
 
@@ -30,44 +23,9 @@ struct RunArgs {
   std::string expectations;
   bool update_expectations = false;
   bool real_time = false;
+  double tolerance_ms = 50;
   std::string junit, json, markdown;
 };
-
-std::string command_output(const char* cmd) {
-  std::string out;
-  if (FILE* p = ::popen(cmd, "r")) {
-    char buf[256];
-    while (std::fgets(buf, sizeof buf, p)) out += buf;
-    ::pclose(p);
-  }
-  while (!out.empty() && (out.back() == '\n' || out.back() == ' ')) out.pop_back();
-  return out;
-}
-
-RunContext context() {
-  RunContext ctx;
-  ctx.suite_version = "0.1.0";
-  ctx.git_revision = command_output("git -C '" AIOSPEC_SOURCE_DIR "' rev-parse --short HEAD 2>/dev/null");
-  if (ctx.git_revision.empty()) ctx.git_revision = "unknown";
-  std::time_t now = std::time(nullptr);
-  char buf[32];
-  std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", std::gmtime(&now));
-  ctx.started = buf;
-  utsname u{};
-  ::uname(&u);
-  ctx.host = fmt::format("{} {} {}, {} CPUs", u.sysname, u.release, u.machine, std::thread::hardware_concurrency());
-  return ctx;
-}
-
-bool write_file(const std::string& path, const std::function<void(std::ostream&)>& body) {
-  std::ofstream out(path);
-  if (!out) {
-    std::cerr << "aiospec: cannot write " << path << "\n";
-    return false;
-  }
-  body(out);
-  return true;
-}
 
 int run(const RunArgs& a) {
   SuiteOptions opts;
@@ -75,37 +33,33 @@ int run(const RunArgs& a) {
   opts.timeout = a.timeout;
   opts.jobs = a.jobs > 0 ? a.jobs : static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
   if (!a.level.empty()) opts.max_level = parse_level(a.level);
-  std::string expectations_path = a.expectations;
-  if (expectations_path.empty()) {
-    const std::string guess = std::string(AIOSPEC_SOURCE_DIR) + "/conformance/expectations/" +
-                              (a.impl.rfind("cmd:", 0) == 0 ? std::string("cmd") : a.impl) + ".json";
-    if (std::ifstream(guess)) expectations_path = guess;
+  opts.tolerance = a.tolerance_ms / 1000;
+  std::vector<std::string> files = default_expectation_files(a.impl);
+  const std::string own_file = a.expectations.empty() ? implementation_expectation_file(a.impl) : a.expectations;
+  if (!a.expectations.empty()) {
+    if (!files.empty() && files.back() == implementation_expectation_file(a.impl)) files.pop_back();
+    files.push_back(a.expectations);
   }
   try {
-    if (!expectations_path.empty()) opts.expectations = load_expectations(expectations_path);
+    opts.expectations = load_expectation_files(files);
   } catch (const std::exception& e) {
     std::cerr << "aiospec: " << e.what() << "\n";
     return usage;
   }
 
   const Spec spec = read_spec(AIOSPEC_SOURCE_DIR);
-  const bool tty = ::isatty(2);
-  opts.progress = [tty](const CaseResult& r, std::size_t done, std::size_t total) {
-    if (tty) {
-      const char* colour = r.unexpected ? "\x1b[31m" : r.status == Status::PASS ? "\x1b[32m" : "\x1b[33m";
-      std::fprintf(stderr, "\r\x1b[K[%zu/%zu] %s%s\x1b[0m %s", done, total, colour, to_string(r.status), r.id.c_str());
-      if (done == total) std::fputc('\n', stderr);
-    } else if (r.unexpected) {
-      std::fprintf(stderr, "%s %s (%s:%d) %s\n", to_string(r.status), r.id.c_str(), r.file.c_str(), r.line, r.reason.c_str());
-    }
-  };
+  opts.progress = progress_reporter();
 
   RunSummary s;
   try {
     auto factory = implementation_factory(a.impl, a.python, a.real_time);
+    if (opts.tolerance > 0) opts.timing_oracle = implementation_factory("cpython", "", false);
     s = run_cases(spec, factory, opts);
   } catch (const std::invalid_argument& e) {
     std::cerr << "aiospec: " << e.what() << "\n";
+    return usage;
+  } catch (const ConfigurationError& e) {
+    std::cerr << "aiospec: cannot run on " << a.impl << ": " << e.what() << "\n";
     return usage;
   } catch (const std::exception& e) {
     std::cerr << "aiospec: cannot run on " << a.impl << ": " << e.what() << "\n";
@@ -118,11 +72,9 @@ int run(const RunArgs& a) {
   if (!a.markdown.empty() && !write_file(a.markdown, [&](std::ostream& o) { write_markdown(o, s, ctx); }))
     return infrastructure;
   if (a.update_expectations) {
-    const std::string path = expectations_path.empty()
-                                 ? std::string(AIOSPEC_SOURCE_DIR) + "/conformance/expectations/" + a.impl + ".json"
-                                 : expectations_path;
-    if (!write_file(path, [&](std::ostream& o) { write_expectations(o, s, opts.expectations); })) return infrastructure;
-    std::cout << "expectations written to " << path << "\n";
+    if (!write_file(own_file, [&](std::ostream& o) { write_expectations(o, s, opts.expectations, own_file); }))
+      return infrastructure;
+    std::cout << "expectations written to " << own_file << "\n";
   }
 
   for (auto& r : s.results) {
@@ -132,7 +84,8 @@ int run(const RunArgs& a) {
     std::cout << "\n";
     if (!r.diff.empty()) std::cout << r.diff;
   }
-  std::cout << fmt::format("{} {} (Python {}, {} time): {}\n", s.implementation, s.version, s.python, s.time_mode,
+  std::cout << fmt::format("{} {} (Python {}, {} time{}): {}\n", s.implementation, s.version, s.python, s.time_mode,
+                           s.time_mode == "real" ? fmt::format(", {:.0f} ms tolerance", s.tolerance * 1000) : "",
                            s.levels_line());
   std::string counts;
   for (auto st : {Status::PASS, Status::FAIL, Status::XFAIL, Status::XPASS, Status::SKIP, Status::TIMEOUT,
@@ -155,9 +108,13 @@ void add_run_command(CLI::App& app, int& exit_code) {
       ->check(CLI::IsMember({"must", "cpython"}));
   cmd->add_option("--jobs,-j", args->jobs, "parallel workers (default: CPU count)");
   cmd->add_option("--timeout", args->timeout, "seconds per case")->capture_default_str();
-  cmd->add_option("--expectations", args->expectations, "known divergences (default conformance/expectations/IMPL.json)");
+  cmd->add_option("--expectations", args->expectations,
+                  "known divergences, instead of conformance/expectations/IMPL.json (python.json still applies)");
   cmd->add_flag("--update-expectations", args->update_expectations, "rewrite the expectations file from this run");
   cmd->add_flag("--real-time", args->real_time, "run in real time even where the adapter can virtualise the clock");
+  cmd->add_option("--tolerance", args->tolerance_ms, "real time: milliseconds within which timing may differ (0: exact)")
+      ->capture_default_str()
+      ->check(CLI::NonNegativeNumber);
   cmd->add_option("--junit", args->junit, "write JUnit XML here");
   cmd->add_option("--json", args->json, "write the JSON-lines record here");
   cmd->add_option("--markdown", args->markdown, "write a Markdown summary here");

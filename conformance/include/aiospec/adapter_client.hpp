@@ -4,6 +4,7 @@
 // adapter is killed and restarted; the case in flight gets CRASH, TIMEOUT or ERROR.
 #include <chrono>
 #include <optional>
+#include <stdexcept>
 #include <string>
 #include <vector>
 
@@ -22,6 +23,12 @@ struct Observation {
   double seconds = 0;                                // wall time of the case
 };
 
+/// The adapter could not be started as configured (no such program or Python, the loop cannot be
+/// imported): a usage or configuration error (exit 3), not an infrastructure failure (exit 2).
+struct ConfigurationError : std::runtime_error {
+  using std::runtime_error::runtime_error;
+};
+
 struct AdapterHello {
   int protocol = 0;
   std::string name, version, python;
@@ -30,8 +37,9 @@ struct AdapterHello {
 
 class AdapterProcess {
  public:
-  /// `argv[0]` is looked up on PATH. Throws std::runtime_error if it cannot start or its hello is not
-  /// protocol 1 (the runner turns that into exit status 2 or 3).
+  /// `argv[0]` is looked up on PATH. Throws ConfigurationError if it cannot be started, exits before its
+  /// hello or says in its hello that it cannot load the loop; std::runtime_error if it hangs, garbles or
+  /// speaks another protocol version.
   explicit AdapterProcess(std::vector<std::string> argv, std::chrono::milliseconds hello_timeout = std::chrono::seconds(30));
   ~AdapterProcess();
   AdapterProcess(const AdapterProcess&) = delete;

@@ -19,8 +19,11 @@ void write_jsonl(std::ostream& out, const RunSummary& s, const RunContext& ctx);
 void write_junit(std::ostream& out, const RunSummary& s);
 /// A summary for a CI step summary: the level line, counts by status, and every unexpected result.
 void write_markdown(std::ostream& out, const RunSummary& s, const RunContext& ctx);
-/// Rewrites an expectations file from the run: every case not passing becomes a known divergence,
-/// keeping the reason and link already recorded for it.
-void write_expectations(std::ostream& out, const RunSummary& s, const std::map<std::string, Expectation>& old);
+/// Rewrites the expectations file `file` from the run: every case that did not end as an applicable
+/// expectation allows becomes a known divergence of this file (keeping the reason and link already
+/// recorded for it), one that passes is dropped; entries for cases not run, or not applying to this
+/// Python, are kept, and cases covered by another file (python.json) are left to it.
+void write_expectations(std::ostream& out, const RunSummary& s, const std::map<std::string, Expectation>& old,
+                        const std::string& file);
 
 }  // namespace aiospec

@@ -52,13 +52,33 @@ ImplementationFactory implementation_factory(const std::string& impl, const std:
 /// The reference loop's implementation: the scenario interpreter, in process, in virtual time.
 std::unique_ptr<Implementation> make_reference_implementation();
 
+/// A known divergence of one case (conformance/README.md, "Expectations").
 struct Expectation {
-  Status status = Status::FAIL;
+  /// What the case may end as. PASS together with a failing status marks an intermittent divergence
+  /// (one that shows only when, say, a millisecond boundary falls in between two clock reads).
+  std::vector<Status> statuses;
   std::string reason, link;
+  std::string python;  // the Python versions it holds on ("<3.11.3"); empty: every version
+  std::string source;  // the file it was read from
+  bool allows(Status s) const noexcept;
+  bool applies_to(std::string_view python_version) const;
 };
+/// A comma-separated list of terms such as `<3.11.3` or `==3.11`, compared on as many components as
+/// each term gives (so `==3.11` holds for 3.11.2). Throws std::invalid_argument when malformed.
+bool python_version_matches(std::string_view condition, std::string_view version);
+
 /// conformance/expectations/<impl>.json: {"implementation": ..., "cases": {"id": {"status", "reason",
-/// "link"}}}. Errors are thrown as std::runtime_error naming the file.
+/// "link", "python"}}}; "status" is a status or a list of them. Errors are thrown as std::runtime_error
+/// naming the file.
 std::map<std::string, Expectation> load_expectations(const std::string& path);
+/// The files an implementation's run uses by default, those that exist, in order (a later file's entry
+/// replaces an earlier one's): conformance/expectations/python.json (how CPython releases differ from
+/// the recorded outputs, for every implementation) and conformance/expectations/<impl>.json.
+std::vector<std::string> default_expectation_files(const std::string& impl);
+/// Loads `files` in order; a later file's entry for a case replaces an earlier one's.
+std::map<std::string, Expectation> load_expectation_files(const std::vector<std::string>& files);
+/// The file `--update-expectations` writes for `impl`.
+std::string implementation_expectation_file(const std::string& impl);
 
 struct CaseResult {
   const Case* c = nullptr;  // null for a malformed part of the spec (see id/file/line)
@@ -66,8 +86,10 @@ struct CaseResult {
   std::string file;
   int line = 0;
   Status status = Status::ERROR;
+  Status outcome = Status::ERROR;  // the status before expectations were applied
   bool unexpected = false;
-  std::string reason;    // why SKIP/TIMEOUT/CRASH/ERROR, or the expectation's reason for XFAIL
+  std::string reason;    // why SKIP/TIMEOUT/CRASH/ERROR, the expectation's reason for XFAIL, what a
+                         // real-time PASS needed the tolerance for
   std::string observed;
   std::string diff;
   double seconds = 0;
@@ -78,12 +100,19 @@ struct SuiteOptions {
   std::optional<Level> max_level;  // must: only must; cpython: must and cpython; unset: all
   int jobs = 1;
   double timeout = 30;
+  /// Real-time runs only: see judge(). 0 judges real time exactly.
+  double tolerance = 0;
+  /// Runs a case in virtual time on CPython to learn when each expected line is printed, for the
+  /// tolerance; unset: no line may move.
+  ImplementationFactory timing_oracle;
+  /// Every loaded expectation; those whose Python condition excludes the run's Python are ignored.
   std::map<std::string, Expectation> expectations;
   std::function<void(const CaseResult&, std::size_t done, std::size_t total)> progress;
 };
 
 struct RunSummary {
   std::string implementation, version, python, time_mode;
+  double tolerance = 0;
   std::vector<CaseResult> results;  // in spec order
   std::size_t count(Status s) const;
   std::size_t unexpected() const;
