@@ -18,8 +18,7 @@ template <class T, class Conv>
 asyncio::Coro<Object> adapt([[maybe_unused]] Object keep, asyncio::Coro<T> c, Conv conv) {
   if constexpr (std::is_void_v<T>) {
     co_await c;
-    (void)conv;
-    co_return Object::none();
+    co_return conv(Object::none());
   } else {
     T v = co_await c;
     co_return conv(v);
@@ -204,7 +203,8 @@ struct TaskGroupObj final : NativeObj {
     if (name == "__aenter__")
       return ip.builtin("__aenter__", [](Interp& ip, BuiltinObj& b, CallArgs&) {
         auto& tg = static_cast<TaskGroupObj*>(b.self.as<NativeObj>())->tg;
-        return ip.make_coro(adapt(b.self, tg.aenter(), ident), "TaskGroup.__aenter__");
+        Object self = b.self;  // `async with TaskGroup() as tg` binds the group
+        return ip.make_coro(adapt(b.self, tg.aenter(), [self](Object) { return self; }), "TaskGroup.__aenter__");
       }, self);
     if (name == "__aexit__")
       return ip.builtin("__aexit__", [](Interp& ip, BuiltinObj& b, CallArgs& a) {
