@@ -713,8 +713,11 @@ Object make_asyncio_module(Interp& ip) {
     Object name = a.take_kw("name");
     a.take_kw("context");
     check_args(ip, "create_task", a, 1, 1);
+    // tasks.py: create_task creates an unnamed task (it takes a Task-N number), then names it.
     EventLoop& loop = asyncio::get_running_loop();
-    return create_task_on(ip, loop, a.pos[0], name);
+    Object t = create_task_on(ip, loop, a.pos[0], Object());
+    if (!name.null() && !name.is_none()) static_cast<asyncio::TaskBase*>(t.as<FutureBase>())->set_name(ip.str(name));
+    return t;
   });
   fn("ensure_future", [](Interp& ip, BuiltinObj&, CallArgs& a) -> Object {
     Object loop = a.take_kw("loop");
