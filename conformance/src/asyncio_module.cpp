@@ -271,10 +271,9 @@ Object runner_run(Interp& ip, RunnerObj& r, Object coro) {
   if (asyncio::running_loop()) ip.raise(ip.T.RuntimeError, "Runner.run() cannot be called from a running event loop");
   r.with_factory();
   EventLoop& loop = r.runner->get_loop();
-  ip.use_loop(loop);
   auto task = loop.create_task(take_coro(ip, coro));
   coro = Object();
-  loop.run_until_complete(*task.base());
+  ip.run_loop(loop, task.base());
   return ip.future_result(*task.base());
 }
 
@@ -321,6 +320,18 @@ Object make_runner(Interp& ip, CallArgs& a) {
 }  // namespace
 
 // ---------------------------------------------------------------------------------------------
+
+void Interp::run_loop(EventLoop& loop, FutureBase* fut) {
+  use_loop(loop);
+  try {
+    if (fut)
+      loop.run_until_complete(*fut);
+    else
+      loop.run_forever();
+  } catch (const asyncio::Deadlock& d) {
+    deadlock(d);
+  }
+}
 
 void Interp::use_loop(EventLoop& loop) {
   if (clock_loop_.get() != &loop) {
@@ -500,8 +511,7 @@ Object loop_method(Interp& ip, const Object& self, std::string_view name) {
   })
   M("run_forever", {
     check_args(ip, "run_forever", a, 0, 0);
-    ip.use_loop(loop);
-    loop.run_forever();
+    ip.run_loop(loop, nullptr);
     return Object::none();
   })
   M("run_until_complete", {
@@ -514,8 +524,7 @@ Object loop_method(Interp& ip, const Object& self, std::string_view name) {
     bool made = !a.pos[0].is(Tag::Future);
     if (made && fut->is_task()) static_cast<asyncio::TaskBase*>(fut.get())->set_log_destroy_pending(false);
     a.pos.clear();
-    ip.use_loop(loop);
-    loop.run_until_complete(*fut);
+    ip.run_loop(loop, fut.get());
     return ip.future_result(*fut);
   })
   if (name == "call_soon" || name == "call_soon_threadsafe") {

@@ -256,14 +256,7 @@ Ref<ExcObj> Interp::to_python(const std::exception_ptr& ep) {
   } catch (const Abort&) {
     throw;
   } catch (const asyncio::Deadlock& d) {
-    std::string msg = d.str();
-    if (clock_loop_) {
-      // Name what waits forever: the loop's unfinished tasks, the main task first.
-      std::string tasks;
-      for (auto& t : clock_loop_->all_tasks()) tasks += (tasks.empty() ? "" : ", ") + future_repr(*this, *t);
-      if (!tasks.empty()) msg += "; waiting forever: " + tasks;
-    }
-    abort(msg);
+    deadlock(d);
   } catch (const asyncio::BaseException& e) {
     if (auto* h = dynamic_cast<const PyExcHolder*>(&e)) return h->obj;
     auto it = converted_.find(&e);
@@ -322,6 +315,17 @@ std::string Interp::exc_line(ExcObj& e) {
   if (!e.cls->module.empty() && e.cls->module != "__main__") name = e.cls->module + "." + name;
   std::string msg = exc_str(e);
   return msg.empty() ? name : name + ": " + msg;
+}
+
+void Interp::deadlock(const asyncio::Deadlock& d) {
+  std::string msg = d.str();
+  if (clock_loop_) {
+    // Name what waits forever: the loop's unfinished tasks, the main task first.
+    std::string tasks;
+    for (auto& t : clock_loop_->all_tasks()) tasks += (tasks.empty() ? "" : ", ") + future_repr(*this, *t);
+    if (!tasks.empty()) msg += "; waiting forever: " + tasks;
+  }
+  abort(msg);
 }
 
 void Interp::abort(std::string message) {

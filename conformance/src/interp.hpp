@@ -153,6 +153,9 @@ class Interp {
   void report_uncaught(const std::exception_ptr& ep);
   void step();  // counts a step against the budget; throws Abort when a budget runs out
   [[noreturn]] void abort(std::string message);
+  [[noreturn]] void deadlock(const asyncio::Deadlock& d);
+  // Runs `loop` until `fut` is done (run_forever when null); a deadlock stops the program.
+  void run_loop(asyncio::EventLoop& loop, asyncio::FutureBase* fut);
   double now();  // process virtual seconds
 
   Types T;
