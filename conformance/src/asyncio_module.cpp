@@ -200,51 +200,39 @@ asyncio::Coro<Object> wait_for_coro(Interp& ip, Object aw, Object timeout) {
   co_return ip.future_result(*fut);
 }
 
-// tasks.py: as_completed (3.11): a queue fed by done callbacks; each yielded coroutine takes one.
-struct AsCompleted final : RefCounted {
-  std::deque<Ref<FutureBase>> done;  // null entry: the timeout fired
-  std::deque<Ref<asyncio::FutureState<Object>>> getters;
-  std::vector<Ref<FutureBase>> todo;
-  asyncio::TimerHandle timeout;
-  bool has_timeout = false;
-
-  void put(Ref<FutureBase> f) {
-    done.push_back(std::move(f));
-    while (!getters.empty()) {
-      auto g = getters.front();
-      getters.pop_front();
-      if (!g->done()) {
-        g->set_result(Object::none());
-        break;
-      }
-    }
-  }
-  static void on_completion(FutureBase& f, RefCounted* self) {
-    auto* s = static_cast<AsCompleted*>(self);
-    auto& todo = s->todo;
-    for (auto it = todo.begin(); it != todo.end(); ++it)
-      if (it->get() == &f) {
-        todo.erase(it);
-        break;
-      }
-    s->put(Ref<FutureBase>(&f));
-    if (todo.empty() && s->has_timeout) s->timeout.cancel();
-  }
-};
-
-asyncio::Coro<Object> wait_for_one(Interp& ip, Ref<AsCompleted> s) {
-  while (s->done.empty()) {
-    auto getter = asyncio::make_ref<asyncio::FutureState<Object>>(asyncio::get_running_loop());
-    s->getters.push_back(getter);
-    // A named awaiter: g++ 12 destroys a braced temporary awaiter twice.
-    asyncio::FutureAwaiter<asyncio::FutureState<Object>> awaiter{getter};
-    co_await awaiter;
-  }
-  Ref<FutureBase> f = s->done.front();
-  s->done.pop_front();
-  if (!f) throw asyncio::TimeoutError();
+// tasks.py: as_completed (3.11) is a generator: nothing happens before the first next(), when the
+// awaitables become futures and the core's AsCompleted takes over.
+asyncio::Coro<Object> wait_for_one(Interp& ip, asyncio::Coro<Ref<FutureBase>> c) {
+  Ref<FutureBase> f = co_await c;
   co_return ip.future_result(*f);
 }
+
+struct AsCompletedGen final : NativeObj {
+  std::vector<Object> fs;
+  std::optional<double> timeout;
+  std::optional<asyncio::AsCompleted> gen;
+  const char* type_name() const override { return "generator"; }
+  std::string repr(Interp&) override {
+    return fmt::format("<generator object as_completed at {:#x}>", reinterpret_cast<std::uintptr_t>(this));
+  }
+  Object getattr(Interp& ip, const Object& self, std::string_view name) override {
+    if (name != "__next__") return {};
+    // The iterator protocol of IterObj: Null once exhausted.
+    return ip.builtin("__next__", [](Interp& ip, BuiltinObj& b, CallArgs&) -> Object {
+      auto& g = *static_cast<AsCompletedGen*>(b.self.as<NativeObj>());
+      if (!g.gen) {
+        EventLoop& loop = event_loop();
+        asyncio::FutureList list;
+        for (auto& x : g.fs) list.push_back(ip.to_future(x, &loop));
+        g.fs.clear();
+        g.gen.emplace(std::move(list), g.timeout);
+      }
+      auto c = g.gen->next();
+      if (!c) return Object();
+      return ip.make_coro(wait_for_one(ip, std::move(*c)), asyncio::detail::wait_for_one_name);
+    }, self);
+  }
+};
 
 // --- Runner ---
 
@@ -691,31 +679,11 @@ Object make_asyncio_module(Interp& ip) {
     if (a.pos.size() == 2) timeout = a.pos[1];
     if (a.pos[0].is(Tag::Future) || a.pos[0].is(Tag::Coro))
       ip.raise(ip.T.TypeError, fmt::format("expect an iterable of futures, not {}", ip.type_of(a.pos[0])->name));
-    auto s = asyncio::make_ref<AsCompleted>();
-    EventLoop& loop = event_loop();
-    for (auto& x : ip.to_vector(a.pos[0])) {
-      Ref<FutureBase> f = ip.to_future(x, &loop);
-      bool dup = false;
-      for (auto& t : s->todo) dup = dup || t == f;
-      if (!dup) s->todo.push_back(f);
-    }
-    for (auto& f : s->todo) f->add_fast_callback(AsCompleted::on_completion, s.get());
-    if (!s->todo.empty()) {
-      if (auto t = timeout_arg(ip, timeout)) {
-        s->has_timeout = true;
-        Ref<AsCompleted> keep = s;
-        s->timeout = loop.call_later(*t, [keep] {
-          for (auto& f : keep->todo) f->remove_done_callback(keep.get());
-          for (std::size_t i = 0; i < keep->todo.size(); ++i) keep->put(nullptr);
-          keep->todo.clear();
-        }, "as_completed._on_timeout()");
-      }
-    }
-    std::vector<Object> coros;
-    for (std::size_t i = 0; i < s->todo.size(); ++i) coros.push_back(ip.make_coro(wait_for_one(ip, s), "as_completed.<locals>._wait_for_one"));
+    auto g = asyncio::make_ref<AsCompletedGen>();
+    g->fs = ip.to_vector(a.pos[0]);
+    g->timeout = timeout_arg(ip, timeout);
     auto it = asyncio::make_ref<IterObj>();
-    it->items = std::move(coros);
-    it->snapshot = true;
+    it->src = Object(Tag::Native, g);
     return Object(Tag::Iter, it);
   });
   fn("create_task", [](Interp& ip, BuiltinObj&, CallArgs& a) -> Object {

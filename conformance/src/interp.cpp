@@ -878,7 +878,13 @@ Object Interp::iter(const Object& o) {
     }
     case Tag::Native: {
       Object m = getattr_opt(o, "__iter__");
-      if (!m.null()) return call0(m);
+      if (!m.null()) {
+        Object r = call0(m);
+        if (r.is(Tag::Iter)) return r;
+        auto it = asyncio::make_ref<IterObj>();  // a native iterator: IterObj drives its __next__
+        it->src = r;
+        return Object(Tag::Iter, it);
+      }
       break;
     }
     default: break;
