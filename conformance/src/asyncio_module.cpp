@@ -61,6 +61,7 @@ Object create_task_on(Interp& ip, EventLoop& loop, const Object& coro, const Obj
   loop.check_closed();
   std::string n = name.null() || name.is_none() ? std::string() : ip.str(name);
   auto task = loop.create_task(take_coro(ip, coro), std::move(n));
+  ip.note_task(&task.state(), *coro.as<CoroObj>());
   return ip.future_obj(task.base());
 }
 
@@ -260,6 +261,7 @@ Object runner_run(Interp& ip, RunnerObj& r, Object coro) {
   r.with_factory();
   EventLoop& loop = r.runner->get_loop();
   auto task = loop.create_task(take_coro(ip, coro));
+  ip.note_task(&task.state(), *coro.as<CoroObj>());
   coro = Object();
   ip.run_loop(loop, task.base());
   return ip.future_result(*task.base());
@@ -374,8 +376,27 @@ Ref<FutureBase> Interp::to_future(const Object& aw, EventLoop* loop, bool corout
   raise(T.TypeError, "An asyncio.Future, a coroutine or an awaitable is required");
 }
 
+void Interp::note_task(const asyncio::TaskBase* task, const CoroObj& coro) {
+  if (coro.frame)
+    task_frames_[task] = {coro.frame, coro.def_line};
+  else
+    task_frames_.erase(task);
+}
+
 std::string future_repr(Interp& ip, FutureBase& f) {
   std::string r = f.repr();
+  if (f.is_task()) {
+    // tasks.py via coroutines._format_coroutine: `running at FILE:LINE` / `done, defined at FILE:LINE`.
+    auto it = ip.task_frames_.find(static_cast<asyncio::TaskBase*>(&f));
+    if (it != ip.task_frames_.end()) {
+      const bool pending = !f.done();
+      const std::string from = pending ? "() running>" : "() done>";
+      auto pos = r.find(from);
+      if (pos != std::string::npos)
+        r.replace(pos, from.size(), pending ? fmt::format("() running at {}:{}>", ip.mod.filename, it->second.first->line)
+                                            : fmt::format("() done, defined at {}:{}>", ip.mod.filename, it->second.second));
+    }
+  }
   if (f.state() == FutureBase::State::finished) {
     auto pos = r.rfind("result=...");
     if (pos != std::string::npos) {

@@ -139,6 +139,9 @@ class Interp {
   Ref<asyncio::FutureBase> to_future(const Object& awaitable, asyncio::EventLoop* loop, bool coroutines_ok = true);
   Object make_coro(asyncio::Coro<Object> c, const char* qualname, bool is_async_def = false);
   Object make_coro_husk(const char* qualname);
+  // Remembers where a task's coroutine was defined and its frame, for `running at` / `defined at`.
+  void note_task(const asyncio::TaskBase* task, const CoroObj& coro);
+  std::unordered_map<const asyncio::TaskBase*, std::pair<Frame*, std::uint32_t>> task_frames_;
   // The process virtual clock: loops' virtual time plus time.sleep outside loops. `use_loop` is
   // called whenever a loop is about to run.
   void use_loop(asyncio::EventLoop& loop);
