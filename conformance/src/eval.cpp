@@ -856,6 +856,7 @@ Flow Interp::exec_with(const With& w, Frame& f) {
 Flow Interp::exec(const Stmt* s, Frame& f) {
   step();
   line = f.line = s->line;
+  if (&f == source_frame_.get()) module_line_ = s->line;
   switch (s->kind) {
     case StmtKind::FunctionDef: {
       auto& d = s->as<FunctionDef>();
