@@ -61,6 +61,7 @@ Object create_task_on(Interp& ip, EventLoop& loop, const Object& coro, const Obj
   loop.check_closed();
   std::string n = name.null() || name.is_none() ? std::string() : ip.str(name);
   auto task = loop.create_task(take_coro(ip, coro), std::move(n));
+  ip.note_task(&task.state(), *coro.as<CoroObj>());
   return ip.future_obj(task.base());
 }
 
@@ -200,51 +201,39 @@ asyncio::Coro<Object> wait_for_coro(Interp& ip, Object aw, Object timeout) {
   co_return ip.future_result(*fut);
 }
 
-// tasks.py: as_completed (3.11): a queue fed by done callbacks; each yielded coroutine takes one.
-struct AsCompleted final : RefCounted {
-  std::deque<Ref<FutureBase>> done;  // null entry: the timeout fired
-  std::deque<Ref<asyncio::FutureState<Object>>> getters;
-  std::vector<Ref<FutureBase>> todo;
-  asyncio::TimerHandle timeout;
-  bool has_timeout = false;
-
-  void put(Ref<FutureBase> f) {
-    done.push_back(std::move(f));
-    while (!getters.empty()) {
-      auto g = getters.front();
-      getters.pop_front();
-      if (!g->done()) {
-        g->set_result(Object::none());
-        break;
-      }
-    }
-  }
-  static void on_completion(FutureBase& f, RefCounted* self) {
-    auto* s = static_cast<AsCompleted*>(self);
-    auto& todo = s->todo;
-    for (auto it = todo.begin(); it != todo.end(); ++it)
-      if (it->get() == &f) {
-        todo.erase(it);
-        break;
-      }
-    s->put(Ref<FutureBase>(&f));
-    if (todo.empty() && s->has_timeout) s->timeout.cancel();
-  }
-};
-
-asyncio::Coro<Object> wait_for_one(Interp& ip, Ref<AsCompleted> s) {
-  while (s->done.empty()) {
-    auto getter = asyncio::make_ref<asyncio::FutureState<Object>>(asyncio::get_running_loop());
-    s->getters.push_back(getter);
-    // A named awaiter: g++ 12 destroys a braced temporary awaiter twice.
-    asyncio::FutureAwaiter<asyncio::FutureState<Object>> awaiter{getter};
-    co_await awaiter;
-  }
-  Ref<FutureBase> f = s->done.front();
-  s->done.pop_front();
-  if (!f) throw asyncio::TimeoutError();
+// tasks.py: as_completed (3.11) is a generator: nothing happens before the first next(), when the
+// awaitables become futures and the core's AsCompleted takes over.
+asyncio::Coro<Object> wait_for_one(Interp& ip, asyncio::Coro<Ref<FutureBase>> c) {
+  Ref<FutureBase> f = co_await c;
   co_return ip.future_result(*f);
 }
+
+struct AsCompletedGen final : NativeObj {
+  std::vector<Object> fs;
+  std::optional<double> timeout;
+  std::optional<asyncio::AsCompleted> gen;
+  const char* type_name() const override { return "generator"; }
+  std::string repr(Interp&) override {
+    return fmt::format("<generator object as_completed at {:#x}>", reinterpret_cast<std::uintptr_t>(this));
+  }
+  Object getattr(Interp& ip, const Object& self, std::string_view name) override {
+    if (name != "__next__") return {};
+    // The iterator protocol of IterObj: Null once exhausted.
+    return ip.builtin("__next__", [](Interp& ip, BuiltinObj& b, CallArgs&) -> Object {
+      auto& g = *static_cast<AsCompletedGen*>(b.self.as<NativeObj>());
+      if (!g.gen) {
+        EventLoop& loop = event_loop();
+        asyncio::FutureList list;
+        for (auto& x : g.fs) list.push_back(ip.to_future(x, &loop));
+        g.fs.clear();
+        g.gen.emplace(std::move(list), g.timeout);
+      }
+      auto c = g.gen->next();
+      if (!c) return Object();
+      return ip.make_coro(wait_for_one(ip, std::move(*c)), asyncio::detail::wait_for_one_name);
+    }, self);
+  }
+};
 
 // --- Runner ---
 
@@ -271,10 +260,10 @@ Object runner_run(Interp& ip, RunnerObj& r, Object coro) {
   if (asyncio::running_loop()) ip.raise(ip.T.RuntimeError, "Runner.run() cannot be called from a running event loop");
   r.with_factory();
   EventLoop& loop = r.runner->get_loop();
-  ip.use_loop(loop);
   auto task = loop.create_task(take_coro(ip, coro));
+  ip.note_task(&task.state(), *coro.as<CoroObj>());
   coro = Object();
-  loop.run_until_complete(*task.base());
+  ip.run_loop(loop, task.base());
   return ip.future_result(*task.base());
 }
 
@@ -321,6 +310,18 @@ Object make_runner(Interp& ip, CallArgs& a) {
 }  // namespace
 
 // ---------------------------------------------------------------------------------------------
+
+void Interp::run_loop(EventLoop& loop, FutureBase* fut) {
+  use_loop(loop);
+  try {
+    if (fut)
+      loop.run_until_complete(*fut);
+    else
+      loop.run_forever();
+  } catch (const asyncio::Deadlock& d) {
+    deadlock(d);
+  }
+}
 
 void Interp::use_loop(EventLoop& loop) {
   if (clock_loop_.get() != &loop) {
@@ -375,8 +376,27 @@ Ref<FutureBase> Interp::to_future(const Object& aw, EventLoop* loop, bool corout
   raise(T.TypeError, "An asyncio.Future, a coroutine or an awaitable is required");
 }
 
+void Interp::note_task(const asyncio::TaskBase* task, const CoroObj& coro) {
+  if (coro.frame)
+    task_frames_[task] = {coro.frame, coro.def_line};
+  else
+    task_frames_.erase(task);
+}
+
 std::string future_repr(Interp& ip, FutureBase& f) {
   std::string r = f.repr();
+  if (f.is_task()) {
+    // tasks.py via coroutines._format_coroutine: `running at FILE:LINE` / `done, defined at FILE:LINE`.
+    auto it = ip.task_frames_.find(static_cast<asyncio::TaskBase*>(&f));
+    if (it != ip.task_frames_.end()) {
+      const bool pending = !f.done();
+      const std::string from = pending ? "() running>" : "() done>";
+      auto pos = r.find(from);
+      if (pos != std::string::npos)
+        r.replace(pos, from.size(), pending ? fmt::format("() running at {}:{}>", ip.mod.filename, it->second.first->line)
+                                            : fmt::format("() done, defined at {}:{}>", ip.mod.filename, it->second.second));
+    }
+  }
   if (f.state() == FutureBase::State::finished) {
     auto pos = r.rfind("result=...");
     if (pos != std::string::npos) {
@@ -500,8 +520,7 @@ Object loop_method(Interp& ip, const Object& self, std::string_view name) {
   })
   M("run_forever", {
     check_args(ip, "run_forever", a, 0, 0);
-    ip.use_loop(loop);
-    loop.run_forever();
+    ip.run_loop(loop, nullptr);
     return Object::none();
   })
   M("run_until_complete", {
@@ -514,8 +533,7 @@ Object loop_method(Interp& ip, const Object& self, std::string_view name) {
     bool made = !a.pos[0].is(Tag::Future);
     if (made && fut->is_task()) static_cast<asyncio::TaskBase*>(fut.get())->set_log_destroy_pending(false);
     a.pos.clear();
-    ip.use_loop(loop);
-    loop.run_until_complete(*fut);
+    ip.run_loop(loop, fut.get());
     return ip.future_result(*fut);
   })
   if (name == "call_soon" || name == "call_soon_threadsafe") {
@@ -682,39 +700,22 @@ Object make_asyncio_module(Interp& ip) {
     if (a.pos.size() == 2) timeout = a.pos[1];
     if (a.pos[0].is(Tag::Future) || a.pos[0].is(Tag::Coro))
       ip.raise(ip.T.TypeError, fmt::format("expect an iterable of futures, not {}", ip.type_of(a.pos[0])->name));
-    auto s = asyncio::make_ref<AsCompleted>();
-    EventLoop& loop = event_loop();
-    for (auto& x : ip.to_vector(a.pos[0])) {
-      Ref<FutureBase> f = ip.to_future(x, &loop);
-      bool dup = false;
-      for (auto& t : s->todo) dup = dup || t == f;
-      if (!dup) s->todo.push_back(f);
-    }
-    for (auto& f : s->todo) f->add_fast_callback(AsCompleted::on_completion, s.get());
-    if (!s->todo.empty()) {
-      if (auto t = timeout_arg(ip, timeout)) {
-        s->has_timeout = true;
-        Ref<AsCompleted> keep = s;
-        s->timeout = loop.call_later(*t, [keep] {
-          for (auto& f : keep->todo) f->remove_done_callback(keep.get());
-          for (std::size_t i = 0; i < keep->todo.size(); ++i) keep->put(nullptr);
-          keep->todo.clear();
-        }, "as_completed._on_timeout()");
-      }
-    }
-    std::vector<Object> coros;
-    for (std::size_t i = 0; i < s->todo.size(); ++i) coros.push_back(ip.make_coro(wait_for_one(ip, s), "as_completed.<locals>._wait_for_one"));
+    auto g = asyncio::make_ref<AsCompletedGen>();
+    g->fs = ip.to_vector(a.pos[0]);
+    g->timeout = timeout_arg(ip, timeout);
     auto it = asyncio::make_ref<IterObj>();
-    it->items = std::move(coros);
-    it->snapshot = true;
+    it->src = Object(Tag::Native, g);
     return Object(Tag::Iter, it);
   });
   fn("create_task", [](Interp& ip, BuiltinObj&, CallArgs& a) -> Object {
     Object name = a.take_kw("name");
     a.take_kw("context");
     check_args(ip, "create_task", a, 1, 1);
+    // tasks.py: create_task creates an unnamed task (it takes a Task-N number), then names it.
     EventLoop& loop = asyncio::get_running_loop();
-    return create_task_on(ip, loop, a.pos[0], name);
+    Object t = create_task_on(ip, loop, a.pos[0], Object());
+    if (!name.null() && !name.is_none()) static_cast<asyncio::TaskBase*>(t.as<FutureBase>())->set_name(ip.str(name));
+    return t;
   });
   fn("ensure_future", [](Interp& ip, BuiltinObj&, CallArgs& a) -> Object {
     Object loop = a.take_kw("loop");

@@ -293,7 +293,12 @@ Object Interp::call_function(FuncObj* fn, CallArgs& args) {
   if (fn->is_async) {
     auto frame = std::make_unique<Frame>();
     bind_args(fn, args, *frame);
-    return make_coro(run_coroutine(Ref<FuncObj>(fn), std::move(frame)), fn->qualname, true);
+    frame->line = fn->def->line;
+    Frame* raw = frame.get();
+    Object c = make_coro(run_coroutine(Ref<FuncObj>(fn), std::move(frame)), fn->qualname, true);
+    c.as<CoroObj>()->frame = raw;
+    c.as<CoroObj>()->def_line = fn->def->line;
+    return c;
   }
   if (++call_depth > opts.max_call_depth) {
     --call_depth;
@@ -850,7 +855,8 @@ Flow Interp::exec_with(const With& w, Frame& f) {
 
 Flow Interp::exec(const Stmt* s, Frame& f) {
   step();
-  line = s->line;
+  line = f.line = s->line;
+  if (&f == source_frame_.get()) module_line_ = s->line;
   switch (s->kind) {
     case StmtKind::FunctionDef: {
       auto& d = s->as<FunctionDef>();
@@ -1169,7 +1175,7 @@ asyncio::Coro<Flow> Interp::exec_body_a(Body b, Frame& f) {
 
 asyncio::Coro<Flow> Interp::exec_a(const Stmt* s, Frame& f) {
   step();
-  line = s->line;
+  line = f.line = s->line;
   switch (s->kind) {
     case StmtKind::ExprStmt: {
       co_await eval_a(s->as<ExprStmt>().value, f);

@@ -256,7 +256,7 @@ Ref<ExcObj> Interp::to_python(const std::exception_ptr& ep) {
   } catch (const Abort&) {
     throw;
   } catch (const asyncio::Deadlock& d) {
-    abort(d.str());
+    deadlock(d);
   } catch (const asyncio::BaseException& e) {
     if (auto* h = dynamic_cast<const PyExcHolder*>(&e)) return h->obj;
     auto it = converted_.find(&e);
@@ -315,6 +315,17 @@ std::string Interp::exc_line(ExcObj& e) {
   if (!e.cls->module.empty() && e.cls->module != "__main__") name = e.cls->module + "." + name;
   std::string msg = exc_str(e);
   return msg.empty() ? name : name + ": " + msg;
+}
+
+void Interp::deadlock(const asyncio::Deadlock& d) {
+  std::string msg = d.str();
+  if (clock_loop_) {
+    // Name what waits forever: the loop's unfinished tasks, the main task first.
+    std::string tasks;
+    for (auto& t : clock_loop_->all_tasks()) tasks += (tasks.empty() ? "" : ", ") + future_repr(*this, *t);
+    if (!tasks.empty()) msg += "; waiting forever: " + tasks;
+  }
+  abort(msg);
 }
 
 void Interp::abort(std::string message) {
@@ -867,7 +878,13 @@ Object Interp::iter(const Object& o) {
     }
     case Tag::Native: {
       Object m = getattr_opt(o, "__iter__");
-      if (!m.null()) return call0(m);
+      if (!m.null()) {
+        Object r = call0(m);
+        if (r.is(Tag::Iter)) return r;
+        auto it = asyncio::make_ref<IterObj>();  // a native iterator: IterObj drives its __next__
+        it->src = r;
+        return Object(Tag::Iter, it);
+      }
       break;
     }
     default: break;
@@ -1165,6 +1182,19 @@ Object Interp::getattr_opt(const Object& o, std::string_view name) {
       for (TypeObj* c = t; c; c = c->base.get())
         if (c->ns)
           if (Object* v = c->ns->find(str_obj(std::string(name)), hash(str_obj(std::string(name))))) return *v;
+      // Unbound methods of builtin types (`str.lower`): call the method of the first argument.
+      Object sample = t == T.str.get() ? str_obj("") : t == T.list.get() ? list_obj() : t == T.tuple.get() ? tuple_obj()
+                    : t == T.dict.get() ? dict_obj() : t == T.set.get() ? set_obj() : Object();
+      if (!sample.null() && !getattr_opt(sample, name).null())
+        return builtin(intern(std::string(name)), [](Interp& ip, BuiltinObj& b, CallArgs& a) {
+          if (a.pos.empty()) ip.raise(ip.T.TypeError, fmt::format("unbound method {}() needs an argument", b.name));
+          Object self = a.pos[0];
+          if (!ip.isinstance(self, b.data.as<TypeObj>()))
+            ip.raise(ip.T.TypeError, fmt::format("descriptor '{}' for '{}' objects doesn't apply to a '{}' object", b.name,
+                                                 b.data.as<TypeObj>()->name, ip.type_of(self)->name));
+          a.pos.erase(a.pos.begin());
+          return ip.call(ip.getattr(self, b.name), a);
+        }, Object(), o);
       return {};
     }
     case Tag::Exc: {

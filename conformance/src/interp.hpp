@@ -139,6 +139,9 @@ class Interp {
   Ref<asyncio::FutureBase> to_future(const Object& awaitable, asyncio::EventLoop* loop, bool coroutines_ok = true);
   Object make_coro(asyncio::Coro<Object> c, const char* qualname, bool is_async_def = false);
   Object make_coro_husk(const char* qualname);
+  // Remembers where a task's coroutine was defined and its frame, for `running at` / `defined at`.
+  void note_task(const asyncio::TaskBase* task, const CoroObj& coro);
+  std::unordered_map<const asyncio::TaskBase*, std::pair<Frame*, std::uint32_t>> task_frames_;
   // The process virtual clock: loops' virtual time plus time.sleep outside loops. `use_loop` is
   // called whenever a loop is about to run.
   void use_loop(asyncio::EventLoop& loop);
@@ -153,6 +156,9 @@ class Interp {
   void report_uncaught(const std::exception_ptr& ep);
   void step();  // counts a step against the budget; throws Abort when a budget runs out
   [[noreturn]] void abort(std::string message);
+  [[noreturn]] void deadlock(const asyncio::Deadlock& d);
+  // Runs `loop` until `fut` is done (run_forever when null); a deadlock stops the program.
+  void run_loop(asyncio::EventLoop& loop, asyncio::FutureBase* fut);
   double now();  // process virtual seconds
 
   Types T;
@@ -173,6 +179,7 @@ class Interp {
   bool finished = false;
   bool exit_without_exception_ = false;  // SystemExit with a non-zero status  // after shutdown: diagnostics are no longer recorded
   std::unique_ptr<Frame> source_frame_;
+  std::uint32_t module_line_ = 0;  // the module-level statement running (the traceback's <module> line)
   std::string partial_line;
   std::set<std::string> interned;
   std::set<std::pair<std::string, std::uint32_t>> warned;  // the "default" filter: once per location

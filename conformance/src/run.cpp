@@ -134,7 +134,7 @@ void Interp::report_uncaught(const std::exception_ptr& ep) {
     chain.push_back(Ref<ExcObj>(next.as<ExcObj>()));
   }
   for (std::size_t i = chain.size(); i-- > 0;) {
-    text += fmt::format("Traceback (most recent call last):\n  File \"{}\", line {}, in <module>\n{}\n", mod.filename, line, exc_line(*chain[i]));
+    text += fmt::format("Traceback (most recent call last):\n  File \"{}\", line {}, in <module>\n{}\n", mod.filename, module_line_, exc_line(*chain[i]));
     if (i > 0)
       text += chain[i - 1]->cause.null() ? "\nDuring handling of the above exception, another exception occurred:\n\n"
                                           : "\nThe above exception was the direct cause of the following exception:\n\n";

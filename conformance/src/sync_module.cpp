@@ -18,8 +18,7 @@ template <class T, class Conv>
 asyncio::Coro<Object> adapt([[maybe_unused]] Object keep, asyncio::Coro<T> c, Conv conv) {
   if constexpr (std::is_void_v<T>) {
     co_await c;
-    (void)conv;
-    co_return Object::none();
+    co_return conv(Object::none());
   } else {
     T v = co_await c;
     co_return conv(v);
@@ -181,6 +180,82 @@ Object SyncObj::getattr(Interp& ip, const Object& self, std::string_view name) {
   return {};
 }
 
+// asyncio.TaskGroup (taskgroups.py).
+struct TaskGroupObj final : NativeObj {
+  asyncio::TaskGroup tg;
+  const char* type_name() const override { return "TaskGroup"; }
+  std::string repr(Interp&) override { return tg.repr(); }
+  Object getattr(Interp& ip, const Object& self, std::string_view name) override {
+    if (name == "create_task")
+      return ip.builtin("create_task", [](Interp& ip, BuiltinObj& b, CallArgs& a) -> Object {
+        Object name = a.take_kw("name");
+        a.take_kw("context");
+        check_args(ip, "create_task", a, 1, 1);
+        if (!a.pos[0].is(Tag::Coro)) ip.raise(ip.T.TypeError, "a coroutine was expected, got " + ip.repr(a.pos[0]));
+        auto* c = a.pos[0].as<CoroObj>();
+        if (!c->coro.valid() || c->coro.started()) ip.raise(ip.T.RuntimeError, "cannot reuse already awaited coroutine");
+        auto& tg = static_cast<TaskGroupObj*>(b.self.as<NativeObj>())->tg;
+        std::optional<std::string> n;
+        if (!name.null() && !name.is_none()) n = ip.str(name);
+        auto task = tg.create_task(std::move(c->coro), std::move(n));
+        ip.note_task(&task.state(), *c);
+        return ip.future_obj(task.base());
+      }, self);
+    if (name == "__aenter__")
+      return ip.builtin("__aenter__", [](Interp& ip, BuiltinObj& b, CallArgs&) {
+        auto& tg = static_cast<TaskGroupObj*>(b.self.as<NativeObj>())->tg;
+        Object self = b.self;  // `async with TaskGroup() as tg` binds the group
+        return ip.make_coro(adapt(b.self, tg.aenter(), [self](Object) { return self; }), "TaskGroup.__aenter__");
+      }, self);
+    if (name == "__aexit__")
+      return ip.builtin("__aexit__", [](Interp& ip, BuiltinObj& b, CallArgs& a) {
+        auto& tg = static_cast<TaskGroupObj*>(b.self.as<NativeObj>())->tg;
+        return ip.make_coro(adapt(b.self, tg.aexit(exit_exception(ip, a)), to_bool), "TaskGroup.__aexit__");
+      }, self);
+    return {};
+  }
+};
+
+// asyncio.Timeout (timeouts.py): timeout() and timeout_at().
+struct TimeoutObj final : NativeObj {
+  explicit TimeoutObj(asyncio::Timeout t) : to(std::move(t)) {}
+  asyncio::Timeout to;
+  const char* type_name() const override { return "Timeout"; }
+  std::string repr(Interp&) override { return to.repr(); }
+  static asyncio::Timeout& of(BuiltinObj& b) { return static_cast<TimeoutObj*>(b.self.as<NativeObj>())->to; }
+  Object getattr(Interp& ip, const Object& self, std::string_view name) override {
+    if (name == "when")
+      return ip.builtin("when", [](Interp&, BuiltinObj& b, CallArgs&) {
+        auto w = of(b).when();
+        return w ? Object::real(*w) : Object::none();
+      }, self);
+    if (name == "reschedule")
+      return ip.builtin("reschedule", [](Interp& ip, BuiltinObj& b, CallArgs& a) {
+        check_args(ip, "reschedule", a, 1, 1);
+        of(b).reschedule(when_arg(ip, a.pos[0]));
+        return Object::none();
+      }, self);
+    if (name == "expired")
+      return ip.builtin("expired", [](Interp&, BuiltinObj& b, CallArgs&) { return Object::boolean(of(b).expired()); }, self);
+    if (name == "__aenter__")
+      return ip.builtin("__aenter__", [](Interp& ip, BuiltinObj& b, CallArgs&) {
+        Object self = b.self;
+        return ip.make_coro(adapt(b.self, of(b).aenter(), [self](Object) { return self; }), "Timeout.__aenter__");
+      }, self);
+    if (name == "__aexit__")
+      return ip.builtin("__aexit__", [](Interp& ip, BuiltinObj& b, CallArgs& a) {
+        return ip.make_coro(adapt(b.self, of(b).aexit(exit_exception(ip, a)), to_bool), "Timeout.__aexit__");
+      }, self);
+    return {};
+  }
+  static std::optional<double> when_arg(Interp& ip, const Object& o) {
+    if (o.is_none()) return std::nullopt;
+    if (o.is(Tag::Float)) return o.f();
+    if (o.is(Tag::Int) || o.is(Tag::Bool)) return static_cast<double>(o.i());
+    ip.raise(ip.T.TypeError, fmt::format("'<=' not supported between instances of 'float' and '{}'", ip.type_of(o)->name));
+  }
+};
+
 template <class T>
 Object wrap(Kind k, Ref<T> p) {
   return make<SyncObj>(Tag::Native, k, Ref<asyncio::LoopBoundMixin>(p.get()));
@@ -229,6 +304,18 @@ void install_sync_bindings(Interp& ip, std::map<std::string, Object, std::less<>
   A["Barrier"] = ip.builtin("Barrier", [](Interp& ip, BuiltinObj&, CallArgs& a) {
     if (a.pos.empty() && a.kw.empty()) ip.raise(ip.T.TypeError, "Barrier.__init__() missing 1 required positional argument: 'parties'");
     return wrap(Kind::Barrier, asyncio::make_ref<asyncio::Barrier>(int_arg(ip, a, "Barrier", "parties", 1)));
+  });
+  A["TaskGroup"] = ip.builtin("TaskGroup", [](Interp& ip, BuiltinObj&, CallArgs& a) {
+    check_args(ip, "TaskGroup", a, 0, 0);
+    return make<TaskGroupObj>(Tag::Native);
+  });
+  A["timeout"] = ip.builtin("timeout", [](Interp& ip, BuiltinObj&, CallArgs& a) {
+    check_args(ip, "timeout", a, 1, 1);
+    return make<TimeoutObj>(Tag::Native, asyncio::timeout(TimeoutObj::when_arg(ip, a.pos[0])));
+  });
+  A["timeout_at"] = ip.builtin("timeout_at", [](Interp& ip, BuiltinObj&, CallArgs& a) {
+    check_args(ip, "timeout_at", a, 1, 1);
+    return make<TimeoutObj>(Tag::Native, asyncio::timeout_at(TimeoutObj::when_arg(ip, a.pos[0])));
   });
   A["Queue"] = ip.builtin("Queue", [](Interp& ip, BuiltinObj&, CallArgs& a) {
     return wrap(Kind::Queue, asyncio::make_ref<asyncio::Queue<Object>>(int_arg(ip, a, "Queue", "maxsize", 0)));

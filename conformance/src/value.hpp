@@ -269,6 +269,8 @@ struct CoroObj final : RefCounted {
   asyncio::Coro<Object> coro;
   const char* qualname;
   bool is_async_def = true;  // a program's `async def` (asyncio.iscoroutinefunction)
+  Frame* frame = nullptr;    // an `async def`'s frame (owned by the coroutine): Task reprs show its line
+  std::uint32_t def_line = 0;
 };
 
 // An iterator (iter(), and every for loop).

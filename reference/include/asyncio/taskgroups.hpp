@@ -58,7 +58,8 @@ class TaskGroup {
   /// TaskGroup.create_task(coro, name=None): RuntimeError('TaskGroup <...> has not been entered' /
   /// 'is finished' / 'is shutting down'). The task gets a Task-N number even when it is named.
   template <class T>
-  Task<T> create_task(Coro<T> coro, std::optional<std::string> name = std::nullopt) const {
+  /// Takes the coroutine by reference: when the group refuses it, the caller still owns it.
+  Task<T> create_task(Coro<T>&& coro, std::optional<std::string> name = std::nullopt) const {
     s_->check_can_create();
     auto task = s_->loop->create_task(std::move(coro));
     if (name) task.set_name(std::move(*name));  // tasks._set_task_name
