@@ -353,7 +353,7 @@ TEST(Interpreter, ParseErrorsNameTheLocation) {
 }
 
 TEST(Interpreter, StepBudgetStopsRunawayLoops) {
-  aiospec::RunOptions opts;
+  aiospec::ExecOptions opts;
   opts.max_steps = 10'000;
   auto r = aiospec::run_program("while True:\n    pass\n", "loop.py", opts);
   EXPECT_EQ(r.exit_status, 3);
@@ -361,7 +361,7 @@ TEST(Interpreter, StepBudgetStopsRunawayLoops) {
 }
 
 TEST(Interpreter, VirtualTimeBudgetStopsEndlessSleepers) {
-  aiospec::RunOptions opts;
+  aiospec::ExecOptions opts;
   opts.max_virtual_seconds = 100;
   auto r = aiospec::run_program(
       "import asyncio\nasync def main():\n    while True:\n        await asyncio.sleep(1)\nasyncio.run(main())\n",
@@ -379,7 +379,7 @@ TEST(Interpreter, DeadlockIsReported) {
 }
 
 TEST(Interpreter, OutputCap) {
-  aiospec::RunOptions opts;
+  aiospec::ExecOptions opts;
   opts.max_output_bytes = 1000;
   auto r = aiospec::run_program("for i in range(10000):\n    print(i)\n", "chatty.py", opts);
   EXPECT_EQ(r.exit_status, 3);
@@ -437,14 +437,6 @@ TEST(SpecExamples, TheSpecIsReadAndWellFormed) {
 }
 
 class SpecExampleTest : public testing::TestWithParam<aiospec::Case> {};
-
-}  // namespace
-
-namespace aiospec {
-void PrintTo(const SpecExample& e, std::ostream* os) { *os << e.id << " (" << e.path << ":" << e.line << ")"; }
-}  // namespace aiospec
-
-namespace {
 
 TEST_P(SpecExampleTest, MatchesCPython) {
   const auto& c = GetParam();
