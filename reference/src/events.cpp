@@ -17,6 +17,7 @@ constexpr std::size_t kMinScheduledTimerHandles = 100;
 constexpr double kMinCancelledTimerHandlesFraction = 0.5;
 // time.get_clock_info('monotonic').resolution on Linux.
 constexpr Nanos kClockResolution = 1;
+constexpr Nanos kEpollResolution = 1000000;
 // base_events.py: MAXIMUM_SELECT_TIMEOUT (24 hours).
 constexpr Nanos kMaximumSelectTimeout = 24LL * 3600 * 1000000000;
 
@@ -307,10 +308,11 @@ void EventLoop::poll(std::optional<Nanos> timeout) {
     // wait on it forever, so it counts as nothing to wait for.
     const bool forever = !timeout || (*timeout > 0 && scheduled_.front().when == std::numeric_limits<Nanos>::max());
     if (timeout && *timeout > 0 && !forever) {
-      // selector.select(timeout) sleeps `timeout` from the moment time() was read, so the clock lands
-      // one tick past the deadline, as a real loop lands somewhat past it; timers due within that
-      // window fire in this iteration, as they do on CPython (and on CPython's loop on a virtual clock).
-      vc->advance(*timeout);
+      // selector.select(timeout) on Linux is epoll_wait, which CPython rounds up to whole milliseconds
+      // (selectors.py: EpollSelector.select, "to wait *at least* timeout seconds"), counted from the
+      // moment time() was read. So the clock lands up to 1 ms past the deadline, and every timer due
+      // within that millisecond fires in this iteration, as on CPython.
+      vc->advance((*timeout + kEpollResolution - 1) / kEpollResolution * kEpollResolution);
     } else if (forever && !ts_pending_.load(std::memory_order_acquire)) {
       throw Deadlock(
           "deadlock: the event loop has no callback ready, no timer scheduled, and nothing else can wake it");

@@ -20,6 +20,7 @@ reference loop, every read of the virtual clock advances it by 1 ns, as successi
 
 import argparse
 import json
+import math
 import os
 import platform
 import select
@@ -82,7 +83,8 @@ def install_virtual_time():
                 if not ready and timeout is None:
                     return super().select(None)  # nothing can ever happen: the runner's timeout ends it
                 return ready
-            clock["now"] += int(round(timeout * 1e9))
+            # What epoll_wait would wait: EpollSelector.select rounds up to whole milliseconds.
+            clock["now"] += int(round(math.ceil(timeout * 1e3) * 1e6))
             return ready
 
     # Named as the loop it extends, since programs can print the loop's class (AttributeError texts, reprs).

@@ -27,8 +27,9 @@ class Clock {
   virtual void sleep(Nanos d) = 0;
 };
 
-/// Virtual time: starts at 0 and moves only when told to, or when the loop is idle and jumps to the
-/// next deadline. Every read advances it by `tick` (1 ns by default): on a real clock two reads never
+/// Virtual time: starts at 0 and moves only when told to, or when the loop is idle and waits for the
+/// next deadline: then it advances as far as CPython's epoll_wait would sleep (the timeout rounded up
+/// to whole milliseconds; see EventLoop::run_once). Every read advances it by `tick` (1 ns by default): on a real clock two reads never
 /// return the same instant, so `call_later(1)` twice in a row yields two distinct deadlines that fire in
 /// call order. Without the tick those deadlines would tie, and heapq's tie order (which is not FIFO)
 /// would reorder them where CPython never does. Explicit `call_at(t)` with one `t` still ties, as in
