@@ -10,6 +10,18 @@ FutureBase::FutureBase(EventLoop& loop) : loop_(&loop) {}
 
 FutureBase::~FutureBase() {
   if (log_traceback_) report_unretrieved("Future");
+  drop_first_callback();
+}
+
+void FutureBase::drop_first_callback() noexcept {
+  first_fn_ = nullptr;
+  if (first_obj_) std::exchange(first_obj_, nullptr)->release();
+}
+
+void FutureBase::run_first_callback() {
+  const FastCallback fn = std::exchange(first_fn_, nullptr);
+  auto obj = Ref<RefCounted>::adopt(std::exchange(first_obj_, nullptr));
+  fn(*this, obj.get());
 }
 
 void FutureBase::report_unretrieved(const char* kind) noexcept {
@@ -94,6 +106,12 @@ const void* FutureBase::add_done_callback(DoneCallback cb, const void* key) {
 }
 
 void FutureBase::add_fast_callback(FastCallback fn, RefCounted* obj, const void* key) {
+  if (!key && !done() && !first_fn_ && callbacks_.empty()) {
+    first_fn_ = fn;
+    first_obj_ = obj;
+    if (obj) obj->add_ref();
+    return;
+  }
   Callback c;
   c.fast = fn;
   c.obj = Ref<RefCounted>(obj);
@@ -105,10 +123,16 @@ void FutureBase::add_fast_callback(FastCallback fn, RefCounted* obj, const void*
 }
 
 std::size_t FutureBase::remove_done_callback(const void* key) {
+  std::size_t removed = 0;
+  // Once done, the inline callback belongs to its scheduled entry: CPython's list is already empty.
+  if (!key && first_fn_ && !done()) {
+    drop_first_callback();
+    removed = 1;
+  }
   const auto before = callbacks_.size();
   callbacks_.erase(std::remove_if(callbacks_.begin(), callbacks_.end(), [&](const Callback& c) { return c.key == key; }),
                    callbacks_.end());
-  return before - callbacks_.size();
+  return removed + before - callbacks_.size();
 }
 
 namespace {
@@ -135,6 +159,11 @@ void FutureBase::schedule(Callback cb) {
 }
 
 void FutureBase::schedule_callbacks() {
+  if (first_fn_) {
+    // futures.py: __schedule_callbacks calls call_soon for each callback in order; the first one's
+    // entry is this future itself.
+    loop_->push_ready(this, EventLoop::kFirstCallback);
+  }
   if (callbacks_.empty()) return;
   auto cbs = std::move(callbacks_);
   callbacks_.clear();

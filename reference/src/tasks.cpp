@@ -70,6 +70,11 @@ void TaskBase::discard_frame() noexcept {
 }
 
 void TaskBase::schedule_step(std::exception_ptr exc) {
+  if (!exc) {
+    // call_soon(self.__step): the entry is the task itself (see EventLoop::ReadyKind).
+    loop_->push_ready(this, EventLoop::kTaskStep);
+    return;
+  }
   Ref<HandleState> h(new HandleState);
   h->loop = loop_.get();
   h->fast = run_step;

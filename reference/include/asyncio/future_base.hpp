@@ -90,7 +90,12 @@ class FutureBase : public RefCounted {
   std::exception_ptr cancelled_exc_;
 
  private:
+  friend class EventLoop;
   void schedule_callbacks();
+  /// Runs the first done callback (the loop's kFirstCallback entry).
+  void run_first_callback();
+  /// Drops the first done callback unrun (its entry was discarded by close()).
+  void drop_first_callback() noexcept;
   struct Callback {
     FastCallback fast = nullptr;
     Ref<RefCounted> obj;
@@ -98,6 +103,11 @@ class FutureBase : public RefCounted {
     const void* key = nullptr;
   };
   void schedule(Callback cb);
+  // The first done callback, when it is a fast one without a key (a task waiting on this future, the
+  // common case), is kept inline and dispatched without a HandleState; the rest go to callbacks_. It
+  // is used only while callbacks_ is empty, so inline-then-callbacks_ is registration order.
+  FastCallback first_fn_ = nullptr;
+  RefCounted* first_obj_ = nullptr;  // owned reference
   std::vector<Callback, detail::PoolAllocator<Callback>> callbacks_;
 };
 
