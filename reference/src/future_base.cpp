@@ -8,6 +8,11 @@ namespace asyncio {
 
 FutureBase::FutureBase(EventLoop& loop) : loop_(&loop) {}
 
+const std::optional<std::string>& FutureBase::cancel_message() const noexcept {
+  static const std::optional<std::string> none;
+  return rare_ ? rare_->cancel_message : none;
+}
+
 FutureBase::~FutureBase() {
   if (log_traceback_) report_unretrieved("Future");
   drop_first_callback();
@@ -48,14 +53,16 @@ bool FutureBase::cancel_future(std::optional<std::string> msg) {
   log_traceback_ = false;
   if (state_ != State::pending) return false;
   state_ = State::cancelled;
-  cancel_message_ = std::move(msg);
+  set_cancel_message(std::move(msg));
   schedule_callbacks();
   return true;
 }
 
 std::exception_ptr FutureBase::make_cancelled_error() {
-  if (cancelled_exc_) return std::exchange(cancelled_exc_, nullptr);
-  if (cancel_message_) return std::make_exception_ptr(CancelledError(*cancel_message_));
+  if (rare_) {
+    if (rare_->cancelled_exc) return std::exchange(rare_->cancelled_exc, nullptr);
+    if (rare_->cancel_message) return std::make_exception_ptr(CancelledError(*rare_->cancel_message));
+  }
   return std::make_exception_ptr(CancelledError());
 }
 
@@ -101,12 +108,12 @@ const void* FutureBase::add_done_callback(DoneCallback cb, const void* key) {
   if (done())
     schedule(std::move(c));
   else
-    callbacks_.push_back(std::move(c));
+    rare().callbacks.push_back(std::move(c));
   return key;
 }
 
 void FutureBase::add_fast_callback(FastCallback fn, RefCounted* obj, const void* key) {
-  if (!key && !done() && !first_fn_ && callbacks_.empty()) {
+  if (!key && !done() && !first_fn_ && !has_callbacks()) {
     first_fn_ = fn;
     first_obj_ = obj;
     if (obj) obj->add_ref();
@@ -119,7 +126,7 @@ void FutureBase::add_fast_callback(FastCallback fn, RefCounted* obj, const void*
   if (done())
     schedule(std::move(c));
   else
-    callbacks_.push_back(std::move(c));
+    rare().callbacks.push_back(std::move(c));
 }
 
 std::size_t FutureBase::remove_done_callback(const void* key) {
@@ -129,10 +136,11 @@ std::size_t FutureBase::remove_done_callback(const void* key) {
     drop_first_callback();
     removed = 1;
   }
-  const auto before = callbacks_.size();
-  callbacks_.erase(std::remove_if(callbacks_.begin(), callbacks_.end(), [&](const Callback& c) { return c.key == key; }),
-                   callbacks_.end());
-  return removed + before - callbacks_.size();
+  if (!rare_) return removed;
+  auto& cbs = rare_->callbacks;
+  const auto before = cbs.size();
+  cbs.erase(std::remove_if(cbs.begin(), cbs.end(), [&](const Callback& c) { return c.key == key; }), cbs.end());
+  return removed + before - cbs.size();
 }
 
 namespace {
@@ -164,9 +172,9 @@ void FutureBase::schedule_callbacks() {
     // entry is this future itself.
     loop_->push_ready(this, EventLoop::kFirstCallback);
   }
-  if (callbacks_.empty()) return;
-  auto cbs = std::move(callbacks_);
-  callbacks_.clear();
+  if (!has_callbacks()) return;
+  auto cbs = std::move(rare_->callbacks);
+  rare_->callbacks.clear();
   for (auto& c : cbs) schedule(std::move(c));
 }
 

@@ -193,6 +193,9 @@ class EventLoop : public RefCounted {
   bool closed_ = false;
   ExceptionHandler handler_;
   TaskBase* current_task_ = nullptr;
+  // What the running task's step suspended on (TaskBase::suspend_on): only read by that step, so
+  // one per loop rather than one per task.
+  FutureBase* yielded_ = nullptr;
   TaskBase* tasks_head_ = nullptr;  // intrusive list of unfinished tasks
   TaskBase* tasks_tail_ = nullptr;
   std::uint64_t task_counter_ = 0;
