@@ -95,8 +95,15 @@ EventLoop::EventLoop(std::unique_ptr<Clock> clock)
     : clock_(std::move(clock)), vclock_(clock_->is_virtual() ? static_cast<VirtualClock*>(clock_.get()) : nullptr) {}
 
 EventLoop::~EventLoop() {
-  for (std::size_t i = 0; i < ready_.size(); ++i) ready_[i]->release();
+  for (std::size_t i = 0; i < ready_.size(); ++i) release_entry(ready_[i]);
   for (auto& e : scheduled_) e.handle->release();
+}
+
+void EventLoop::release_entry(std::uintptr_t e) noexcept {
+  // A future's pending first callback holds a reference (often to the task waiting on it): drop it
+  // with the entry, as dropping a HandleState would.
+  if ((e & kKindMask) == kFirstCallback) static_cast<FutureBase*>(entry_object(e))->drop_first_callback();
+  entry_object(e)->release();
 }
 
 void EventLoop::throw_closed() { throw RuntimeError("Event loop is closed"); }
@@ -106,21 +113,23 @@ void EventLoop::check_running() const {
   if (t_running) throw RuntimeError("Cannot run the event loop while another loop is running");
 }
 
-Handle EventLoop::call_soon(Callback cb, std::string label) {
+Handle EventLoop::call_soon(Callback cb) {
   check_closed();
   Ref<HandleState> h(new HandleState);
   h->loop = this;
   h->fn = std::move(cb);
-  h->label = std::move(label);
   h->add_ref();
-  ready_.push_back(h.get());
+  ready_.push_back(reinterpret_cast<std::uintptr_t>(static_cast<RefCounted*>(h.get())) | kHandle);
   return Handle(std::move(h));
 }
 
-void EventLoop::schedule_soon(Ref<HandleState> h) {
-  check_closed();
-  ready_.push_back(h.detach());
+Handle EventLoop::call_soon(Callback cb, std::string label) {
+  Handle h = call_soon(std::move(cb));
+  h.state()->label = std::move(label);
+  return h;
 }
+
+void EventLoop::schedule_soon(Ref<HandleState> h) { push_ready(h.get(), kHandle); }
 
 TimerHandle EventLoop::schedule_timer(Ref<HandleState> h) {
   check_closed();
@@ -253,7 +262,7 @@ void EventLoop::close() {
   // The tasks still pending can never run again: release what their frames hold (futures whose
   // callbacks point back at them), so they are destroyed, and reported, once unreferenced.
   std::vector<Ref<TaskBase>> pending = all_tasks();
-  for (std::size_t i = 0; i < ready.size(); ++i) ready[i]->release();
+  for (std::size_t i = 0; i < ready.size(); ++i) release_entry(ready[i]);
   for (auto& e : scheduled) e.handle->release();
   for (auto& t : pending) t->discard_frame();
 }
@@ -283,19 +292,20 @@ void EventLoop::run_once() {
   }
 
   // Phase 2: poll.
-  std::optional<Nanos> timeout;
+  // With timeout 0 the poll only collects call_soon_threadsafe callbacks: skip the rest of it.
   if (!ready_.empty() || stopping_)
-    timeout = 0;
+    drain_threadsafe();
   else if (!scheduled_.empty())
-    timeout = std::min(std::max<Nanos>(0, scheduled_.front().when - time_ns()), kMaximumSelectTimeout);
-  poll(timeout);
+    poll(std::min(std::max<Nanos>(0, scheduled_.front().when - time_ns()), kMaximumSelectTimeout));
+  else
+    poll(std::nullopt);
 
   // Phase 3: due timers go to the end of the ready queue.
   const Nanos end_time = saturating_add(time_ns(), kClockResolution);
   while (!scheduled_.empty() && scheduled_.front().when < end_time) {
     HandleState* h = scheduled_.front().handle;
     pop_timer();
-    ready_.push_back(h);
+    ready_.push_back(reinterpret_cast<std::uintptr_t>(static_cast<RefCounted*>(h)) | kHandle);
   }
 
   // Phase 4: run the snapshot.
@@ -336,27 +346,64 @@ void EventLoop::drain_threadsafe() {
     q.swap(ts_queue_);
     ts_pending_.store(false, std::memory_order_release);
   }
-  for (auto& h : q) ready_.push_back(h.detach());
+  for (auto& h : q) ready_.push_back(reinterpret_cast<std::uintptr_t>(static_cast<RefCounted*>(h.detach())) | kHandle);
 }
 
 void EventLoop::run_batch() {
   for (std::size_t ntodo = ready_.size(); ntodo > 0; --ntodo) {
-    Ref<HandleState> h(ready_.front());
-    ready_.front()->release();
+    const std::uintptr_t e = ready_.front();
     ready_.pop_front();
-    if (h->cancelled) continue;
-    try {
-      h->run();
-    } catch (...) {
-      auto e = std::current_exception();
-      if (is_exit_exception(e)) throw;
-      ExceptionContext ctx;
-      ctx.message = "Exception in callback " + (h->label.empty() ? std::string("<callback>") : h->label.str());
-      ctx.exception = e;
-      ctx.handle = Handle(h);
-      call_exception_handler(ctx);
+    run_entry(e);
+  }
+}
+
+void EventLoop::run_entry(std::uintptr_t e) {
+  RefCounted* obj = entry_object(e);
+  switch (e & kKindMask) {
+    case kTaskStep: {
+      auto task = Ref<TaskBase>::adopt(static_cast<TaskBase*>(obj));
+      try {
+        task->step(nullptr);
+      } catch (...) {
+        // The Handle CPython would report: call_soon(self.__step) labelled by its wrapper.
+        Ref<HandleState> h(new HandleState);
+        h->loop = this;
+        h->label = Label::literal("<TaskStepMethWrapper>");
+        report_callback_error(std::current_exception(), Handle(std::move(h)));
+      }
+      return;
+    }
+    case kFirstCallback: {
+      auto fut = Ref<FutureBase>::adopt(static_cast<FutureBase*>(obj));
+      try {
+        fut->run_first_callback();
+      } catch (...) {
+        Ref<HandleState> h(new HandleState);
+        h->loop = this;
+        report_callback_error(std::current_exception(), Handle(std::move(h)));
+      }
+      return;
+    }
+    default: {
+      auto h = Ref<HandleState>::adopt(static_cast<HandleState*>(obj));
+      if (h->cancelled) return;
+      try {
+        h->run();
+      } catch (...) {
+        report_callback_error(std::current_exception(), Handle(std::move(h)));
+      }
     }
   }
+}
+
+void EventLoop::report_callback_error(std::exception_ptr e, Handle handle) {
+  if (is_exit_exception(e)) std::rethrow_exception(e);
+  const Label& label = handle.state()->label;
+  ExceptionContext ctx;
+  ctx.message = "Exception in callback " + (label.empty() ? std::string("<callback>") : label.str());
+  ctx.exception = std::move(e);
+  ctx.handle = std::move(handle);
+  call_exception_handler(ctx);
 }
 
 namespace {

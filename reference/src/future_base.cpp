@@ -8,8 +8,25 @@ namespace asyncio {
 
 FutureBase::FutureBase(EventLoop& loop) : loop_(&loop) {}
 
+const std::optional<std::string>& FutureBase::cancel_message() const noexcept {
+  static const std::optional<std::string> none;
+  return rare_ ? rare_->cancel_message : none;
+}
+
 FutureBase::~FutureBase() {
   if (log_traceback_) report_unretrieved("Future");
+  drop_first_callback();
+}
+
+void FutureBase::drop_first_callback() noexcept {
+  first_fn_ = nullptr;
+  if (first_obj_) std::exchange(first_obj_, nullptr)->release();
+}
+
+void FutureBase::run_first_callback() {
+  const FastCallback fn = std::exchange(first_fn_, nullptr);
+  auto obj = Ref<RefCounted>::adopt(std::exchange(first_obj_, nullptr));
+  fn(*this, obj.get());
 }
 
 void FutureBase::report_unretrieved(const char* kind) noexcept {
@@ -36,14 +53,16 @@ bool FutureBase::cancel_future(std::optional<std::string> msg) {
   log_traceback_ = false;
   if (state_ != State::pending) return false;
   state_ = State::cancelled;
-  cancel_message_ = std::move(msg);
+  set_cancel_message(std::move(msg));
   schedule_callbacks();
   return true;
 }
 
 std::exception_ptr FutureBase::make_cancelled_error() {
-  if (cancelled_exc_) return std::exchange(cancelled_exc_, nullptr);
-  if (cancel_message_) return std::make_exception_ptr(CancelledError(*cancel_message_));
+  if (rare_) {
+    if (rare_->cancelled_exc) return std::exchange(rare_->cancelled_exc, nullptr);
+    if (rare_->cancel_message) return std::make_exception_ptr(CancelledError(*rare_->cancel_message));
+  }
   return std::make_exception_ptr(CancelledError());
 }
 
@@ -89,11 +108,17 @@ const void* FutureBase::add_done_callback(DoneCallback cb, const void* key) {
   if (done())
     schedule(std::move(c));
   else
-    callbacks_.push_back(std::move(c));
+    rare().callbacks.push_back(std::move(c));
   return key;
 }
 
 void FutureBase::add_fast_callback(FastCallback fn, RefCounted* obj, const void* key) {
+  if (!key && !done() && !first_fn_ && !has_callbacks()) {
+    first_fn_ = fn;
+    first_obj_ = obj;
+    if (obj) obj->add_ref();
+    return;
+  }
   Callback c;
   c.fast = fn;
   c.obj = Ref<RefCounted>(obj);
@@ -101,14 +126,21 @@ void FutureBase::add_fast_callback(FastCallback fn, RefCounted* obj, const void*
   if (done())
     schedule(std::move(c));
   else
-    callbacks_.push_back(std::move(c));
+    rare().callbacks.push_back(std::move(c));
 }
 
 std::size_t FutureBase::remove_done_callback(const void* key) {
-  const auto before = callbacks_.size();
-  callbacks_.erase(std::remove_if(callbacks_.begin(), callbacks_.end(), [&](const Callback& c) { return c.key == key; }),
-                   callbacks_.end());
-  return before - callbacks_.size();
+  std::size_t removed = 0;
+  // Once done, the inline callback belongs to its scheduled entry: CPython's list is already empty.
+  if (!key && first_fn_ && !done()) {
+    drop_first_callback();
+    removed = 1;
+  }
+  if (!rare_) return removed;
+  auto& cbs = rare_->callbacks;
+  const auto before = cbs.size();
+  cbs.erase(std::remove_if(cbs.begin(), cbs.end(), [&](const Callback& c) { return c.key == key; }), cbs.end());
+  return removed + before - cbs.size();
 }
 
 namespace {
@@ -135,9 +167,14 @@ void FutureBase::schedule(Callback cb) {
 }
 
 void FutureBase::schedule_callbacks() {
-  if (callbacks_.empty()) return;
-  auto cbs = std::move(callbacks_);
-  callbacks_.clear();
+  if (first_fn_) {
+    // futures.py: __schedule_callbacks calls call_soon for each callback in order; the first one's
+    // entry is this future itself.
+    loop_->push_ready(this, EventLoop::kFirstCallback);
+  }
+  if (!has_callbacks()) return;
+  auto cbs = std::move(rare_->callbacks);
+  rare_->callbacks.clear();
   for (auto& c : cbs) schedule(std::move(c));
 }
 

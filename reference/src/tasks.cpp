@@ -22,7 +22,7 @@ TaskBase::TaskBase(EventLoop& loop, std::coroutine_handle<> coro, detail::Promis
   if (name.empty())
     number_ = loop.next_task_number();
   else
-    name_ = std::move(name);
+    rare().name = std::move(name);
   // tasks.py: _register_task
   prev_ = loop.tasks_tail_;
   (prev_ ? prev_->next_ : loop.tasks_head_) = this;
@@ -70,6 +70,11 @@ void TaskBase::discard_frame() noexcept {
 }
 
 void TaskBase::schedule_step(std::exception_ptr exc) {
+  if (!exc) {
+    // call_soon(self.__step): the entry is the task itself (see EventLoop::ReadyKind).
+    loop_->push_ready(this, EventLoop::kTaskStep);
+    return;
+  }
   Ref<HandleState> h(new HandleState);
   h->loop = loop_.get();
   h->fast = run_step;
@@ -95,7 +100,7 @@ bool TaskBase::cancel(std::optional<std::string> msg) {
     }
   }
   must_cancel_ = true;
-  cancel_message_ = std::move(msg);
+  set_cancel_message(std::move(msg));
   return true;
 }
 
@@ -138,7 +143,7 @@ void TaskBase::step(std::exception_ptr exc) {
     ~Leave() { loop.current_task_ = nullptr; }
   } leave{loop};
 
-  yielded_ = nullptr;
+  loop.yielded_ = nullptr;
   bool yielded = false;
   if (!started_ && exc) {
     // coro.throw() into a coroutine that never ran: the exception comes straight back out and the
@@ -156,13 +161,12 @@ void TaskBase::step(std::exception_ptr exc) {
     complete();
     return;
   }
-  if (!yielded_) {
+  FutureBase* fut = std::exchange(loop.yielded_, nullptr);
+  if (!fut) {
     // A bare yield gives up control for exactly one iteration (sleep(0)).
     schedule_step(nullptr);
     return;
   }
-  FutureBase* fut = yielded_;
-  yielded_ = nullptr;
   if (&fut->get_loop() != &loop) {
     schedule_step(std::make_exception_ptr(
         RuntimeError("Task " + repr() + " got Future " + fut->repr() + " attached to a different loop")));
@@ -171,7 +175,7 @@ void TaskBase::step(std::exception_ptr exc) {
   } else {
     fut->add_fast_callback(&TaskBase::wakeup, this);
     fut_waiter_ = Ref<FutureBase>(fut);
-    if (must_cancel_ && fut_waiter_->cancel(cancel_message_)) must_cancel_ = false;
+    if (must_cancel_ && fut_waiter_->cancel(cancel_message())) must_cancel_ = false;
   }
 }
 
@@ -182,14 +186,14 @@ void TaskBase::complete() {
     if (must_cancel_) {
       // The task was cancelled right before the coroutine returned.
       must_cancel_ = false;
-      cancel_future(cancel_message_);
+      cancel_future(cancel_message());
     } else {
       finish();
     }
     return;
   }
   if (is_cancelled_error(exc)) {
-    cancelled_exc_ = exc;
+    rare().cancelled_exc = exc;
     cancel_future(std::nullopt);
     return;
   }

@@ -75,7 +75,8 @@ class EventLoop : public RefCounted {
   ~EventLoop() override;
 
   // --- Scheduling (base_events.py: call_soon, call_later, call_at, call_soon_threadsafe) ---
-  Handle call_soon(Callback cb, std::string label = {});
+  Handle call_soon(Callback cb);
+  Handle call_soon(Callback cb, std::string label);
   /// A delay of 0 or less is still a timer: it runs after the callbacks already ready.
   TimerHandle call_later(double delay_seconds, Callback cb, std::string label = {});
   TimerHandle call_later_ns(Nanos delay, Callback cb, std::string label = {});
@@ -148,6 +149,27 @@ class EventLoop : public RefCounted {
 
  private:
   friend class TaskBase;
+  friend class FutureBase;
+  // A ready-queue entry is a tagged pointer owning one reference. Internal callbacks that CPython
+  // schedules with call_soon but that user code never sees as a Handle need no HandleState: the
+  // entry names the object and what to do with it. Each is still exactly one FIFO entry, pushed
+  // where CPython's call_soon would append its Handle, so the queue's order is CPython's.
+  enum ReadyKind : std::uintptr_t {
+    kHandle = 0,         // a HandleState: call_soon, due timers, rare internal callbacks
+    kTaskStep = 1,       // TaskBase: Task.__step() with no exception (tasks.py: __init__, __step's bare yield)
+    kFirstCallback = 2,  // FutureBase: its first done callback (futures.py: __schedule_callbacks)
+  };
+  static constexpr std::uintptr_t kKindMask = 3;
+  /// Appends `obj` as a `kind` entry (call_soon: RuntimeError when closed).
+  void push_ready(RefCounted* obj, ReadyKind kind) {
+    check_closed();
+    obj->RefCounted::add_ref();
+    ready_.push_back(reinterpret_cast<std::uintptr_t>(obj) | kind);
+  }
+  static RefCounted* entry_object(std::uintptr_t e) noexcept { return reinterpret_cast<RefCounted*>(e & ~kKindMask); }
+  void release_entry(std::uintptr_t e) noexcept;
+  void run_entry(std::uintptr_t e);
+  void report_callback_error(std::exception_ptr e, Handle handle);
   void check_running() const;
   [[noreturn]] static void throw_closed();
   void push_timer(HandleState* h);
@@ -163,7 +185,7 @@ class EventLoop : public RefCounted {
     Nanos when;
     HandleState* handle;
   };
-  detail::Ring<HandleState*> ready_;  // owns one reference each
+  detail::Ring<std::uintptr_t> ready_;  // ReadyKind-tagged pointers, owning one reference each
   std::vector<TimerEntry> scheduled_;  // min-heap on `when`, owns one reference each
   std::size_t timer_cancelled_count_ = 0;
   bool stopping_ = false;
@@ -171,6 +193,9 @@ class EventLoop : public RefCounted {
   bool closed_ = false;
   ExceptionHandler handler_;
   TaskBase* current_task_ = nullptr;
+  // What the running task's step suspended on (TaskBase::suspend_on): only read by that step, so
+  // one per loop rather than one per task.
+  FutureBase* yielded_ = nullptr;
   TaskBase* tasks_head_ = nullptr;  // intrusive list of unfinished tasks
   TaskBase* tasks_tail_ = nullptr;
   std::uint64_t task_counter_ = 0;

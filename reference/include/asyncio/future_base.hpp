@@ -5,6 +5,7 @@
 #include <cstdint>
 #include <exception>
 #include <functional>
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
@@ -65,13 +66,39 @@ class FutureBase : public RefCounted {
   std::exception_ptr make_cancelled_error();
   /// Marks the exception retrieved (no "exception was never retrieved" report).
   void mark_retrieved() noexcept { log_traceback_ = false; }
-  const std::optional<std::string>& cancel_message() const noexcept { return cancel_message_; }
+  const std::optional<std::string>& cancel_message() const noexcept;
 
   // Futures and tasks are created and freed at the rate of tasks: recycle them (see pool.hpp).
   static void* operator new(std::size_t size) { return detail::pool_allocate(size); }
   static void operator delete(void* p, std::size_t size) noexcept { detail::pool_deallocate(p, size); }
 
+ private:
+  struct Callback {
+    FastCallback fast = nullptr;
+    Ref<RefCounted> obj;
+    DoneCallback fn;
+    const void* key = nullptr;
+  };
+
  protected:
+  /// Fields most futures never touch, allocated on first use: a pending task carries none of them.
+  struct Rare {
+    std::optional<std::string> cancel_message;
+    std::exception_ptr cancelled_exc;  // the CancelledError a task ended with (futures.py: _cancelled_exc)
+    std::vector<Callback, detail::PoolAllocator<Callback>> callbacks;  // after the inline first one
+    std::string name;  // TaskBase: the name, once set or spelled out
+    static void* operator new(std::size_t size) { return detail::pool_allocate(size); }
+    static void operator delete(void* p, std::size_t size) noexcept { detail::pool_deallocate(p, size); }
+  };
+  Rare& rare() const {
+    if (!rare_) rare_.reset(new Rare);
+    return *rare_;
+  }
+  /// Stores Future._cancel_message (allocates nothing for None).
+  void set_cancel_message(std::optional<std::string> msg) {
+    if (msg || rare_) rare().cancel_message = std::move(msg);
+  }
+
   /// Raises InvalidStateError('invalid state') unless pending (the C Future's text).
   void check_pending() const;
   /// Moves to FINISHED and schedules the callbacks (the typed layer stored the value first).
@@ -81,24 +108,28 @@ class FutureBase : public RefCounted {
   /// Reports "X exception was never retrieved" through the loop's exception handler if needed.
   void report_unretrieved(const char* kind) noexcept;
 
-  Ref<EventLoop> loop_;
+  // The flags first: they fit in RefCounted's tail padding.
   State state_ = State::pending;
   bool is_task_ = false;
   bool log_traceback_ = false;
+  Ref<EventLoop> loop_;
   std::exception_ptr exception_;
-  std::optional<std::string> cancel_message_;
-  std::exception_ptr cancelled_exc_;
+  mutable std::unique_ptr<Rare> rare_;
 
  private:
+  friend class EventLoop;
   void schedule_callbacks();
-  struct Callback {
-    FastCallback fast = nullptr;
-    Ref<RefCounted> obj;
-    DoneCallback fn;
-    const void* key = nullptr;
-  };
+  /// Runs the first done callback (the loop's kFirstCallback entry).
+  void run_first_callback();
+  /// Drops the first done callback unrun (its entry was discarded by close()).
+  void drop_first_callback() noexcept;
   void schedule(Callback cb);
-  std::vector<Callback, detail::PoolAllocator<Callback>> callbacks_;
+  bool has_callbacks() const noexcept { return rare_ && !rare_->callbacks.empty(); }
+  // The first done callback, when it is a fast one without a key (a task waiting on this future, the
+  // common case), is kept inline and dispatched without a HandleState; the rest go to Rare::callbacks.
+  // It is used only while that list is empty, so inline-then-list is registration order.
+  FastCallback first_fn_ = nullptr;
+  RefCounted* first_obj_ = nullptr;  // owned reference
 };
 
 }  // namespace asyncio

@@ -28,12 +28,12 @@ class TaskBase : public FutureBase {
   void set_exception(std::exception_ptr e) override;
 
   const std::string& get_name() const {
-    if (number_) name_ = "Task-" + std::to_string(std::exchange(number_, 0));
-    return name_;
+    if (number_) rare().name = "Task-" + std::to_string(std::exchange(number_, 0));
+    return rare().name;
   }
   void set_name(std::string n) {
     number_ = 0;
-    name_ = std::move(n);
+    rare().name = std::move(n);
   }
   const char* coro_name() const noexcept { return coro_name_; }
   /// `<Task pending name='Task-1' coro=<main() running>>`
@@ -48,7 +48,7 @@ class TaskBase : public FutureBase {
   void discard_frame() noexcept;
   void suspend_on(std::coroutine_handle<> h, FutureBase* fut) noexcept {
     resume_point_ = h;
-    yielded_ = fut;
+    loop_->yielded_ = fut;
   }
   std::exception_ptr take_throw_in() noexcept { return std::exchange(throw_in_, nullptr); }
 
@@ -67,7 +67,6 @@ class TaskBase : public FutureBase {
   detail::PromiseBase* promise_;
   const char* coro_name_;
   std::coroutine_handle<> resume_point_;
-  FutureBase* yielded_ = nullptr;
   std::exception_ptr throw_in_;
   Ref<FutureBase> fut_waiter_;
   bool must_cancel_ = false;
@@ -75,10 +74,9 @@ class TaskBase : public FutureBase {
   bool registered_ = true;
   bool log_destroy_pending_ = true;
   int num_cancels_requested_ = 0;
-  // A default name is numbered at creation (tasks.py: _task_name_counter) but only spelled out when
-  // asked for: formatting "Task-N" for every task was a measurable share of create_task.
+  // A default name is numbered at creation (tasks.py: _task_name_counter) but only spelled out (in
+  // Rare::name) when asked for: formatting "Task-N" for every task was a measurable share of create_task.
   mutable std::uint64_t number_ = 0;
-  mutable std::string name_;
   // The loop's list of unfinished tasks (tasks.py: _all_tasks).
   TaskBase* prev_ = nullptr;
   TaskBase* next_ = nullptr;
