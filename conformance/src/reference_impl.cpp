@@ -13,9 +13,12 @@ class ReferenceImplementation final : public Implementation {
  public:
   std::string name() const override { return "reference"; }
   std::string version() const override { return "0.1.0"; }
-  /// The reference loop reproduces CPython 3.11.
-  std::string python() const override { return "3.11"; }
+  /// The reference loop reproduces CPython 3.11, as recorded in the spec (3.11.7).
+  std::string python() const override { return "3.11.7"; }
   std::string time_mode() const override { return "virtual"; }
+  /// The interpreter's process-wide state (warning and log sinks, the current-loop policy of the main
+  /// thread) belongs to one program at a time.
+  bool in_process() const override { return true; }
   Observation run(const Case& c, double) override {
     // The interpreter's own budgets (steps, virtual time, output) bound a runaway program.
     const auto started = std::chrono::steady_clock::now();

@@ -303,7 +303,7 @@ RunSummary run_cases(const Spec& spec, const ImplementationFactory& factory, con
   for (std::size_t i = 0; i < summary.results.size(); ++i)
     if (summary.results[i].c && summary.results[i].status != Status::SKIP) todo.push_back(i);
 
-  for (int k = 1; k < jobs && static_cast<std::size_t>(k) < todo.size(); ++k) {
+  for (int k = 1; k < jobs && !impls[0]->in_process() && static_cast<std::size_t>(k) < todo.size(); ++k) {
     try {
       impls.push_back(factory());
     } catch (const std::exception&) {

@@ -28,6 +28,8 @@ class Implementation {
   /// "virtual" or "real".
   virtual std::string time_mode() const = 0;
   virtual Observation run(const Case& c, double timeout) = 0;
+  /// Runs in the runner's own process, on its main thread: one worker only.
+  virtual bool in_process() const { return false; }
 };
 
 /// An implementation behind an adapter process (conformance/PROTOCOL.md).
