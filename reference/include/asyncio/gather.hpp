@@ -56,6 +56,9 @@ auto ensure_future(EventLoop& loop, A&& a) {
   else
     return std::forward<A>(a);  // a Task<T> or Future<T>
 }
+/// What an awaitable argument of gather becomes: a Task<T> for a Coro<T>, itself for a Task or Future.
+template <class A>
+using future_of = std::decay_t<decltype(ensure_future(std::declval<EventLoop&>(), std::declval<A>()))>;
 template <class H>
 auto outcome_of(const H& h) {
   using T = typename std::decay_t<H>::value_type;
@@ -120,12 +123,11 @@ template <bool ReturnExc, class... A>
 auto make_gathering(A&&... aws) {
   auto& loop = get_event_loop();
   // Braced initialisation evaluates left to right: tasks are created in argument order.
-  using Children = std::tuple<std::decay_t<decltype(detail::ensure_future(loop, std::forward<A>(aws)))>...>;
-  Children children{detail::ensure_future(loop, std::forward<A>(aws))...};
+  std::tuple<detail::future_of<A>...> children{detail::ensure_future(loop, std::forward<A>(aws))...};
   std::vector<Ref<FutureBase>> bases;
   std::apply([&](const auto&... h) { (bases.emplace_back(h.base()), ...); }, children);
   auto outer = gather_futures(loop, std::move(bases), ReturnExc);
-  return std::apply([&](auto&... h) { return Gathering<ReturnExc, std::decay_t<decltype(h)>...>(std::move(outer), std::move(children)); }, children);
+  return Gathering<ReturnExc, detail::future_of<A>...>(std::move(outer), std::move(children));
 }
 
 /// asyncio.gather(*aws): coroutines become tasks in argument order; the result is a tuple in argument
