@@ -7,8 +7,6 @@
 
 namespace aiospec {
 
-namespace {
-
 std::string xml_escape(std::string_view s) {
   std::string out;
   for (char ch : s) {
@@ -27,6 +25,8 @@ std::string xml_escape(std::string_view s) {
   }
   return out;
 }
+
+namespace {
 
 nlohmann::json case_json(const CaseResult& r) {
   nlohmann::json j = {{"type", "case"}, {"id", r.id}, {"file", r.file}, {"line", r.line},

@@ -163,20 +163,6 @@ void write_markdown_matrix(std::ostream& out, const std::vector<ClauseRow>& rows
   out << fmt::format("\n<sub>aiospec {} at {}, {}; {}</sub>\n", ctx.suite_version, ctx.git_revision, ctx.started, ctx.host);
 }
 
-std::string html_escape(std::string_view s) {
-  std::string out;
-  for (char ch : s) {
-    switch (ch) {
-      case '&': out += "&amp;"; break;
-      case '<': out += "&lt;"; break;
-      case '>': out += "&gt;"; break;
-      case '"': out += "&quot;"; break;
-      default: out += ch;
-    }
-  }
-  return out;
-}
-
 void write_html_matrix(std::ostream& out, const std::vector<ClauseRow>& rows, const std::vector<Column>& cols,
                        const RunContext& ctx) {
   out << R"(<!DOCTYPE html>
@@ -198,20 +184,20 @@ Levels: <b>must</b> (documented guarantees), cpython (CPython's de-facto behavio
 <table><tr><th>implementation</th><th>result</th></tr>
 )";
   for (auto& c : cols)
-    out << "<tr><td>" << html_escape(heading(c)) << "</td><td>"
-        << html_escape(c.missing.empty() ? fmt::format("{}; {} unexpected", c.summary.levels_line(), c.summary.unexpected())
+    out << "<tr><td>" << xml_escape(heading(c)) << "</td><td>"
+        << xml_escape(c.missing.empty() ? fmt::format("{}; {} unexpected", c.summary.levels_line(), c.summary.unexpected())
                                          : "missing: " + c.missing)
         << "</td></tr>\n";
   out << "</table>\n<h2>Clauses</h2>\n<table><tr><th>clause</th><th>level</th>";
   std::vector<std::map<std::string, Cell>> folded;
   for (auto& c : cols) {
     if (!c.missing.empty()) continue;
-    out << "<th>" << html_escape(c.summary.implementation) << "<br>" << html_escape(c.summary.python) << "</th>";
+    out << "<th>" << xml_escape(c.summary.implementation) << "<br>" << xml_escape(c.summary.python) << "</th>";
     folded.push_back(fold(c.summary));
   }
   out << "</tr>\n";
   for (auto& r : rows) {
-    out << "<tr><td title=\"" << html_escape(r.title + " (" + r.file + ")") << "\"><code>" << html_escape(r.id)
+    out << "<tr><td title=\"" << xml_escape(r.title + " (" + r.file + ")") << "\"><code>" << xml_escape(r.id)
         << "</code></td><td class=\"" << to_string(r.level) << "\">" << to_string(r.level) << "</td>";
     for (auto& f : folded) {
       auto it = f.find(r.id);
@@ -219,14 +205,14 @@ Levels: <b>must</b> (documented guarantees), cpython (CPython's de-facto behavio
         out << "<td class=\"none\">—</td>";
         continue;
       }
-      out << "<td class=\"" << to_string(it->second.status) << "\" title=\"" << html_escape(it->second.detail) << "\">"
-          << html_escape(cell_text(it->second)) << "</td>";
+      out << "<td class=\"" << to_string(it->second.status) << "\" title=\"" << xml_escape(it->second.detail) << "\">"
+          << xml_escape(cell_text(it->second)) << "</td>";
     }
     out << "</tr>\n";
   }
   out << fmt::format("</table>\n<p><small>aiospec {} at {}, {}; {}</small></p>\n</body></html>\n",
-                     html_escape(ctx.suite_version), html_escape(ctx.git_revision), html_escape(ctx.started),
-                     html_escape(ctx.host));
+                     xml_escape(ctx.suite_version), xml_escape(ctx.git_revision), xml_escape(ctx.started),
+                     xml_escape(ctx.host));
 }
 
 int matrix(const MatrixArgs& a) {

@@ -14,6 +14,9 @@ struct RunContext {
   std::string host;     // OS and CPU summary, no paths
 };
 
+/// Text escaped for XML and HTML content and attributes; control characters become visible pictures.
+std::string xml_escape(std::string_view s);
+
 /// The header line and one line per case.
 void write_jsonl(std::ostream& out, const RunSummary& s, const RunContext& ctx);
 void write_junit(std::ostream& out, const RunSummary& s);
