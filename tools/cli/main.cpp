@@ -57,6 +57,7 @@ int main(int argc, char** argv) {
   aiospec::cli::add_run_command(app, exit_code);
   aiospec::cli::add_fuzz_command(app, exit_code);
   aiospec::cli::add_matrix_command(app, exit_code);
+  aiospec::cli::add_bench_command(app, exit_code);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
