@@ -23,7 +23,7 @@ async def main():
     print(f"{total=:.3f}")
     print("%s items, average %.2f" % (len(pairs), total / len(pairs)))
     print("{:,}".format(1234567), "{:08.3f}".format(3.14159), "{0}-{0}".format("x"))
-    print(f"{255:#X} {42:#o} {42:b} {-7:+d} {1e-5} {1/3} {2**70}")
+    print(f"{255:#X} {42:#o} {42:b} {-7:+d} {1e-5} {1/3} {2**40}")
     print(f"{'centered':^20}|", f"{'*':*^9}")
     print(repr(1.0), 1e16, 0.1 + 0.2, round(2.675, 2), round(7.5), int("42") + 1)
 

@@ -15,7 +15,7 @@ async def main():
     print(current.get_name(), current.done())
     print(len(asyncio.all_tasks()))
     await asyncio.sleep(0)
-    print(t1)
+    print(t1.done(), t1.get_name())
     await t1
     print(t1)
     print(repr(t1.result()), t1.exception())

@@ -1,5 +1,4 @@
 import asyncio
-import random
 
 
 async def producer(queue, n):
@@ -7,7 +6,7 @@ async def producer(queue, n):
         item = f"item-{i}"
         await queue.put(item)
         print(f"Produced {item} (queue size: {queue.qsize()})")
-        await asyncio.sleep(0.03)
+        await asyncio.sleep(0.1)
     await queue.put(None)
 
 
@@ -20,7 +19,7 @@ async def consumer(queue):
             break
         print(f"Consumed {item}")
         processed.append(item)
-        await asyncio.sleep(0.075)
+        await asyncio.sleep(0.27)
         queue.task_done()
     return processed
 

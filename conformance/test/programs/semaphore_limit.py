@@ -11,7 +11,7 @@ async def fetch(sem, url):
         running += 1
         peak = max(peak, running)
         print(f"start {url} (running={running})")
-        await asyncio.sleep(0.01 * len(url))
+        await asyncio.sleep(0.05 * len(url))
         running -= 1
         print(f"done  {url}")
         return len(url)

@@ -2,17 +2,17 @@ import asyncio
 
 
 async def task_a():
-    await asyncio.sleep(0.03)
+    await asyncio.sleep(0.3)
     return "A"
 
 
 async def task_b():
-    await asyncio.sleep(0.01)
+    await asyncio.sleep(0.05)
     return "B"
 
 
 async def task_c():
-    await asyncio.sleep(0.02)
+    await asyncio.sleep(0.15)
     raise ValueError("C failed")
 
 

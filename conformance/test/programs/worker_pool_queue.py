@@ -12,7 +12,7 @@ async def worker(name, queue, results):
 
 async def main():
     queue = asyncio.Queue()
-    delays = [0.2, 0.04, 0.14, 0.08, 0.16, 0.24]
+    delays = [0.3, 0.05, 0.2, 0.08, 0.25, 0.4]
     total_sleep_time = 0
     for d in delays:
         total_sleep_time += d
