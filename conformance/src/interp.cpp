@@ -109,8 +109,8 @@ void Interp::setup_types() {
   simple(t.iterator, "iterator");
   simple(t.cell, "cell");
   simple(t.ellipsis, "ellipsis");
-  simple(t.future, "Future", "asyncio.futures");
-  simple(t.task, "Task", "asyncio.tasks");
+  simple(t.future, "Future", "_asyncio");  // the C implementations, as type() shows them
+  t.task = new_type("Task", t.future, "_asyncio");
   t.gathering = new_type("_GatheringFuture", t.future, "asyncio.tasks");
   simple(t.loop, "_UnixSelectorEventLoop", "asyncio.unix_events");
   simple(t.handle, "Handle", "asyncio.events");
@@ -358,12 +358,7 @@ Ref<TypeObj> Interp::type_of(const Object& o) {
     case Tag::Coro: return T.coroutine;
     case Tag::Cell: return T.cell;
     case Tag::Iter: return T.iterator;
-    case Tag::Native: {
-      auto* n = o.as<NativeObj>();
-      auto& slot = native_types_[n->type_name()];
-      if (!slot) slot = new_type(n->type_name(), T.object);
-      return slot;
-    }
+    case Tag::Native: return native_type(o.as<NativeObj>()->type_name());
     case Tag::Future: {
       auto* f = o.as<asyncio::FutureBase>();
       if (f->is_task()) return T.task;
@@ -374,6 +369,13 @@ Ref<TypeObj> Interp::type_of(const Object& o) {
     case Tag::Handle: return o.as<asyncio::HandleState>()->timer ? T.timer_handle : T.handle;
   }
   return T.object;
+}
+
+Ref<TypeObj> Interp::native_type(std::string_view name, const Ref<TypeObj>& base, std::string module) {
+  auto it = native_types_.find(name);
+  if (it == native_types_.end())
+    it = native_types_.emplace(std::string(name), new_type(std::string(name), base ? base : T.object, std::move(module))).first;
+  return it->second;
 }
 
 bool Interp::isinstance(const Object& o, const TypeObj* t) { return type_of(o)->subclass_of(t); }
@@ -466,6 +468,7 @@ std::string Interp::str(const Object& o) {
   switch (o.tag()) {
     case Tag::Str: return o.as<StrObj>()->s;
     case Tag::Exc: return exc_str(*o.as<ExcObj>());
+    case Tag::Native: return o.as<NativeObj>()->str(*this);
     default: return repr(o);
   }
 }
