@@ -2,13 +2,13 @@ import asyncio
 
 
 async def step(i):
-    await asyncio.sleep(0.05)
+    await asyncio.sleep(0.1)
     return i
 
 
 async def main():
     loop = asyncio.get_running_loop()
-    deadline = loop.time() + 0.12
+    deadline = loop.time() + 0.25
     done = []
     try:
         async with asyncio.timeout_at(deadline):
@@ -21,7 +21,7 @@ async def main():
         results = [await step(i) for i in range(2)]
     print(results, t.expired())
     pending = {asyncio.create_task(step(i)) for i in range(3)}
-    done_set, pending = await asyncio.wait(pending, timeout=0.01)
+    done_set, pending = await asyncio.wait(pending, timeout=0.02)
     print(len(done_set), len(pending))
     for task in pending:
         task.cancel()
