@@ -524,7 +524,11 @@ struct GenExpObj final : NativeObj {
   Frame frame;
   std::vector<Ref<CellObj>> closure;
   std::vector<Object> iters;  // one per active `for` clause, outermost first
+  const char* qualname = "";
   const char* type_name() const override { return "generator"; }
+  std::string repr(Interp&) override {
+    return fmt::format("<generator object {} at {:#x}>", qualname, reinterpret_cast<std::uintptr_t>(this));
+  }
   Object getattr(Interp& ip, const Object& self, std::string_view name) override {
     if (name != "__next__") return {};
     return ip.builtin("__next__", [](Interp& ip, BuiltinObj& b, CallArgs&) -> Object {
@@ -540,6 +544,7 @@ Object Interp::make_genexp(const Comp& c, Frame& f, Object first) {
   g->closure = capture(c.scope, f);
   g->frame.closure = &g->closure;
   g->frame.qualname = f.qualname;
+  g->qualname = child_qualname(*this, f, "<genexpr>");
   g->iters.push_back(iter(first));
   auto it = asyncio::make_ref<IterObj>();
   it->src = Object(Tag::Native, g);

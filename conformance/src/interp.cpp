@@ -357,7 +357,10 @@ Ref<TypeObj> Interp::type_of(const Object& o) {
     case Tag::Exc: return o.as<ExcObj>()->cls;
     case Tag::Coro: return T.coroutine;
     case Tag::Cell: return T.cell;
-    case Tag::Iter: return T.iterator;
+    case Tag::Iter: {  // a native iterator (a generator expression, as_completed) has its own type
+      const Object& src = o.as<IterObj>()->src;
+      return src.is(Tag::Native) ? type_of(src) : T.iterator;
+    }
     case Tag::Native: return native_type(o.as<NativeObj>()->type_name());
     case Tag::Future: {
       auto* f = o.as<asyncio::FutureBase>();
@@ -455,7 +458,10 @@ std::string Interp::repr(const Object& o) {
     case Tag::Exc: return exc_repr(*o.as<ExcObj>());
     case Tag::Coro: return fmt::format("<coroutine object {} at {:#x}>", o.as<CoroObj>()->qualname, o.bits());
     case Tag::Cell: return fmt::format("<cell at {:#x}>", o.bits());
-    case Tag::Iter: return fmt::format("<iterator object at {:#x}>", o.bits());
+    case Tag::Iter: {
+      const Object& src = o.as<IterObj>()->src;
+      return src.is(Tag::Native) ? repr(src) : fmt::format("<iterator object at {:#x}>", o.bits());
+    }
     case Tag::Native: return o.as<NativeObj>()->repr(*this);
     case Tag::Future: return future_repr(*this, *o.as<asyncio::FutureBase>());
     case Tag::Loop: return o.as<asyncio::EventLoop>()->repr();

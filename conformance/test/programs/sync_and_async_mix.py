@@ -8,7 +8,7 @@ def blocking_io(n):
 
 
 async def non_blocking(n):
-    await asyncio.sleep(0.05)
+    await asyncio.sleep(0.1)
     return n * 3
 
 
