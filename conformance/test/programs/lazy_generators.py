@@ -16,6 +16,8 @@ async def main():
     first = next(t.result() for t in tasks if t.done() and t.result() > 0)
     print("first finished with result > 0:", first)
     await asyncio.gather(*tasks)
+    results = (t.result() for t in tasks)
+    print(results, type(results).__name__, sum(results), sum(results))
     squares = map(lambda t: t.result() ** 2, tasks)
     print(list(squares), list(squares))
     evens = filter(lambda n: n % 2 == 0, range(10))
