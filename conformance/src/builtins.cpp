@@ -367,18 +367,17 @@ Object b_hash(Interp& ip, BuiltinObj&, CallArgs& a) {
   check_args(ip, "hash", a, 1, 1);
   return Object::integer(static_cast<std::int64_t>(ip.hash(a.pos[0])));
 }
-Object b_any(Interp& ip, BuiltinObj&, CallArgs& a) {
-  check_args(ip, "any", a, 1, 1);
-  for (auto& x : ip.to_vector(a.pos[0]))
-    if (ip.truthy(x)) return Object::boolean(true);
-  return Object::boolean(false);
+// any() and all() stop at the first deciding element: the rest of a generator expression never runs.
+Object any_all(Interp& ip, CallArgs& a, const char* name, bool stop_on) {
+  check_args(ip, name, a, 1, 1);
+  Object it = ip.iter(a.pos[0]);
+  Object x;
+  while (ip.next(*it.as<IterObj>(), x))
+    if (ip.truthy(x) == stop_on) return Object::boolean(stop_on);
+  return Object::boolean(!stop_on);
 }
-Object b_all(Interp& ip, BuiltinObj&, CallArgs& a) {
-  check_args(ip, "all", a, 1, 1);
-  for (auto& x : ip.to_vector(a.pos[0]))
-    if (!ip.truthy(x)) return Object::boolean(false);
-  return Object::boolean(true);
-}
+Object b_any(Interp& ip, BuiltinObj&, CallArgs& a) { return any_all(ip, a, "any", true); }
+Object b_all(Interp& ip, BuiltinObj&, CallArgs& a) { return any_all(ip, a, "all", false); }
 Object b_iter(Interp& ip, BuiltinObj&, CallArgs& a) {
   check_args(ip, "iter", a, 1, 1);
   return ip.iter(a.pos[0]);

@@ -503,8 +503,7 @@ void Interp::comp_loop(const Comp& c, std::size_t gi, Frame& cf, Object& out) {
       continue;
     }
     switch (c.kind) {
-      case ExprKind::ListComp:
-      case ExprKind::GeneratorExp: out.as<ListObj>()->v.push_back(eval(c.elt, cf)); break;
+      case ExprKind::ListComp: out.as<ListObj>()->v.push_back(eval(c.elt, cf)); break;
       case ExprKind::SetComp: {
         Object x = eval(c.elt, cf);
         out.as<SetObj>()->add(x, hash(x));
@@ -518,7 +517,71 @@ void Interp::comp_loop(const Comp& c, std::size_t gi, Frame& cf, Object& out) {
   }
 }
 
+// A generator expression runs lazily, one element per __next__, so any(), all() and next() stop as
+// early as in Python. Its first iterable was evaluated when the expression was (in the enclosing scope).
+struct GenExpObj final : NativeObj {
+  const Comp* comp = nullptr;
+  Frame frame;
+  std::vector<Ref<CellObj>> closure;
+  std::vector<Object> iters;  // one per active `for` clause, outermost first
+  const char* qualname = "";
+  const char* type_name() const override { return "generator"; }
+  std::string repr(Interp&) override {
+    return fmt::format("<generator object {} at {:#x}>", qualname, reinterpret_cast<std::uintptr_t>(this));
+  }
+  Object getattr(Interp& ip, const Object& self, std::string_view name) override {
+    if (name != "__next__") return {};
+    return ip.builtin("__next__", [](Interp& ip, BuiltinObj& b, CallArgs&) -> Object {
+      return ip.genexp_next(*static_cast<GenExpObj*>(b.self.as<NativeObj>()));
+    }, self);
+  }
+};
+
+Object Interp::make_genexp(const Comp& c, Frame& f, Object first) {
+  auto g = asyncio::make_ref<GenExpObj>();
+  g->comp = &c;
+  init_slots(g->frame, c.scope);
+  g->closure = capture(c.scope, f);
+  g->frame.closure = &g->closure;
+  g->frame.qualname = f.qualname;
+  g->qualname = child_qualname(*this, f, "<genexpr>");
+  g->iters.push_back(iter(first));
+  auto it = asyncio::make_ref<IterObj>();
+  it->src = Object(Tag::Native, g);
+  return Object(Tag::Iter, it);
+}
+
+Object Interp::genexp_next(GenExpObj& g) {
+  const Comp& c = *g.comp;
+  Frame& cf = g.frame;
+  while (!g.iters.empty()) {
+    const std::size_t gi = g.iters.size() - 1;
+    Object v;
+    if (!next(*g.iters.back().as<IterObj>(), v)) {
+      g.iters.pop_back();
+      continue;
+    }
+    step();
+    const Comprehension& gen = c.generators[gi];
+    assign(gen.target, cf, v);
+    bool ok = true;
+    for (Expr* cond : gen.ifs)
+      if (!truthy(eval(cond, cf))) {
+        ok = false;
+        break;
+      }
+    if (!ok) continue;
+    if (gi + 1 < c.generators.size()) {
+      g.iters.push_back(iter(eval(c.generators[gi + 1].iter, cf)));
+      continue;
+    }
+    return eval(c.elt, cf);
+  }
+  return Object();
+}
+
 Object Interp::eval_comp(const Comp& c, Frame& f) {
+  if (c.kind == ExprKind::GeneratorExp) return make_genexp(c, f, eval(c.generators[0].iter, f));
   Frame cf;
   init_slots(cf, c.scope);
   std::vector<Ref<CellObj>> closure = capture(c.scope, f);
@@ -527,7 +590,6 @@ Object Interp::eval_comp(const Comp& c, Frame& f) {
   cf.retval = eval(c.generators[0].iter, f);  // the first iterable belongs to the enclosing scope
   Object out = c.kind == ExprKind::SetComp ? set_obj() : c.kind == ExprKind::DictComp ? dict_obj() : list_obj();
   comp_loop(c, 0, cf, out);
-  if (c.kind == ExprKind::GeneratorExp) return iter(out);
   return out;
 }
 
@@ -1112,6 +1174,10 @@ asyncio::Coro<Object> Interp::eval_a(const Expr* e, Frame& f) {
     case ExprKind::GeneratorExp: {
       // An asynchronous comprehension: the same loop as comp_loop, flattened with explicit state.
       auto& c = e->as<Comp>();
+      if (c.kind == ExprKind::GeneratorExp) {  // only its first iterable can await
+        Object first = EVAL(c.generators[0].iter);
+        co_return make_genexp(c, f, std::move(first));
+      }
       Frame cf;
       init_slots(cf, c.scope);
       std::vector<Ref<CellObj>> closure = capture(c.scope, f);

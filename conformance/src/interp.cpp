@@ -109,8 +109,8 @@ void Interp::setup_types() {
   simple(t.iterator, "iterator");
   simple(t.cell, "cell");
   simple(t.ellipsis, "ellipsis");
-  simple(t.future, "Future", "asyncio.futures");
-  simple(t.task, "Task", "asyncio.tasks");
+  simple(t.future, "Future", "_asyncio");  // the C implementations, as type() shows them
+  t.task = new_type("Task", t.future, "_asyncio");
   t.gathering = new_type("_GatheringFuture", t.future, "asyncio.tasks");
   simple(t.loop, "_UnixSelectorEventLoop", "asyncio.unix_events");
   simple(t.handle, "Handle", "asyncio.events");
@@ -357,13 +357,11 @@ Ref<TypeObj> Interp::type_of(const Object& o) {
     case Tag::Exc: return o.as<ExcObj>()->cls;
     case Tag::Coro: return T.coroutine;
     case Tag::Cell: return T.cell;
-    case Tag::Iter: return T.iterator;
-    case Tag::Native: {
-      auto* n = o.as<NativeObj>();
-      auto& slot = native_types_[n->type_name()];
-      if (!slot) slot = new_type(n->type_name(), T.object);
-      return slot;
+    case Tag::Iter: {  // a native iterator (a generator expression, as_completed) has its own type
+      const Object& src = o.as<IterObj>()->src;
+      return src.is(Tag::Native) ? type_of(src) : T.iterator;
     }
+    case Tag::Native: return native_type(o.as<NativeObj>()->type_name());
     case Tag::Future: {
       auto* f = o.as<asyncio::FutureBase>();
       if (f->is_task()) return T.task;
@@ -374,6 +372,13 @@ Ref<TypeObj> Interp::type_of(const Object& o) {
     case Tag::Handle: return o.as<asyncio::HandleState>()->timer ? T.timer_handle : T.handle;
   }
   return T.object;
+}
+
+Ref<TypeObj> Interp::native_type(std::string_view name, const Ref<TypeObj>& base, std::string module) {
+  auto it = native_types_.find(name);
+  if (it == native_types_.end())
+    it = native_types_.emplace(std::string(name), new_type(std::string(name), base ? base : T.object, std::move(module))).first;
+  return it->second;
 }
 
 bool Interp::isinstance(const Object& o, const TypeObj* t) { return type_of(o)->subclass_of(t); }
@@ -453,7 +458,10 @@ std::string Interp::repr(const Object& o) {
     case Tag::Exc: return exc_repr(*o.as<ExcObj>());
     case Tag::Coro: return fmt::format("<coroutine object {} at {:#x}>", o.as<CoroObj>()->qualname, o.bits());
     case Tag::Cell: return fmt::format("<cell at {:#x}>", o.bits());
-    case Tag::Iter: return fmt::format("<iterator object at {:#x}>", o.bits());
+    case Tag::Iter: {
+      const Object& src = o.as<IterObj>()->src;
+      return src.is(Tag::Native) ? repr(src) : fmt::format("<iterator object at {:#x}>", o.bits());
+    }
     case Tag::Native: return o.as<NativeObj>()->repr(*this);
     case Tag::Future: return future_repr(*this, *o.as<asyncio::FutureBase>());
     case Tag::Loop: return o.as<asyncio::EventLoop>()->repr();
@@ -466,6 +474,7 @@ std::string Interp::str(const Object& o) {
   switch (o.tag()) {
     case Tag::Str: return o.as<StrObj>()->s;
     case Tag::Exc: return exc_str(*o.as<ExcObj>());
+    case Tag::Native: return o.as<NativeObj>()->str(*this);
     default: return repr(o);
   }
 }

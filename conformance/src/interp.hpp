@@ -27,6 +27,8 @@ using scenario::Stmt;
 
 enum class Flow : std::uint8_t { Normal, Return, Break, Continue };
 
+struct GenExpObj;
+
 struct Frame {
   std::vector<Object> slots;
   const std::vector<Ref<CellObj>>* closure = nullptr;
@@ -97,9 +99,12 @@ class Interp {
   bool compare(scenario::CmpOpKind op, const Object& a, const Object& b);
   Object iter(const Object& o);
   bool next(IterObj& it, Object& out);
+  Object genexp_next(GenExpObj& g);  // the next element of a generator expression; Null at the end
   std::vector<Object> to_vector(const Object& iterable);
   std::int64_t len(const Object& o);
   Ref<TypeObj> type_of(const Object& o);
+  // The type of native objects whose type_name() is `name`, created on first use (base: object).
+  Ref<TypeObj> native_type(std::string_view name, const Ref<TypeObj>& base = nullptr, std::string module = "");
   bool isinstance(const Object& o, const TypeObj* t);
   std::string format(const Object& o, std::string_view spec);
   std::int64_t index_arg(const Object& o, const char* what);
@@ -202,6 +207,7 @@ class Interp {
   Object eval_call(const scenario::Call& c, Frame& f);
   void push_arg(CallArgs& a, const Expr* e, Object v);
   Object eval_comp(const scenario::Comp& c, Frame& f);
+  Object make_genexp(const scenario::Comp& c, Frame& f, Object first);
   void comp_loop(const scenario::Comp& c, std::size_t gi, Frame& cf, Object& out);
   Object eval_fstring(const scenario::JoinedStr& j, Frame& f);
   Object make_slice(const scenario::Slice& s, Frame& f);

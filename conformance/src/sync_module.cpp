@@ -51,6 +51,13 @@ struct SyncObj final : NativeObj {
     return "?";
   }
   std::string repr(Interp&) override { return core->repr(); }
+  // queues.py: __str__ is __repr__ without the address.
+  std::string str(Interp& ip) override {
+    std::string r = repr(ip);
+    if (!is_queue()) return r;
+    auto at = r.find(" at 0x");
+    return at == std::string::npos ? r : r.erase(at, r.find(' ', at + 4) - at);
+  }
   template <class T>
   T& as() const {
     return static_cast<T&>(*core);
@@ -274,15 +281,23 @@ long int_arg(Interp& ip, CallArgs& a, const char* fname, const char* kw, long df
 }  // namespace
 
 void install_sync_bindings(Interp& ip, std::map<std::string, Object, std::less<>>& A) {
-  A["Lock"] = ip.builtin("Lock", [](Interp& ip, BuiltinObj&, CallArgs& a) {
+  // The primitives are classes, as in asyncio: calling one constructs the native object, whose type is
+  // the class, so isinstance, type(x) and the subclass relations (BoundedSemaphore of Semaphore,
+  // PriorityQueue and LifoQueue of Queue) hold.
+  auto cls = [&](const char* name, const char* module, BuiltinObj::Fn make, const char* base = nullptr) {
+    Ref<TypeObj> t = ip.native_type(name, base ? ip.native_type(base) : nullptr, module);
+    t->construct = make;
+    A[name] = Object(Tag::Type, t);
+  };
+  cls("Lock", "asyncio.locks", [](Interp& ip, BuiltinObj&, CallArgs& a) -> Object {
     check_args(ip, "Lock", a, 0, 0);
     return wrap(Kind::Lock, asyncio::make_ref<asyncio::Lock>());
   });
-  A["Event"] = ip.builtin("Event", [](Interp& ip, BuiltinObj&, CallArgs& a) {
+  cls("Event", "asyncio.locks", [](Interp& ip, BuiltinObj&, CallArgs& a) -> Object {
     check_args(ip, "Event", a, 0, 0);
     return wrap(Kind::Event, asyncio::make_ref<asyncio::Event>());
   });
-  A["Condition"] = ip.builtin("Condition", [](Interp& ip, BuiltinObj&, CallArgs& a) {
+  cls("Condition", "asyncio.locks", [](Interp& ip, BuiltinObj&, CallArgs& a) -> Object {
     Object lock = arg_or(a, 0, "lock", Object::none());
     Object out;
     if (lock.is_none()) {
@@ -295,17 +310,17 @@ void install_sync_bindings(Interp& ip, std::map<std::string, Object, std::less<>
     static_cast<SyncObj*>(out.as<NativeObj>())->lock = lock;
     return out;
   });
-  A["Semaphore"] = ip.builtin("Semaphore", [](Interp& ip, BuiltinObj&, CallArgs& a) {
+  cls("Semaphore", "asyncio.locks", [](Interp& ip, BuiltinObj&, CallArgs& a) -> Object {
     return wrap(Kind::Semaphore, asyncio::make_ref<asyncio::Semaphore>(int_arg(ip, a, "Semaphore", "value", 1)));
   });
-  A["BoundedSemaphore"] = ip.builtin("BoundedSemaphore", [](Interp& ip, BuiltinObj&, CallArgs& a) {
+  cls("BoundedSemaphore", "asyncio.locks", [](Interp& ip, BuiltinObj&, CallArgs& a) -> Object {
     return wrap(Kind::BoundedSemaphore, asyncio::make_ref<asyncio::BoundedSemaphore>(int_arg(ip, a, "BoundedSemaphore", "value", 1)));
-  });
-  A["Barrier"] = ip.builtin("Barrier", [](Interp& ip, BuiltinObj&, CallArgs& a) {
+  }, "Semaphore");
+  cls("Barrier", "asyncio.locks", [](Interp& ip, BuiltinObj&, CallArgs& a) -> Object {
     if (a.pos.empty() && a.kw.empty()) ip.raise(ip.T.TypeError, "Barrier.__init__() missing 1 required positional argument: 'parties'");
     return wrap(Kind::Barrier, asyncio::make_ref<asyncio::Barrier>(int_arg(ip, a, "Barrier", "parties", 1)));
   });
-  A["TaskGroup"] = ip.builtin("TaskGroup", [](Interp& ip, BuiltinObj&, CallArgs& a) {
+  cls("TaskGroup", "asyncio.taskgroups", [](Interp& ip, BuiltinObj&, CallArgs& a) -> Object {
     check_args(ip, "TaskGroup", a, 0, 0);
     return make<TaskGroupObj>(Tag::Native);
   });
@@ -317,15 +332,15 @@ void install_sync_bindings(Interp& ip, std::map<std::string, Object, std::less<>
     check_args(ip, "timeout_at", a, 1, 1);
     return make<TimeoutObj>(Tag::Native, asyncio::timeout_at(TimeoutObj::when_arg(ip, a.pos[0])));
   });
-  A["Queue"] = ip.builtin("Queue", [](Interp& ip, BuiltinObj&, CallArgs& a) {
+  cls("Queue", "asyncio.queues", [](Interp& ip, BuiltinObj&, CallArgs& a) -> Object {
     return wrap(Kind::Queue, asyncio::make_ref<asyncio::Queue<Object>>(int_arg(ip, a, "Queue", "maxsize", 0)));
   });
-  A["PriorityQueue"] = ip.builtin("PriorityQueue", [](Interp& ip, BuiltinObj&, CallArgs& a) {
+  cls("PriorityQueue", "asyncio.queues", [](Interp& ip, BuiltinObj&, CallArgs& a) -> Object {
     return wrap(Kind::PriorityQueue, asyncio::make_ref<asyncio::PriorityQueue<Object>>(int_arg(ip, a, "PriorityQueue", "maxsize", 0)));
-  });
-  A["LifoQueue"] = ip.builtin("LifoQueue", [](Interp& ip, BuiltinObj&, CallArgs& a) {
+  }, "Queue");
+  cls("LifoQueue", "asyncio.queues", [](Interp& ip, BuiltinObj&, CallArgs& a) -> Object {
     return wrap(Kind::LifoQueue, asyncio::make_ref<asyncio::LifoQueue<Object>>(int_arg(ip, a, "LifoQueue", "maxsize", 0)));
-  });
+  }, "Queue");
 }
 
 }  // namespace aiospec::interp

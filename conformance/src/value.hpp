@@ -286,6 +286,7 @@ struct NativeObj : RefCounted {
   virtual const char* type_name() const = 0;
   virtual Object getattr(Interp& ip, const Object& self, std::string_view name) = 0;
   virtual std::string repr(Interp&) { return std::string("<") + type_name() + " object>"; }
+  virtual std::string str(Interp& ip) { return repr(ip); }
 };
 
 // Python exceptions in C++: one class per asyncio:: base, so the core classifies them (a Python

@@ -159,15 +159,22 @@ class Resolver {
         aw = expr(c.generators[0].iter);
         ScopeData* s = push(ScopeKind::Comprehension);
         c.scope = s->out;
+        // An await anywhere else makes it an asynchronous comprehension (the Await case checks that
+        // it sits in an async function): the whole expression then suspends.
+        bool inner = false;
         for (std::size_t i = 0; i < c.generators.size(); ++i) {
           Comprehension& g = c.generators[i];
-          if (i > 0) expr(g.iter);
+          if (i > 0) inner |= expr(g.iter);
           expr(g.target);
-          exprs(g.ifs);
+          inner |= exprs(g.ifs);
         }
-        expr(c.elt);
-        expr(c.value);
+        inner |= expr(c.elt);
+        inner |= expr(c.value);
         pop();
+        if (inner && e->kind == ExprKind::GeneratorExp)
+          fail(*e, unsupported_message("await inside a generator expression (an asynchronous generator)"),
+               ErrorKind::Unsupported);
+        aw |= inner;
         break;
       }
       case ExprKind::Lambda: {
@@ -201,12 +208,8 @@ class Resolver {
       case ExprKind::Await: {
         const ScopeData* f = code_scope();
         bool async_fn = f->kind == ScopeKind::Function && f->is_async;
-        if (cur_->kind == ScopeKind::Comprehension) {
-          if (async_fn)
-            fail(*e, unsupported_message("await inside a comprehension (asynchronous comprehension)"),
-                 ErrorKind::Unsupported);
+        if (cur_->kind == ScopeKind::Comprehension && !async_fn)
           fail(*e, "asynchronous comprehension outside of an asynchronous function");
-        }
         if (f->kind == ScopeKind::Module || f->kind == ScopeKind::Class)
           fail(*e, "'await' outside function");
         if (!async_fn) fail(*e, "'await' outside async function");
