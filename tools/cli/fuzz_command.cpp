@@ -87,8 +87,9 @@ class Differential {
       return r;
     }
     r.other = obs.output;
-    c.expected = real_ ? fz::real_time_form(ref.lines, e) : ref.output;
-    const Judgement j = judge(c, real_ ? fz::real_time_form(fz::from_observation(obs).lines, e) : obs.output);
+    c.expected = real_ ? fz::real_time_form(ref.lines, e) : fz::set_order_form(ref.output);
+    const Judgement j =
+        judge(c, real_ ? fz::real_time_form(fz::from_observation(obs).lines, e) : fz::set_order_form(obs.output));
     r.differs = !j.pass;
     r.diff = j.diff;
     return r;
