@@ -149,6 +149,7 @@ int fuzz(FuzzArgs a) {
                              s.value().tasks.size());
     std::cout.flush();
     int tried = 0;
+    const std::size_t tasks0 = s.value().tasks.size(), steps0 = fz::size(s.value());
     s = fz::shrink(s, [&](const fz::Program& p) { auto r = d.compare(p); return r && r->differs; }, tried);
     const fz::Program& p = s.value();
     auto last = d.compare(p);
@@ -172,8 +173,10 @@ int fuzz(FuzzArgs a) {
       write(std::filesystem::path(a.save) / (name + ".py"), fz::to_source(p));
       write(std::filesystem::path(a.save) / (name + ".out"), last->other);
     }
-    std::cout << fmt::format("minimal program ({} tasks, {} shrink candidates run), {}:\n\n{}\n",
-                             p.tasks.size(), tried, (dir / (name + ".py")).string(), fz::to_source(p));
+    std::cout << fmt::format("minimal program ({} tasks and {} steps, shrunk from {} tasks and {} steps; {} shrink "
+                             "candidates run), {}:\n\n{}\n",
+                             p.tasks.size(), fz::size(p), tasks0, steps0, tried, (dir / (name + ".py")).string(),
+                             fz::to_source(p));
     std::cout << fmt::format("reference loop:\n{}\n{} {}:\n{}\ndiff (-reference +{}):\n{}", last->reference,
                              impl->name(), impl->version(), last->other, impl->name(), last->diff);
     std::cout << fmt::format("{} schedules in {:.1f} s before the difference\n", n + 1, elapsed(start));
