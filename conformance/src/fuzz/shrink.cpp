@@ -67,9 +67,12 @@ std::vector<Program> shrinks(const Program& p) {
     for (std::size_t i = 0; i < t.steps.size(); ++i) {
       const Step& s = t.steps[i];
       auto step = [&](auto change) { with([&](Program& q) { change(q.tasks[k].steps[i]); }); };
+      // Shorter sleeps stay on whole milliseconds: a shrunk sleep shorter than a real-time loop can keep
+      // would make a difference of its own.
       if (s.kind == Kind::Sleep && s.us > 0) {
         step([](Step& q) { q.us = 0; });
-        if (s.us / 2 > 0) step([](Step& q) { q.us /= 2; });
+        if (s.us % 1000 != 0 && s.us > 1000) step([](Step& q) { q.us -= q.us % 1000; });
+        if (s.us / 2 >= 1000) step([](Step& q) { q.us = q.us / 2 - q.us / 2 % 1000; });
       }
       if (s.timeout_us) step([](Step& q) { q.timeout_us.reset(); });
       if (s.kind == Kind::Wait && s.mode != WaitMode::AllCompleted) step([](Step& q) { q.mode = WaitMode::AllCompleted; });
