@@ -32,6 +32,33 @@ Trace from_observation(const Observation& obs) {
   return t;
 }
 
+std::string set_order_form(const std::string& output) {
+  std::vector<std::string> lines;
+  for (std::size_t start = 0; start < output.size();) {
+    std::size_t nl = output.find('\n', start);
+    if (nl == std::string::npos) nl = output.size();
+    lines.push_back(output.substr(start, nl - start));
+    start = nl + 1;
+  }
+  for (std::size_t i = 0; i < lines.size(); ++i) {
+    const std::size_t sep = lines[i].find(" done [");
+    if (line_task(lines[i]) < 0 || sep == std::string::npos) continue;
+    const std::string prefix = lines[i].substr(0, sep + 1);
+    // n names are separated by n - 1 commas
+    const auto n = 1 + static_cast<std::size_t>(std::count(lines[i].begin() + static_cast<std::ptrdiff_t>(sep), lines[i].end(), ','));
+    if (n < 2) continue;
+    // The task does not suspend between these lines, so they are consecutive.
+    std::size_t j = i + 1;
+    while (j < lines.size() && lines[j].rfind(prefix, 0) != 0) ++j;
+    std::size_t end = j;
+    while (end < lines.size() && end - j < n && lines[end].rfind(prefix, 0) == 0) ++end;
+    if (end - j == n) std::sort(lines.begin() + static_cast<std::ptrdiff_t>(j), lines.begin() + static_cast<std::ptrdiff_t>(end));
+  }
+  std::string out;
+  for (std::size_t i = 0; i < lines.size(); ++i) out += lines[i] + (i + 1 < lines.size() || output.back() == '\n' ? "\n" : "");
+  return out;
+}
+
 std::string real_time_form(const std::vector<TimedLine>& lines, const Expected& e) {
   std::map<std::string, std::optional<std::int64_t>> when;
   for (const ExpectedLine& l : e.lines) when.emplace(l.text, l.us);

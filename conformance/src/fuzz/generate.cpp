@@ -94,7 +94,7 @@ struct Builder {
 }  // namespace
 
 rc::Gen<Program> gen_program(GenOptions o) {
-  return rc::gen::withSize([o](int size) {
+  const auto random_program = rc::gen::withSize([o](int size) {
     return rc::gen::exec([o, size] {
       // RapidCheck's size (0-100) grows the task budget from a handful to o.max_tasks.
       const int cap = std::max(1, std::min(o.max_tasks, 3 + size * o.max_tasks / 100));
@@ -102,6 +102,11 @@ rc::Gen<Program> gen_program(GenOptions o) {
       b.task(-1, 0);
       return std::move(b.p);
     });
+  });
+  // Shrinking the random picks would rebuild a different tree after each change; shrink the tree.
+  return rc::Gen<Program>([random_program](const rc::Random& random, int size) {
+    return rc::shrinkable::shrinkRecur(random_program(random, size).value(),
+                                       [](const Program& p) { return rc::seq::fromContainer(shrinks(p)); });
   });
 }
 

@@ -329,6 +329,10 @@ class Model {
       const Child* c = &kids.at(id);
       (done_at(*c, now, true, segment, "as_completed") ? already : rest).push_back(c);
     }
+    std::vector<std::string> names;
+    for (const Child* c : already) names.push_back(fmt::format("'t{}'", c->id));
+    std::sort(names.begin(), names.end());
+    emit(label + " done " + py_list(names), now, k);
     // as_completed iterates a set to add its callbacks: the order of futures already done is unspecified.
     if (already.size() > 1) throw Ambiguous{"as_completed: several futures already done"};
     std::sort(rest.begin(), rest.end(), [](const Child* a, const Child* b) { return a->finish < b->finish; });

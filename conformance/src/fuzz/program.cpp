@@ -79,14 +79,15 @@ class Builder {
     for (int id : ids) elts.push_back(name(fmt::format("t{}", id)));
     return seq(sc::ExprKind::List, elts);
   }
-  // sorted(t.get_name() for t in <of>)
-  sc::Expr* sorted_names(std::string_view of) {
+  // sorted(t.get_name() for t in <of>), or with `if t.done()`
+  sc::Expr* sorted_names(sc::Expr* of, bool only_done = false) {
     auto* g = a_.make<sc::Comp>();
     g->kind = sc::ExprKind::GeneratorExp;
     g->elt = call(attr(name("t"), "get_name"), {});
     sc::Comprehension c;
     c.target = name("t", sc::ExprContext::Store);
-    c.iter = name(of);
+    c.iter = of;
+    if (only_done) c.ifs = a_.array(std::vector<sc::Expr*>{call(attr(name("t"), "done"), {})});
     g->generators = a_.array(std::vector<sc::Comprehension>{c});
     return call(name("sorted"), {g});
   }
@@ -218,10 +219,13 @@ std::vector<sc::Stmt*> task_body(Builder& b, const Program& p, int k) {
                                      {b.name("done", sc::ExprContext::Store), b.name("pending", sc::ExprContext::Store)},
                                      sc::ExprContext::Store),
                                b.await(b.call(b.aio("wait"), {b.tasks(s.tasks)}, kws))));
-        out.push_back(b.print({b.str(label), b.sorted_names("done"), b.sorted_names("pending")}));
+        out.push_back(b.print({b.str(label), b.sorted_names(b.name("done")), b.sorted_names(b.name("pending"))}));
         break;
       }
       case Step::Kind::AsCompleted:
+        // The futures already done come out in set iteration order (tasks.py builds `todo` as a set):
+        // printing them first lets a judge take those lines as a group in any order.
+        out.push_back(b.print({b.str(label), b.str("done"), b.sorted_names(b.tasks(s.tasks), true)}));
         out.push_back(b.for_(b.name("f", sc::ExprContext::Store), b.call(b.aio("as_completed"), {b.tasks(s.tasks)}),
                              {b.report(label, b.await(b.name("f")))}));
         break;

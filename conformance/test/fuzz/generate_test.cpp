@@ -3,9 +3,11 @@
 #include <gtest/gtest.h>
 #include <rapidcheck/gtest.h>
 
+#include <algorithm>
 #include <cstdio>
 #include <fstream>
 
+#include "aiospec/fuzz/differential.hpp"
 #include "aiospec/fuzz/generate.hpp"
 #include "aiospec/fuzz/model.hpp"
 #include "aiospec/scenario/parser.hpp"
@@ -56,4 +58,52 @@ TEST(FuzzGenerate, CPythonCompilesASample) {
   EXPECT_TRUE(read);
   EXPECT_EQ(rc, 0);
   EXPECT_STREQ(buf, "200\n");
+}
+
+// Every shrink is itself a program of the generator's shape: it prints and parses back, the parents
+// still come first, and only a task's own earlier children are referred to.
+RC_GTEST_PROP(FuzzShrink, EveryShrinkIsAValidProgram, ()) {
+  const auto p = *fz::gen_program();
+  for (const fz::Program& q : fz::shrinks(p)) {
+    RC_ASSERT(fz::size(q) <= fz::size(p));
+    RC_ASSERT(q.tasks.size() <= p.tasks.size());
+    for (std::size_t k = 0; k < q.tasks.size(); ++k) {
+      RC_ASSERT(q.tasks[k].parent < static_cast<int>(k));
+      std::vector<int> spawned;
+      for (const fz::Step& s : q.tasks[k].steps) {
+        auto known = [&](int id) { return std::find(spawned.begin(), spawned.end(), id) != spawned.end(); };
+        if (s.kind == fz::Step::Kind::Spawn) {
+          RC_ASSERT(q.tasks[s.task].parent == static_cast<int>(k));
+          spawned.push_back(s.task);
+        } else if (s.task >= 0) {
+          RC_ASSERT(known(s.task));
+        }
+        for (int id : s.tasks) RC_ASSERT(known(id));
+      }
+    }
+    RC_ASSERT(sc::structurally_equal(fz::to_module(q), sc::parse(fz::to_source(q), "fuzz.py")));
+  }
+}
+
+// Shrinking removes whole tasks: a failure that needs only one cancel shrinks to the chain of spawns down
+// to one leaf and that cancel (the leaf's parent cannot move up: tasks are only removed).
+TEST(FuzzShrink, RemovesWholeTasksAndSteps) {
+  auto gen = fz::gen_program();
+  auto cancels = [](const fz::Program& p) {
+    for (const auto& t : p.tasks)
+      for (const auto& s : t.steps)
+        if (s.kind == fz::Step::Kind::Cancel) return true;
+    return false;
+  };
+  int found = 0;
+  for (int seed = 0; found < 20; ++seed) {
+    auto s = gen(rc::Random(static_cast<std::uint64_t>(seed)), 100);
+    if (!cancels(s.value()) || s.value().tasks.size() < 6) continue;
+    ++found;
+    int tried = 0;
+    const fz::Program p = fz::shrink(s, cancels, tried).value();
+    EXPECT_EQ(fz::size(p), p.tasks.size()) << fz::describe(p);  // one spawn per task but main, and the cancel
+    EXPECT_LE(p.tasks.size(), 4u) << fz::describe(p);
+    EXPECT_GT(s.value().tasks.size(), p.tasks.size());
+  }
 }

@@ -23,6 +23,11 @@ Trace run_on_reference(const std::string& source);
 /// An adapter's observation as a Trace.
 Trace from_observation(const Observation& obs);
 
+/// The output with the one order CPython leaves to object addresses that these programs can show made
+/// canonical: after "tK.i done [n names]", the n lines as_completed yields first (the futures already
+/// done, in set iteration order) are sorted. Everything else stays as it is.
+std::string set_order_form(const std::string& output);
+
 /// For real-time loops: lines the model puts at the same instant may come in any order, so each maximal
 /// run of consecutive lines with one model time is sorted; lines the model does not know stay as they are.
 std::string real_time_form(const std::vector<TimedLine>& lines, const Expected& e);

@@ -1,6 +1,7 @@
 #pragma once
 // RapidCheck generator of random schedules (see program.hpp for their shape).
 #include <cstdint>
+#include <vector>
 
 #include <rapidcheck.h>
 
@@ -17,6 +18,16 @@ struct GenOptions {
   bool jitter = false;               // add 0.1-0.3 ms to some sleeps (sub-millisecond deadline order)
 };
 
+/// Programs that shrink structurally (see shrinks()).
 rc::Gen<Program> gen_program(GenOptions o = {});
+
+/// The programs one shrinking step away, simplest change first: without one task (and its
+/// descendants, and every step that refers to them), without one step, or with one step or flag made
+/// simpler (a shorter sleep, no timeout, ALL_COMPLETED, one child fewer in a gather or wait). Each is
+/// a valid program of the same shape.
+std::vector<Program> shrinks(const Program& p);
+
+/// The number of steps in all tasks: what shrinking makes smaller.
+std::size_t size(const Program& p);
 
 }  // namespace aiospec::fuzz

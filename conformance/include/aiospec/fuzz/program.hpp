@@ -7,8 +7,10 @@
 //       print("tK.i")                      Event
 //       await asyncio.sleep(d)             Sleep
 //       tJ = asyncio.create_task(fJ(), name="tJ")       Spawn
-//       try: print("tK.i", await tJ) except ...         Await (and Gather, AsCompleted alike)
+//       try: print("tK.i", await tJ) except ...         Await (and Gather alike)
 //       done, pending = await asyncio.wait([...], ...); print("tK.i", sorted(names)...)   Wait
+//       print("tK.i", "done", sorted(<names of those already done>)); for f in asyncio.as_completed([...]):
+//           try: print("tK.i", await f) except ...                                AsCompleted
 //       print("tK.i", tJ.cancel())          Cancel (leaf children only)
 //       print("tK.j", await asyncio.gather(<every child>, return_exceptions=True))   the join
 //       return "rK"  |  raise ValueError("tK")
