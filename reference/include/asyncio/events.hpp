@@ -206,6 +206,9 @@ class EventLoop : public RefCounted {
   // What the running task's step suspended on (TaskBase::suspend_on): only read by that step, so
   // one per loop rather than one per task.
   FutureBase* yielded_ = nullptr;
+  // The exception the running step throws into its coroutine (Task.__step's coro.throw(exc)): read
+  // by the awaiter it resumes (detail::resume_task) within that step, so it too is one per loop.
+  std::exception_ptr throw_in_;
   TaskBase* tasks_head_ = nullptr;  // intrusive list of unfinished tasks
   TaskBase* tasks_tail_ = nullptr;
   std::uint64_t task_counter_ = 0;
