@@ -6,6 +6,7 @@
 #include <limits>
 #include <thread>
 
+#include "asyncio/sleep.hpp"
 #include "asyncio/tasks.hpp"
 
 namespace asyncio {
@@ -96,7 +97,7 @@ EventLoop::EventLoop(std::unique_ptr<Clock> clock)
 
 EventLoop::~EventLoop() {
   for (std::size_t i = 0; i < ready_.size(); ++i) release_entry(ready_[i]);
-  for (auto& e : scheduled_) e.handle->release();
+  for (auto& e : scheduled_) entry_object(e.entry)->release();
 }
 
 void EventLoop::release_entry(std::uintptr_t e) noexcept {
@@ -134,7 +135,7 @@ void EventLoop::schedule_soon(Ref<HandleState> h) { push_ready(h.get(), kHandle)
 TimerHandle EventLoop::schedule_timer(Ref<HandleState> h) {
   check_closed();
   h->timer = true;
-  push_timer(h.get());
+  push_timer(reinterpret_cast<std::uintptr_t>(static_cast<RefCounted*>(h.get())) | kHandle, h->when);
   return TimerHandle(std::move(h));
 }
 
@@ -175,21 +176,37 @@ TimerHandle EventLoop::call_at_ns(Nanos when, Callback cb, std::string label) {
   h->label = std::move(label);
   h->timer = true;
   h->when = when;
-  push_timer(h.get());
+  push_timer(reinterpret_cast<std::uintptr_t>(static_cast<RefCounted*>(h.get())) | kHandle, when);
   return TimerHandle(std::move(h));
 }
 
-void EventLoop::push_timer(HandleState* h) {
-  h->add_ref();
-  h->scheduled = true;
-  scheduled_.push_back({h->when, h});
+bool EventLoop::timer_cancelled(std::uintptr_t e) noexcept {
+  RefCounted* obj = entry_object(e);
+  return (e & kKindMask) == kSleepTimer ? static_cast<SleepFuture*>(obj)->timer_cancelled
+                                        : static_cast<HandleState*>(obj)->cancelled;
+}
+
+void EventLoop::set_timer_scheduled(std::uintptr_t e, bool scheduled) noexcept {
+  RefCounted* obj = entry_object(e);
+  if ((e & kKindMask) == kSleepTimer)
+    static_cast<SleepFuture*>(obj)->timer_scheduled = scheduled;
+  else
+    static_cast<HandleState*>(obj)->scheduled = scheduled;
+}
+
+void EventLoop::push_timer(std::uintptr_t e, Nanos when) {
+  scheduled_.push_back({when, e});
+  entry_object(e)->add_ref();
+  set_timer_scheduled(e, true);
   std::push_heap(scheduled_.begin(), scheduled_.end(), Later{});
 }
 
-void EventLoop::pop_timer() {
+std::uintptr_t EventLoop::pop_timer() {
   std::pop_heap(scheduled_.begin(), scheduled_.end(), Later{});
-  scheduled_.back().handle->scheduled = false;
+  const std::uintptr_t e = scheduled_.back().entry;
+  set_timer_scheduled(e, false);
   scheduled_.pop_back();
+  return e;
 }
 
 // base_events.py: _timer_handle_cancelled
@@ -258,12 +275,12 @@ void EventLoop::close() {
   ready_.clear();
   scheduled_.clear();
   timer_cancelled_count_ = 0;
-  for (auto& e : scheduled) e.handle->scheduled = false;
+  for (auto& e : scheduled) set_timer_scheduled(e.entry, false);
   // The tasks still pending can never run again: release what their frames hold (futures whose
   // callbacks point back at them), so they are destroyed, and reported, once unreferenced.
   std::vector<Ref<TaskBase>> pending = all_tasks();
   for (std::size_t i = 0; i < ready.size(); ++i) release_entry(ready[i]);
-  for (auto& e : scheduled) e.handle->release();
+  for (auto& e : scheduled) entry_object(e.entry)->release();
   for (auto& t : pending) t->discard_frame();
 }
 
@@ -274,20 +291,18 @@ void EventLoop::run_once() {
       static_cast<double>(timer_cancelled_count_) / static_cast<double>(sched_count) >
           kMinCancelledTimerHandlesFraction) {
     auto keep = std::remove_if(scheduled_.begin(), scheduled_.end(), [](const TimerEntry& e) {
-      if (!e.handle->cancelled) return false;
-      e.handle->scheduled = false;
-      e.handle->release();
+      if (!timer_cancelled(e.entry)) return false;
+      set_timer_scheduled(e.entry, false);
+      entry_object(e.entry)->release();
       return true;
     });
     scheduled_.erase(keep, scheduled_.end());
     std::make_heap(scheduled_.begin(), scheduled_.end(), Later{});
     timer_cancelled_count_ = 0;
   } else {
-    while (!scheduled_.empty() && scheduled_.front().handle->cancelled) {
+    while (!scheduled_.empty() && timer_cancelled(scheduled_.front().entry)) {
       --timer_cancelled_count_;
-      HandleState* h = scheduled_.front().handle;
-      pop_timer();
-      h->release();
+      entry_object(pop_timer())->release();
     }
   }
 
@@ -302,11 +317,8 @@ void EventLoop::run_once() {
 
   // Phase 3: due timers go to the end of the ready queue.
   const Nanos end_time = saturating_add(time_ns(), kClockResolution);
-  while (!scheduled_.empty() && scheduled_.front().when < end_time) {
-    HandleState* h = scheduled_.front().handle;
-    pop_timer();
-    ready_.push_back(reinterpret_cast<std::uintptr_t>(static_cast<RefCounted*>(h)) | kHandle);
-  }
+  // A sleep's entry keeps its kSleepTimer tag in the ready queue: it runs as its TimerHandle would.
+  while (!scheduled_.empty() && scheduled_.front().when < end_time) ready_.push_back(pop_timer());
 
   // Phase 4: run the snapshot.
   run_batch();
@@ -382,6 +394,13 @@ void EventLoop::run_entry(std::uintptr_t e) {
         h->loop = this;
         report_callback_error(std::current_exception(), Handle(std::move(h)));
       }
+      return;
+    }
+    case kSleepTimer: {
+      // A cancelled handle is skipped (events.py: Handle._run is never reached).
+      auto fut = Ref<SleepFuture>::adopt(static_cast<SleepFuture*>(obj));
+      if (fut->timer_cancelled) return;
+      fut->fire();  // setting a pending future's result only schedules its callbacks: it cannot raise
       return;
     }
     default: {

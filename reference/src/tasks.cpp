@@ -152,8 +152,9 @@ void TaskBase::step(std::exception_ptr exc) {
     started_ = true;
   } else {
     started_ = true;
-    throw_in_ = std::move(exc);
+    loop.throw_in_ = std::move(exc);
     std::exchange(resume_point_, {}).resume();
+    loop.throw_in_ = nullptr;  // not left for another task's step
     yielded = !top_.done();
   }
 

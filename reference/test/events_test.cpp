@@ -172,6 +172,68 @@ TEST(Events, HeapRebuildAfterMoreThanHalfOfOver100TimersAreCancelledKeepsHeapqTi
   loop->close();
 }
 
+// sleep()'s timer is a TimerHandle like any other: a task cancelled while sleeping cancels it in
+// sleep()'s finally, which counts towards the heap rebuild; the rebuild comes one iteration later.
+// Python:
+//   import asyncio
+//   async def main():
+//       loop = asyncio.get_running_loop()
+//       out = []
+//       async def sleeper(i):
+//           try:
+//               await asyncio.sleep(1 + i * 0.001)
+//               out.append(i)
+//           except asyncio.CancelledError:
+//               out.append(-i)
+//       tasks = [asyncio.create_task(sleeper(i)) for i in range(150)]
+//       await asyncio.sleep(0)
+//       counts = [len(loop._scheduled)]
+//       for t in tasks[1::2] + tasks[:60:2]:
+//           t.cancel()
+//       for _ in range(3):
+//           await asyncio.sleep(0)
+//           counts.append(len(loop._scheduled))
+//       await asyncio.sleep(2)
+//       print(counts, len(loop._scheduled))
+//       print(out[:4], out[-4:], len(out))
+//   asyncio.run(main())
+// Output:
+//   [150, 150, 45, 45] 0
+//   [-1, -3, -5, -7] [142, 144, 146, 148] 150
+TEST(Events, SleepTimersCancelledWithTheirTasksCountTowardsTheHeapRebuild) {
+  auto main = []() -> Coro<std::string> {
+    auto& loop = get_running_loop();
+    std::vector<int> out;
+    auto sleeper = [&](int i) -> Coro<> {
+      try {
+        co_await sleep(1 + i * 0.001);
+        out.push_back(i);
+      } catch (const CancelledError&) {
+        out.push_back(-i);
+      }
+    };
+    std::vector<Task<>> tasks;
+    for (int i = 0; i < 150; ++i) tasks.push_back(create_task(sleeper(i)));
+    co_await sleep(0);
+    std::vector<std::size_t> counts{loop.timer_count()};
+    for (int i = 1; i < 150; i += 2) tasks[i].cancel();
+    for (int i = 0; i < 60; i += 2) tasks[i].cancel();
+    for (int k = 0; k < 3; ++k) {
+      co_await sleep(0);
+      counts.push_back(loop.timer_count());
+    }
+    co_await sleep(2);
+    std::string s = "[";
+    for (std::size_t i = 0; i < counts.size(); ++i) s += (i ? ", " : "") + std::to_string(counts[i]);
+    s += "] " + std::to_string(loop.timer_count()) + "\n[";
+    for (int i = 0; i < 4; ++i) s += (i ? ", " : "") + std::to_string(out[i]);
+    s += "] [";
+    for (int i = 0; i < 4; ++i) s += (i ? ", " : "") + std::to_string(out[out.size() - 4 + i]);
+    co_return s + "] " + std::to_string(out.size());
+  };
+  EXPECT_EQ(run(main()), "[150, 150, 45, 45] 0\n[-1, -3, -5, -7] [142, 144, 146, 148] 150");
+}
+
 // Python:
 //   import asyncio
 //   loop = asyncio.new_event_loop()

@@ -37,6 +37,7 @@
 namespace asyncio {
 
 class TaskBase;
+class SleepFuture;
 template <class T>
 class Future;
 template <class T>
@@ -150,6 +151,7 @@ class EventLoop : public RefCounted {
  private:
   friend class TaskBase;
   friend class FutureBase;
+  friend class SleepFuture;
   // A ready-queue entry is a tagged pointer owning one reference. Internal callbacks that CPython
   // schedules with call_soon but that user code never sees as a Handle need no HandleState: the
   // entry names the object and what to do with it. Each is still exactly one FIFO entry, pushed
@@ -158,6 +160,7 @@ class EventLoop : public RefCounted {
     kHandle = 0,         // a HandleState: call_soon, due timers, rare internal callbacks
     kTaskStep = 1,       // TaskBase: Task.__step() with no exception (tasks.py: __init__, __step's bare yield)
     kFirstCallback = 2,  // FutureBase: its first done callback (futures.py: __schedule_callbacks)
+    kSleepTimer = 3,     // SleepFuture: sleep()'s timer, futures._set_result_unless_cancelled (sleep.hpp)
   };
   static constexpr std::uintptr_t kKindMask = 3;
   /// Appends `obj` as a `kind` entry (call_soon: RuntimeError when closed).
@@ -172,18 +175,25 @@ class EventLoop : public RefCounted {
   void report_callback_error(std::exception_ptr e, Handle handle);
   void check_running() const;
   [[noreturn]] static void throw_closed();
-  void push_timer(HandleState* h);
-  void pop_timer();
+  // A timer-heap entry is a HandleState (call_later, call_at) or a SleepFuture standing for sleep()'s
+  // TimerHandle: these read Handle._cancelled and write TimerHandle._scheduled on either.
+  static bool timer_cancelled(std::uintptr_t e) noexcept;
+  static void set_timer_scheduled(std::uintptr_t e, bool scheduled) noexcept;
+  /// Pushes a kHandle or kSleepTimer entry (taking a reference) onto the timer heap.
+  void push_timer(std::uintptr_t e, Nanos when);
+  /// Pops the heap's head, marking it unscheduled; the caller takes over its reference.
+  std::uintptr_t pop_timer();
   void poll(std::optional<Nanos> timeout);
   void drain_threadsafe();
   void run_batch();
 
   std::unique_ptr<Clock> clock_;
   VirtualClock* vclock_;  // clock_ when it is virtual
-  // The heap keeps each deadline next to its handle: sifting compares without touching the handles.
+  // The heap keeps each deadline next to its entry (a kHandle or kSleepTimer tagged pointer):
+  // sifting compares without touching the handles.
   struct TimerEntry {
     Nanos when;
-    HandleState* handle;
+    std::uintptr_t entry;
   };
   detail::Ring<std::uintptr_t> ready_;  // ReadyKind-tagged pointers, owning one reference each
   std::vector<TimerEntry> scheduled_;  // min-heap on `when`, owns one reference each
@@ -196,6 +206,9 @@ class EventLoop : public RefCounted {
   // What the running task's step suspended on (TaskBase::suspend_on): only read by that step, so
   // one per loop rather than one per task.
   FutureBase* yielded_ = nullptr;
+  // The exception the running step throws into its coroutine (Task.__step's coro.throw(exc)): read
+  // by the awaiter it resumes (detail::resume_task) within that step, so it too is one per loop.
+  std::exception_ptr throw_in_;
   TaskBase* tasks_head_ = nullptr;  // intrusive list of unfinished tasks
   TaskBase* tasks_tail_ = nullptr;
   std::uint64_t task_counter_ = 0;

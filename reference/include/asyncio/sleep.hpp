@@ -9,20 +9,47 @@
 
 namespace asyncio {
 
-namespace detail {
-/// futures._set_result_unless_cancelled, as a timer callback with the future as payload.
-void set_result_unless_cancelled(HandleState& h);
-}  // namespace detail
+/// The future a timed sleep awaits, which is also its own timer-heap entry: CPython's sleep()
+/// creates a future and a TimerHandle for `call_later(delay, futures._set_result_unless_cancelled,
+/// future, result)`; here the future carries that handle's two flags (TimerHandle._scheduled,
+/// Handle._cancelled) and the heap entry names the future, so a sleep allocates one object. The
+/// entry is pushed, sifted, popped, purged and queued exactly where the TimerHandle would be (see
+/// EventLoop::run_once), so timer order, the cancelled-timer count and the heap rebuild are CPython's.
+class SleepFuture final : public FutureBase {
+ public:
+  /// loop.create_future() + loop.call_later(delay, ...): one clock read, as call_later does.
+  SleepFuture(EventLoop& loop, Nanos delay) : FutureBase(loop) {
+    loop.check_closed();
+    const Nanos now = loop.time_ns();
+    const Nanos when = delay > std::numeric_limits<Nanos>::max() - now ? std::numeric_limits<Nanos>::max() : now + delay;
+    loop.push_timer(reinterpret_cast<std::uintptr_t>(static_cast<RefCounted*>(this)) | EventLoop::kSleepTimer, when);
+  }
+  /// The timer's `h.cancel()` in sleep()'s finally (events.py: TimerHandle.cancel): counted towards
+  /// the heap rebuild only while still scheduled (base_events.py: _timer_handle_cancelled).
+  void cancel_timer() noexcept {
+    if (timer_cancelled) return;
+    if (timer_scheduled) ++loop_->timer_cancelled_count_;
+    timer_cancelled = true;
+  }
+  /// The timer's callback: futures._set_result_unless_cancelled.
+  void fire() {
+    if (!cancelled()) finish();
+  }
+
+  bool timer_scheduled = false;
+  bool timer_cancelled = false;
+};
 
 /// The awaitable returned by sleep(). A delay of zero or less is one bare yield: the task gives up
-/// exactly one loop iteration and no timer is created. Otherwise a future is resolved by a
-/// call_later timer, and the timer is cancelled however the sleep ends.
+/// exactly one loop iteration and no timer is created. Otherwise a future is resolved by a timer, and
+/// the timer is cancelled however the sleep ends.
 template <class T = void>
 class [[nodiscard]] Sleep {
  public:
   Sleep(double seconds, stored_t<T> result = {})
-      : timer_needed_(!(seconds <= 0)),  // NaN needs a timer too: 3.11 fires it on the next iteration
-        delay_(std::isnan(seconds) ? 0 : seconds_to_nanos(seconds)),
+      : delay_(seconds <= 0 ? kNoTimer
+                            : std::isnan(seconds) ? 0  // NaN needs a timer too: 3.11 fires it on the next iteration
+                                                  : seconds_to_nanos(seconds)),
         result_(std::move(result)) {}
 
   bool await_ready() const {
@@ -30,33 +57,25 @@ class [[nodiscard]] Sleep {
     return false;
   }
   void await_suspend(std::coroutine_handle<> h) {
-    if (!timer_needed_) {
+    if (delay_ == kNoTimer) {
       detail::suspend_task(h, nullptr);
       return;
     }
-    auto& loop = get_running_loop();
-    auto fut = make_ref<FutureState<void>>(loop);
-    Ref<HandleState> timer(new HandleState);
-    timer->loop = &loop;
-    timer->fast = detail::set_result_unless_cancelled;
-    timer->a = Ref<RefCounted>(fut.get());
-    timer->label = Label::literal("futures._set_result_unless_cancelled()");
-    const Nanos now = loop.time_ns();
-    timer->when = delay_ > std::numeric_limits<Nanos>::max() - now ? std::numeric_limits<Nanos>::max() : now + delay_;
-    timer_ = loop.schedule_timer(std::move(timer));
-    detail::suspend_task(h, fut.get());
+    fut_ = make_ref<SleepFuture>(get_running_loop(), delay_);
+    detail::suspend_task(h, fut_.get());
   }
   T await_resume() {
-    timer_.cancel();
+    if (fut_) fut_->cancel_timer();  // sleep()'s `finally: h.cancel()`
     detail::resume_task();
     if constexpr (!std::is_void_v<T>) return std::move(result_);
   }
 
  private:
-  bool timer_needed_;
+  // A positive delay never converts to a negative count of nanoseconds.
+  static constexpr Nanos kNoTimer = -1;
   Nanos delay_;
-  stored_t<T> result_;
-  TimerHandle timer_;
+  [[no_unique_address]] stored_t<T> result_;
+  Ref<SleepFuture> fut_;
 };
 
 /// `co_await asyncio::sleep(1.5)`; `co_await asyncio::sleep(0)` yields once.

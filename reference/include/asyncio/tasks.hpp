@@ -50,7 +50,7 @@ class TaskBase : public FutureBase {
     resume_point_ = h;
     loop_->yielded_ = fut;
   }
-  std::exception_ptr take_throw_in() noexcept { return std::exchange(throw_in_, nullptr); }
+  std::exception_ptr take_throw_in() noexcept { return std::exchange(loop_->throw_in_, nullptr); }
 
  protected:
   void* promise_ptr() const noexcept { return promise_; }
@@ -67,7 +67,6 @@ class TaskBase : public FutureBase {
   detail::PromiseBase* promise_;
   const char* coro_name_;
   std::coroutine_handle<> resume_point_;
-  std::exception_ptr throw_in_;
   Ref<FutureBase> fut_waiter_;
   bool must_cancel_ = false;
   bool started_ = false;
