@@ -122,7 +122,10 @@ std::map<std::string, Expectation> load_expectations(const std::string& path) {
   if (j.is_discarded() || !j.is_object() || !j.contains("cases") || !j["cases"].is_object())
     throw std::runtime_error(path + ": not an expectations file (an object with a \"cases\" object)");
   std::map<std::string, Expectation> out;
-  for (auto& [id, e] : j["cases"].items()) {
+  for (auto& item : j["cases"].items()) {
+    // Not a structured binding: clang 14 cannot capture one in a lambda.
+    const std::string& id = item.key();
+    const auto& e = item.value();
     auto fail = [&](const std::string& why) { throw std::runtime_error(path + ": case " + id + ": " + why); };
     if (!e.is_object()) fail("not an object");
     Expectation x;
