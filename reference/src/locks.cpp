@@ -42,6 +42,13 @@ Coro<std::exception_ptr> await_waiter(Waiter w) {
   co_return error;
 }
 
+Coro<std::exception_ptr> wait_in_line(Waiters& ws, Waiter w) {
+  ws.push_back(w);
+  auto error = co_await await_waiter(w);
+  remove_waiter(ws, w);
+  co_return error;
+}
+
 namespace {
 std::string with_waiters(std::string extra, const Waiters& ws) {
   if (!ws.empty()) extra += ", waiters:" + std::to_string(ws.size());
@@ -64,9 +71,7 @@ Coro<bool> Lock::acquire() {
   }
   auto keep = keep_alive();
   auto fut = make_ref<FutureState<void>>(get_loop());
-  waiters_.push_back(fut);
-  auto error = co_await detail::await_waiter(fut);
-  detail::remove_waiter(waiters_, fut);
+  auto error = co_await detail::wait_in_line(waiters_, fut);
   if (error) {
     if (is_cancelled_error(error) && !locked_) wake_up_first();
     std::rethrow_exception(error);
@@ -111,9 +116,7 @@ Coro<bool> Event::wait() {
   if (value_) co_return true;
   auto keep = keep_alive();
   auto fut = make_ref<FutureState<void>>(get_loop());
-  waiters_.push_back(fut);
-  auto error = co_await detail::await_waiter(fut);
-  detail::remove_waiter(waiters_, fut);
+  auto error = co_await detail::wait_in_line(waiters_, fut);
   if (error) std::rethrow_exception(error);
   co_return true;
 }
@@ -137,9 +140,7 @@ Coro<bool> Condition::wait() {
   std::exception_ptr error;
   try {
     auto fut = make_ref<FutureState<void>>(get_loop());
-    waiters_.push_back(fut);
-    error = co_await detail::await_waiter(fut);
-    detail::remove_waiter(waiters_, fut);
+    error = co_await detail::wait_in_line(waiters_, fut);
   } catch (...) {
     error = std::current_exception();
   }
@@ -199,9 +200,7 @@ Coro<bool> Semaphore::acquire() {
   }
   auto keep = keep_alive();
   auto fut = make_ref<FutureState<void>>(get_loop());
-  waiters_.push_back(fut);
-  auto error = co_await detail::await_waiter(fut);
-  detail::remove_waiter(waiters_, fut);
+  auto error = co_await detail::wait_in_line(waiters_, fut);
   if (error) {
     if (is_cancelled_error(error) && !fut->cancelled()) {
       // Woken, then cancelled before it ran: hand the wake-up on.

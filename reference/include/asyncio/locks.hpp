@@ -46,6 +46,9 @@ void remove_waiter(Waiters& ws, const Waiter& w);
 /// `await fut` that records the exception instead of throwing, so the caller can run the `finally`
 /// and `except` parts (C++ cannot co_await inside a handler).
 Coro<std::exception_ptr> await_waiter(Waiter w);
+/// Appends `w` to `ws`, waits for it and takes it out again (locks.py: `self._waiters.append(fut)` …
+/// `finally: self._waiters.remove(fut)`); returns what interrupted the wait, if anything.
+Coro<std::exception_ptr> wait_in_line(Waiters& ws, Waiter w);
 }  // namespace detail
 
 class Lock : public LoopBoundMixin {
