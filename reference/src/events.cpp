@@ -114,22 +114,6 @@ void EventLoop::check_running() const {
   if (t_running) throw RuntimeError("Cannot run the event loop while another loop is running");
 }
 
-Handle EventLoop::call_soon(Callback cb) {
-  check_closed();
-  Ref<HandleState> h(new HandleState);
-  h->loop = this;
-  h->fn = std::move(cb);
-  h->add_ref();
-  ready_.push_back(reinterpret_cast<std::uintptr_t>(static_cast<RefCounted*>(h.get())) | kHandle);
-  return Handle(std::move(h));
-}
-
-Handle EventLoop::call_soon(Callback cb, std::string label) {
-  Handle h = call_soon(std::move(cb));
-  h.state()->label = std::move(label);
-  return h;
-}
-
 void EventLoop::schedule_soon(Ref<HandleState> h) { push_ready(h.get(), kHandle); }
 
 TimerHandle EventLoop::schedule_timer(Ref<HandleState> h) {
@@ -139,46 +123,27 @@ TimerHandle EventLoop::schedule_timer(Ref<HandleState> h) {
   return TimerHandle(std::move(h));
 }
 
-void EventLoop::call_soon_threadsafe(Callback cb, std::string label) {
+void EventLoop::schedule_threadsafe(Ref<HandleState> h) {
   std::lock_guard lock(ts_mutex_);
   if (closed_) throw RuntimeError("Event loop is closed");
-  Ref<HandleState> h(new HandleState);
-  h->loop = this;
-  h->fn = std::move(cb);
-  h->label = std::move(label);
   ts_queue_.push_back(std::move(h));
   ts_pending_.store(true, std::memory_order_release);
   ts_cv_.notify_one();
 }
 
-TimerHandle EventLoop::call_later(double delay, Callback cb, std::string label) {
+Nanos EventLoop::later_deadline(double delay) {
   // 3.11 lets a NaN delay through; the timer then compares false to everything and fires on the next
   // iteration. Scheduling it "now" gives that outcome without NaN in the heap.
   if (std::isnan(delay)) delay = 0;
-  return call_later_ns(to_nanos(delay), std::move(cb), std::move(label));
+  return later_deadline(to_nanos(delay));
 }
 
-TimerHandle EventLoop::call_later_ns(Nanos delay, Callback cb, std::string label) {
+Nanos EventLoop::later_deadline(Nanos delay) {
   check_closed();
-  return call_at_ns(saturating_add(time_ns(), delay), std::move(cb), std::move(label));
+  return saturating_add(time_ns(), delay);
 }
 
-TimerHandle EventLoop::call_at(double when, Callback cb, std::string label) {
-  if (std::isnan(when)) when = time();
-  return call_at_ns(to_nanos(when), std::move(cb), std::move(label));
-}
-
-TimerHandle EventLoop::call_at_ns(Nanos when, Callback cb, std::string label) {
-  check_closed();
-  Ref<HandleState> h(new HandleState);
-  h->loop = this;
-  h->fn = std::move(cb);
-  h->label = std::move(label);
-  h->timer = true;
-  h->when = when;
-  push_timer(reinterpret_cast<std::uintptr_t>(static_cast<RefCounted*>(h.get())) | kHandle, when);
-  return TimerHandle(std::move(h));
-}
+Nanos EventLoop::at_deadline(double when) { return std::isnan(when) ? time_ns() : to_nanos(when); }
 
 bool EventLoop::timer_cancelled(std::uintptr_t e) noexcept {
   RefCounted* obj = entry_object(e);
@@ -308,8 +273,9 @@ void EventLoop::run_once() {
 
   // Phase 2: poll.
   // With timeout 0 the poll only collects call_soon_threadsafe callbacks: skip the rest of it.
-  if (!ready_.empty() || stopping_)
-    drain_threadsafe();
+  if (!ready_.empty() || stopping_) {
+    if (ts_pending_.load(std::memory_order_acquire)) [[unlikely]] drain_threadsafe();
+  }
   else if (!scheduled_.empty())
     poll(std::min(std::max<Nanos>(0, scheduled_.front().when - time_ns()), kMaximumSelectTimeout));
   else
@@ -378,8 +344,7 @@ void EventLoop::run_entry(std::uintptr_t e) {
         task->step(nullptr);
       } catch (...) {
         // The Handle CPython would report: call_soon(self.__step) labelled by its wrapper.
-        Ref<HandleState> h(new HandleState);
-        h->loop = this;
+        Ref<HandleState> h(new HandleState(this));
         h->label = Label::literal("<TaskStepMethWrapper>");
         report_callback_error(std::current_exception(), Handle(std::move(h)));
       }
@@ -390,8 +355,7 @@ void EventLoop::run_entry(std::uintptr_t e) {
       try {
         fut->run_first_callback();
       } catch (...) {
-        Ref<HandleState> h(new HandleState);
-        h->loop = this;
+        Ref<HandleState> h(new HandleState(this));
         report_callback_error(std::current_exception(), Handle(std::move(h)));
       }
       return;

@@ -143,26 +143,15 @@ std::size_t FutureBase::remove_done_callback(const void* key) {
   return removed + before - cbs.size();
 }
 
-namespace {
-// Runs one done callback: payload a = the future, b = the callback's object, aux = its function.
-void run_fast(HandleState& h) {
-  auto fn = reinterpret_cast<FutureBase::FastCallback>(h.aux);
-  fn(static_cast<FutureBase&>(*h.a), h.b.get());
-}
-}  // namespace
-
 void FutureBase::schedule(Callback cb) {
   // futures.py: __schedule_callbacks — each callback goes through call_soon, in registration order.
-  Ref<HandleState> h(new HandleState);
-  h->loop = loop_.get();
-  h->a = Ref<RefCounted>(this);
-  if (cb.fast) {
-    h->fast = run_fast;
-    h->aux = reinterpret_cast<void*>(cb.fast);
-    h->b = std::move(cb.obj);
-  } else {
-    h->fn = [fn = std::move(cb.fn), self = this] { fn(*self); };
-  }
+  Ref<HandleState> h;
+  if (cb.fast)
+    h = Ref<HandleState>(new HandleState(loop_.get(), [self = Ref<FutureBase>(this), fn = cb.fast, obj = std::move(cb.obj)] {
+      fn(*self, obj.get());
+    }));
+  else
+    h = Ref<HandleState>(new HandleState(loop_.get(), [self = Ref<FutureBase>(this), fn = std::move(cb.fn)] { fn(*self); }));
   loop_->schedule_soon(std::move(h));
 }
 

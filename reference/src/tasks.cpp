@@ -4,17 +4,6 @@
 
 namespace asyncio {
 
-namespace {
-void run_step(HandleState& h) {
-  auto& task = static_cast<TaskBase&>(*h.a);
-  std::exception_ptr exc;
-  if (h.aux) exc = *static_cast<std::exception_ptr*>(h.aux);
-  delete static_cast<std::exception_ptr*>(h.aux);
-  h.aux = nullptr;
-  task.step_from_loop(std::move(exc));
-}
-}  // namespace
-
 TaskBase::TaskBase(EventLoop& loop, std::coroutine_handle<> coro, detail::PromiseBase& promise, std::string&& name)
     : FutureBase(loop), top_(coro), promise_(&promise), coro_name_(promise.name), resume_point_(coro) {
   is_task_ = true;
@@ -75,11 +64,10 @@ void TaskBase::schedule_step(std::exception_ptr exc) {
     loop_->push_ready(this, EventLoop::kTaskStep);
     return;
   }
-  Ref<HandleState> h(new HandleState);
-  h->loop = loop_.get();
-  h->fast = run_step;
-  h->a = Ref<RefCounted>(this);
-  if (exc) h->aux = new std::exception_ptr(std::move(exc));
+  // call_soon(self.__step, exc): a Handle, which an exception from the step is reported against.
+  Ref<HandleState> h(new HandleState(loop_.get(), [task = Ref<TaskBase>(this), exc = std::move(exc)]() mutable {
+    task->step_from_loop(std::exchange(exc, nullptr));
+  }));
   h->label = Label::literal("<TaskStepMethWrapper>");
   loop_->schedule_soon(std::move(h));
 }

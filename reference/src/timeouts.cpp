@@ -85,12 +85,11 @@ void Timeout::reschedule(std::optional<double> when) {
     return;
   }
   auto& loop = get_running_loop();
-  Ref<detail::TimeoutState> st = s_;
-  auto fire = [st] { st->on_timeout(); };
+  auto fire = [st = s_] { st->on_timeout(); };
   if (*when <= loop.time())
-    s.timeout_handler = loop.call_soon(fire, "Timeout._on_timeout()");
+    s.timeout_handler = loop.call_soon(std::move(fire), "Timeout._on_timeout()");
   else
-    s.timeout_handler = loop.call_at(*when, fire, "Timeout._on_timeout()");
+    s.timeout_handler = loop.call_at(*when, std::move(fire), "Timeout._on_timeout()");
 }
 
 std::string Timeout::repr() const {

@@ -68,7 +68,6 @@ struct ExceptionContext {
 
 class EventLoop : public RefCounted {
  public:
-  using Callback = std::function<void()>;
   using ExceptionHandler = std::function<void(EventLoop&, const ExceptionContext&)>;
 
   /// A loop on its own virtual clock (the default) or on the given clock.
@@ -76,15 +75,44 @@ class EventLoop : public RefCounted {
   ~EventLoop() override;
 
   // --- Scheduling (base_events.py: call_soon, call_later, call_at, call_soon_threadsafe) ---
-  Handle call_soon(Callback cb);
-  Handle call_soon(Callback cb, std::string label);
+  // `cb` is any callable taking no arguments; it is stored in the handle (see HandleState).
+  template <class F>
+  Handle call_soon(F&& cb, std::string label = {}) {
+    check_closed();
+    Ref<HandleState> h(new HandleState(this, std::forward<F>(cb)));
+    if (!label.empty()) h->label = std::move(label);
+    h->add_ref();  // the queue's reference
+    ready_.push_back(reinterpret_cast<std::uintptr_t>(static_cast<RefCounted*>(h.get())) | kHandle);
+    return Handle(std::move(h));
+  }
   /// A delay of 0 or less is still a timer: it runs after the callbacks already ready.
-  TimerHandle call_later(double delay_seconds, Callback cb, std::string label = {});
-  TimerHandle call_later_ns(Nanos delay, Callback cb, std::string label = {});
-  TimerHandle call_at(double when_seconds, Callback cb, std::string label = {});
-  TimerHandle call_at_ns(Nanos when, Callback cb, std::string label = {});
+  template <class F>
+  TimerHandle call_later(double delay_seconds, F&& cb, std::string label = {}) {
+    return call_at_ns(later_deadline(delay_seconds), std::forward<F>(cb), std::move(label));
+  }
+  template <class F>
+  TimerHandle call_later_ns(Nanos delay, F&& cb, std::string label = {}) {
+    return call_at_ns(later_deadline(delay), std::forward<F>(cb), std::move(label));
+  }
+  template <class F>
+  TimerHandle call_at(double when_seconds, F&& cb, std::string label = {}) {
+    return call_at_ns(at_deadline(when_seconds), std::forward<F>(cb), std::move(label));
+  }
+  template <class F>
+  TimerHandle call_at_ns(Nanos when, F&& cb, std::string label = {}) {
+    check_closed();
+    Ref<HandleState> h(new HandleState(this, std::forward<F>(cb)));
+    if (!label.empty()) h->label = std::move(label);
+    h->when = when;
+    return schedule_timer(std::move(h));
+  }
   /// Thread-safe; wakes a loop blocked in the poll phase.
-  void call_soon_threadsafe(Callback cb, std::string label = {});
+  template <class F>
+  void call_soon_threadsafe(F&& cb, std::string label = {}) {
+    Ref<HandleState> h(new HandleState(this, std::forward<F>(cb)));
+    if (!label.empty()) h->label = std::move(label);
+    schedule_threadsafe(std::move(h));
+  }
   /// Internal fast paths: schedule `h` (already filled in) like call_soon, or as a timer at h->when.
   void schedule_soon(Ref<HandleState> h);
   TimerHandle schedule_timer(Ref<HandleState> h);
@@ -174,6 +202,12 @@ class EventLoop : public RefCounted {
   void run_entry(std::uintptr_t e);
   void report_callback_error(std::exception_ptr e, Handle handle);
   void check_running() const;
+  /// call_later's deadline: time() + delay (saturating; a NaN delay is 0, see events.cpp).
+  Nanos later_deadline(double delay_seconds);
+  Nanos later_deadline(Nanos delay);
+  /// call_at's deadline in nanoseconds (a NaN deadline is now).
+  Nanos at_deadline(double when_seconds);
+  void schedule_threadsafe(Ref<HandleState> h);
   [[noreturn]] static void throw_closed();
   // A timer-heap entry is a HandleState (call_later, call_at) or a SleepFuture standing for sleep()'s
   // TimerHandle: these read Handle._cancelled and write TimerHandle._scheduled on either.

@@ -1,9 +1,9 @@
 #pragma once
 // Handle and TimerHandle: a scheduled callback that can be cancelled. Mirrors asyncio/events.py.
 #include <cstdint>
-#include <functional>
 #include <memory>
 #include <string>
+#include <type_traits>
 
 #include "asyncio/clock.hpp"
 #include "asyncio/pool.hpp"
@@ -36,17 +36,31 @@ class Label {
   std::unique_ptr<std::string> owned_;  // one pointer: most handles have no label
 };
 
-/// The state behind a Handle. The loop's ready queue and timer heap hold these. Internal callbacks
-/// (task steps, future callbacks) use `fast` with two owned payloads and avoid a std::function.
+/// The state behind a Handle: the callback (events.py: Handle._callback and _args) is any callable,
+/// stored in place when it fits (every internal callback and most lambdas do), so scheduling one costs
+/// a single pool block and no std::function. The loop's ready queue and timer heap hold these.
 class HandleState final : public RefCounted {
  public:
-  using Fast = void (*)(HandleState&);
+  static constexpr std::size_t kInline = 40;
 
-  EventLoop* loop = nullptr;
-  Fast fast = nullptr;
-  Ref<RefCounted> a, b;
-  void* aux = nullptr;
-  std::function<void()> fn;
+  /// A handle with no callback: what an error from an internal ready-queue entry is reported against.
+  explicit HandleState(EventLoop* owner) : loop(owner), ops_(&kEmptyOps) {}
+  template <class F>
+  HandleState(EventLoop* owner, F&& f) : loop(owner) {
+    using Fn = std::decay_t<F>;
+    if constexpr (sizeof(Fn) <= kInline && alignof(Fn) <= alignof(void*) && std::is_nothrow_move_constructible_v<Fn>) {
+      ::new (static_cast<void*>(buf_)) Fn(std::forward<F>(f));
+      ops_ = &kInlineOps<Fn>;
+    } else {
+      ::new (static_cast<void*>(buf_)) Fn*(new Fn(std::forward<F>(f)));
+      ops_ = &kBoxedOps<Fn>;
+    }
+  }
+  ~HandleState() override {
+    if (ops_->destroy) ops_->destroy(buf_);
+  }
+
+  EventLoop* const loop;
   /// Describes the callback in "Exception in callback LABEL" (format_helpers._format_callback_source).
   Label label;
   Nanos when = 0;
@@ -55,22 +69,42 @@ class HandleState final : public RefCounted {
   bool scheduled = false;  // in the timer heap (TimerHandle._scheduled)
 
   void run() {
-    if (fast)
-      fast(*this);
-    else
-      fn();
+    // The callable outlives its own call even if it cancels this handle (clear() waits for it).
+    running_ = true;
+    ops_->invoke(buf_);
+    running_ = false;
   }
-  /// Drops the callback and its payload (Handle.cancel).
-  void clear() {
-    fast = nullptr;
-    a = nullptr;
-    b = nullptr;
-    fn = nullptr;
+  /// Drops the callback and what it holds (Handle.cancel sets _callback and _args to None).
+  void clear() noexcept {
+    if (running_) return;
+    if (ops_->destroy) ops_->destroy(buf_);
+    ops_ = &kEmptyOps;
   }
 
   // Handles are created and freed at the rate of callbacks: recycle them through a per-thread pool.
   static void* operator new(std::size_t size) { return detail::pool_allocate(size); }
   static void operator delete(void* p, std::size_t size) noexcept { detail::pool_deallocate(p, size); }
+
+ private:
+  struct Ops {
+    void (*invoke)(void*);
+    void (*destroy)(void*) noexcept;  // null: nothing to destroy
+  };
+  template <class Fn>
+  static void destroy_inline(void* p) noexcept {
+    static_cast<Fn*>(p)->~Fn();
+  }
+  template <class Fn>
+  static constexpr Ops kInlineOps = {[](void* p) { (*static_cast<Fn*>(p))(); },
+                                     std::is_trivially_destructible_v<Fn> ? nullptr : &destroy_inline<Fn>};
+  template <class Fn>
+  static constexpr Ops kBoxedOps = {[](void* p) { (**static_cast<Fn**>(p))(); },
+                                    [](void* p) noexcept { delete *static_cast<Fn**>(p); }};
+  static constexpr Ops kEmptyOps = {[](void*) {}, nullptr};
+
+  bool running_ = false;
+  const Ops* ops_;
+  alignas(void*) unsigned char buf_[kInline];
 };
 
 /// A callback scheduled with `call_soon` (events.Handle).

@@ -2,6 +2,7 @@
 // Intrusive, single-threaded reference counting for loop-owned objects (futures, tasks, handles, loops).
 // The loop is single-threaded like CPython's, so the count is a plain integer.
 #include <cstdint>
+#include <type_traits>
 #include <utility>
 
 namespace asyncio {
@@ -18,6 +19,12 @@ class RefCounted {
     if (--refs_ == 0) delete this;
   }
   std::uint32_t ref_count() const noexcept { return refs_; }
+  /// release() when T is the object's exact type (a final class): the destructor is called directly.
+  template <class T>
+  static void release_exact(T* p) noexcept {
+    static_assert(std::is_final_v<T>);
+    if (--p->RefCounted::refs_ == 0) delete p;
+  }
 
  private:
   std::uint32_t refs_ = 0;
@@ -40,7 +47,11 @@ class Ref {
   Ref(Ref<U>&& o) noexcept : p_(o.detach()) {}
   ~Ref() {
     // Qualified: Python-named members (Lock.release) must not shadow the count.
-    if (p_) p_->RefCounted::release();
+    if (!p_) return;
+    if constexpr (std::is_final_v<T>)
+      RefCounted::release_exact(p_);
+    else
+      p_->RefCounted::release();
   }
   Ref& operator=(Ref o) noexcept {
     std::swap(p_, o.p_);
