@@ -179,6 +179,104 @@ void timer_handle_cancelled(HandleState& h) {
   if (h.scheduled && h.loop) ++h.loop->timer_cancelled_count_;
 }
 
+// Inlined into run_batch: a ready entry is run at the rate of callbacks.
+[[gnu::always_inline]] inline void EventLoop::run_entry(std::uintptr_t e) {
+  RefCounted* obj = entry_object(e);
+  switch (e & kKindMask) {
+    case kTaskStep: {
+      auto task = Ref<TaskBase>::adopt(static_cast<TaskBase*>(obj));
+      try {
+        task->step(nullptr);
+      } catch (...) {
+        // The Handle CPython would report: call_soon(self.__step) labelled by its wrapper.
+        Ref<HandleState> h(new HandleState(this));
+        h->label = Label::literal("<TaskStepMethWrapper>");
+        report_callback_error(std::current_exception(), Handle(std::move(h)));
+      }
+      return;
+    }
+    case kFirstCallback: {
+      auto fut = Ref<FutureBase>::adopt(static_cast<FutureBase*>(obj));
+      try {
+        fut->run_first_callback();
+      } catch (...) {
+        Ref<HandleState> h(new HandleState(this));
+        report_callback_error(std::current_exception(), Handle(std::move(h)));
+      }
+      return;
+    }
+    case kSleepTimer: {
+      // A cancelled handle is skipped (events.py: Handle._run is never reached).
+      auto fut = Ref<SleepFuture>::adopt(static_cast<SleepFuture*>(obj));
+      if (fut->timer_cancelled) return;
+      fut->fire();  // setting a pending future's result only schedules its callbacks: it cannot raise
+      return;
+    }
+    default: {
+      auto h = Ref<HandleState>::adopt(static_cast<HandleState*>(obj));
+      if (h->cancelled) return;
+      try {
+        h->run();
+      } catch (...) {
+        report_callback_error(std::current_exception(), Handle(std::move(h)));
+      }
+    }
+  }
+}
+
+// Phase 4, inlined into iterate.
+[[gnu::always_inline]] inline void EventLoop::run_batch() {
+  for (std::size_t ntodo = ready_.size(); ntodo > 0; --ntodo) {
+    const std::uintptr_t e = ready_.front();
+    ready_.pop_front();
+    run_entry(e);
+  }
+}
+
+// The body of run_once, inlined into run_forever's loop: one iteration per callback in a chain.
+[[gnu::always_inline]] inline void EventLoop::iterate() {
+  // Phase 1: purge cancelled timers.
+  const std::size_t sched_count = scheduled_.size();
+  if (sched_count > kMinScheduledTimerHandles &&
+      static_cast<double>(timer_cancelled_count_) / static_cast<double>(sched_count) >
+          kMinCancelledTimerHandlesFraction) {
+    auto keep = std::remove_if(scheduled_.begin(), scheduled_.end(), [](const TimerEntry& e) {
+      if (!timer_cancelled(e.entry)) return false;
+      set_timer_scheduled(e.entry, false);
+      entry_object(e.entry)->release();
+      return true;
+    });
+    scheduled_.erase(keep, scheduled_.end());
+    std::make_heap(scheduled_.begin(), scheduled_.end(), Later{});
+    timer_cancelled_count_ = 0;
+  } else {
+    while (!scheduled_.empty() && timer_cancelled(scheduled_.front().entry)) {
+      --timer_cancelled_count_;
+      entry_object(pop_timer())->release();
+    }
+  }
+
+  // Phase 2: poll.
+  // With timeout 0 the poll only collects call_soon_threadsafe callbacks: skip the rest of it.
+  if (!ready_.empty() || stopping_) {
+    if (ts_pending_.load(std::memory_order_acquire)) [[unlikely]] drain_threadsafe();
+  }
+  else if (!scheduled_.empty())
+    poll(std::min(std::max<Nanos>(0, scheduled_.front().when - time_ns()), kMaximumSelectTimeout));
+  else
+    poll(std::nullopt);
+
+  // Phase 3: due timers go to the end of the ready queue.
+  const Nanos end_time = saturating_add(time_ns(), kClockResolution);
+  // A sleep's entry keeps its kSleepTimer tag in the ready queue: it runs as its TimerHandle would.
+  while (!scheduled_.empty() && scheduled_.front().when < end_time) ready_.push_back(pop_timer());
+
+  // Phase 4: run the snapshot.
+  run_batch();
+}
+
+void EventLoop::run_once() { iterate(); }
+
 void EventLoop::run_forever() {
   check_closed();
   check_running();
@@ -193,7 +291,7 @@ void EventLoop::run_forever() {
     }
   } reset{this};
   for (;;) {
-    run_once();
+    iterate();
     if (stopping_) break;
   }
 }
@@ -249,47 +347,6 @@ void EventLoop::close() {
   for (auto& t : pending) t->discard_frame();
 }
 
-void EventLoop::run_once() {
-  // Phase 1: purge cancelled timers.
-  const std::size_t sched_count = scheduled_.size();
-  if (sched_count > kMinScheduledTimerHandles &&
-      static_cast<double>(timer_cancelled_count_) / static_cast<double>(sched_count) >
-          kMinCancelledTimerHandlesFraction) {
-    auto keep = std::remove_if(scheduled_.begin(), scheduled_.end(), [](const TimerEntry& e) {
-      if (!timer_cancelled(e.entry)) return false;
-      set_timer_scheduled(e.entry, false);
-      entry_object(e.entry)->release();
-      return true;
-    });
-    scheduled_.erase(keep, scheduled_.end());
-    std::make_heap(scheduled_.begin(), scheduled_.end(), Later{});
-    timer_cancelled_count_ = 0;
-  } else {
-    while (!scheduled_.empty() && timer_cancelled(scheduled_.front().entry)) {
-      --timer_cancelled_count_;
-      entry_object(pop_timer())->release();
-    }
-  }
-
-  // Phase 2: poll.
-  // With timeout 0 the poll only collects call_soon_threadsafe callbacks: skip the rest of it.
-  if (!ready_.empty() || stopping_) {
-    if (ts_pending_.load(std::memory_order_acquire)) [[unlikely]] drain_threadsafe();
-  }
-  else if (!scheduled_.empty())
-    poll(std::min(std::max<Nanos>(0, scheduled_.front().when - time_ns()), kMaximumSelectTimeout));
-  else
-    poll(std::nullopt);
-
-  // Phase 3: due timers go to the end of the ready queue.
-  const Nanos end_time = saturating_add(time_ns(), kClockResolution);
-  // A sleep's entry keeps its kSleepTimer tag in the ready queue: it runs as its TimerHandle would.
-  while (!scheduled_.empty() && scheduled_.front().when < end_time) ready_.push_back(pop_timer());
-
-  // Phase 4: run the snapshot.
-  run_batch();
-}
-
 void EventLoop::poll(std::optional<Nanos> timeout) {
   if (auto* vc = virtual_clock()) {
     // A deadline saturated at the end of time (an infinite delay) is never reached: CPython would
@@ -325,58 +382,6 @@ void EventLoop::drain_threadsafe() {
     ts_pending_.store(false, std::memory_order_release);
   }
   for (auto& h : q) ready_.push_back(reinterpret_cast<std::uintptr_t>(static_cast<RefCounted*>(h.detach())) | kHandle);
-}
-
-void EventLoop::run_batch() {
-  for (std::size_t ntodo = ready_.size(); ntodo > 0; --ntodo) {
-    const std::uintptr_t e = ready_.front();
-    ready_.pop_front();
-    run_entry(e);
-  }
-}
-
-void EventLoop::run_entry(std::uintptr_t e) {
-  RefCounted* obj = entry_object(e);
-  switch (e & kKindMask) {
-    case kTaskStep: {
-      auto task = Ref<TaskBase>::adopt(static_cast<TaskBase*>(obj));
-      try {
-        task->step(nullptr);
-      } catch (...) {
-        // The Handle CPython would report: call_soon(self.__step) labelled by its wrapper.
-        Ref<HandleState> h(new HandleState(this));
-        h->label = Label::literal("<TaskStepMethWrapper>");
-        report_callback_error(std::current_exception(), Handle(std::move(h)));
-      }
-      return;
-    }
-    case kFirstCallback: {
-      auto fut = Ref<FutureBase>::adopt(static_cast<FutureBase*>(obj));
-      try {
-        fut->run_first_callback();
-      } catch (...) {
-        Ref<HandleState> h(new HandleState(this));
-        report_callback_error(std::current_exception(), Handle(std::move(h)));
-      }
-      return;
-    }
-    case kSleepTimer: {
-      // A cancelled handle is skipped (events.py: Handle._run is never reached).
-      auto fut = Ref<SleepFuture>::adopt(static_cast<SleepFuture*>(obj));
-      if (fut->timer_cancelled) return;
-      fut->fire();  // setting a pending future's result only schedules its callbacks: it cannot raise
-      return;
-    }
-    default: {
-      auto h = Ref<HandleState>::adopt(static_cast<HandleState*>(obj));
-      if (h->cancelled) return;
-      try {
-        h->run();
-      } catch (...) {
-        report_callback_error(std::current_exception(), Handle(std::move(h)));
-      }
-    }
-  }
 }
 
 void EventLoop::report_callback_error(std::exception_ptr e, Handle handle) {

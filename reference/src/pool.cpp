@@ -35,10 +35,10 @@ Orphans& orphans() {
 // many tasks finished in timer order is scattered over all the chunks; a thread adopting it as it is
 // measured several times slower (asyncio-bench: the rows run after the 1M-task ones), one taking
 // it sorted walks the chunks in order, as a fresh chunk does.
-FreeBlock* sorted(FreeBlock* head, std::size_t count) {
+FreeBlock* sorted(FreeBlock* head, std::size_t& count) {
   std::vector<FreeBlock*> blocks;
-  blocks.reserve(count);
   for (; head; head = head->next) blocks.push_back(head);
+  count = blocks.size();
   std::sort(blocks.begin(), blocks.end(), std::less<>());
   for (std::size_t i = blocks.size(); i-- > 0;) blocks[i]->next = std::exchange(head, blocks[i]);
   return head;
@@ -49,14 +49,14 @@ FreeBlock* sorted(FreeBlock* head, std::size_t count) {
 struct Reaper {
   ~Reaper() {
     t_lists.closed = true;
-    for (std::size_t c = 0; c < kClasses; ++c) t_lists.head[c] = sorted(t_lists.head[c], t_lists.count[c]);
+    std::size_t count[kClasses];
+    for (std::size_t c = 0; c < kClasses; ++c) t_lists.head[c] = sorted(t_lists.head[c], count[c]);
     auto& o = orphans();
     const std::lock_guard lock(o.mutex);
     for (std::size_t c = 0; c < kClasses; ++c) {
       if (!t_lists.head[c]) continue;
-      o.lists[c].push_back({std::exchange(t_lists.head[c], nullptr), t_lists.count[c]});
-      o.bytes += t_lists.count[c] * block_size(c);
-      t_lists.count[c] = 0;
+      o.lists[c].push_back({std::exchange(t_lists.head[c], nullptr), count[c]});
+      o.bytes += count[c] * block_size(c);
     }
     if (t_lists.cur != t_lists.end) {
       o.spans.push_back({t_lists.cur, t_lists.end});
@@ -76,7 +76,6 @@ bool adopt(std::size_t c) {
     o.lists[c].pop_back();
     o.bytes -= s.count * block_size(c);
     t_lists.head[c] = s.head;
-    t_lists.count[c] = s.count;
     return true;
   }
   if (!o.spans.empty()) {
@@ -129,7 +128,9 @@ void deallocate_slow(void* p, std::size_t size) noexcept {
 
 std::size_t free_bytes() noexcept {
   std::size_t n = static_cast<std::size_t>(t_lists.end - t_lists.cur);
-  for (std::size_t c = 0; c < kClasses; ++c) n += t_lists.count[c] * block_size(c);
+  // Walking the lists keeps the allocation fast paths free of a count to maintain.
+  for (std::size_t c = 0; c < kClasses; ++c)
+    for (const FreeBlock* b = t_lists.head[c]; b; b = b->next) n += block_size(c);
   auto& o = orphans();
   const std::lock_guard lock(o.mutex);
   return n + o.bytes;

@@ -38,7 +38,6 @@ struct FreeBlock {
 // exit by a guard object the slow path registers.
 struct Lists {
   FreeBlock* head[kClasses];
-  std::size_t count[kClasses];
   char* cur;  // the unused rest of the current chunk: [cur, end)
   char* end;
   bool closed;  // the thread is exiting: frees go to the orphan pool
@@ -49,7 +48,8 @@ inline thread_local Lists t_lists{};
 inline std::size_t class_of(std::size_t size) noexcept { return size ? (size - 1) / kGranule : 0; }
 void* allocate_slow(std::size_t size);
 void deallocate_slow(void* p, std::size_t size) noexcept;
-/// Bytes the calling thread's pool and the orphan pool hold free (for heap-in-use measurements).
+/// Bytes the calling thread's pool and the orphan pool hold free (for heap-in-use measurements; it
+/// walks the free lists).
 std::size_t free_bytes() noexcept;
 }  // namespace pool
 
@@ -60,7 +60,6 @@ inline void* pool_allocate(std::size_t size) {
   if (kEnabled && c < kClasses) {
     if (FreeBlock* b = t_lists.head[c]) {
       t_lists.head[c] = b->next;
-      --t_lists.count[c];
       return b;
     }
   }
@@ -73,7 +72,6 @@ inline void pool_deallocate(void* p, std::size_t size) noexcept {
   const std::size_t c = class_of(size);
   if (kEnabled && c < kClasses && p && !t_lists.closed) {
     t_lists.head[c] = new (p) FreeBlock{t_lists.head[c]};
-    ++t_lists.count[c];
     return;
   }
   deallocate_slow(p, size);

@@ -13,11 +13,12 @@ class Ring {
  public:
   Ring() = default;
   Ring(Ring&& o) noexcept
-      : buf_(std::move(o.buf_)), mask_(std::exchange(o.mask_, 0)), head_(std::exchange(o.head_, 0)),
-        size_(std::exchange(o.size_, 0)) {}
+      : buf_(std::move(o.buf_)), mask_(std::exchange(o.mask_, 0)), cap_(std::exchange(o.cap_, 0)),
+        head_(std::exchange(o.head_, 0)), size_(std::exchange(o.size_, 0)) {}
   Ring& operator=(Ring&& o) noexcept {
     buf_ = std::move(o.buf_);
     mask_ = std::exchange(o.mask_, 0);
+    cap_ = std::exchange(o.cap_, 0);
     head_ = std::exchange(o.head_, 0);
     size_ = std::exchange(o.size_, 0);
     return *this;
@@ -29,7 +30,7 @@ class Ring {
   /// The i-th element from the front.
   T& operator[](std::size_t i) noexcept { return buf_[(head_ + i) & mask_]; }
   void push_back(T v) {
-    if (size_ == capacity()) grow();
+    if (size_ == cap_) [[unlikely]] grow();
     buf_[(head_ + size_) & mask_] = std::move(v);
     ++size_;
   }
@@ -40,18 +41,19 @@ class Ring {
   void clear() noexcept { head_ = size_ = 0; }
 
  private:
-  std::size_t capacity() const noexcept { return buf_ ? mask_ + 1 : 0; }
   void grow() {
-    const std::size_t cap = capacity() ? capacity() * 2 : 64;
+    const std::size_t cap = cap_ ? cap_ * 2 : 64;
     auto next = std::make_unique<T[]>(cap);
     for (std::size_t i = 0; i < size_; ++i) next[i] = std::move((*this)[i]);
     buf_ = std::move(next);
     mask_ = cap - 1;
+    cap_ = cap;
     head_ = 0;
   }
 
   std::unique_ptr<T[]> buf_;
   std::size_t mask_ = 0;
+  std::size_t cap_ = 0;  // 0 while there is no buffer
   std::size_t head_ = 0;
   std::size_t size_ = 0;
 };
