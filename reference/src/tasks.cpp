@@ -12,10 +12,7 @@ TaskBase::TaskBase(EventLoop& loop, std::coroutine_handle<> coro, detail::Promis
     number_ = loop.next_task_number();
   else
     rare().name = std::move(name);
-  // tasks.py: _register_task
-  prev_ = loop.tasks_tail_;
-  (prev_ ? prev_->next_ : loop.tasks_head_) = this;
-  loop.tasks_tail_ = this;
+  loop.register_task(this);
   schedule_step(nullptr);
 }
 
@@ -32,21 +29,12 @@ TaskBase::~TaskBase() {
     }
   }
   if (log_traceback_) report_unretrieved("Task");
-  unregister();
+  loop_->unregister_task(this);
   if (top_) {
     // A coroutine that never ran is finalized after Task.__del__ and warns like any other.
     if (!started_) warn("RuntimeWarning", std::string("coroutine '") + coro_name_ + "' was never awaited");
     top_.destroy();
   }
-}
-
-void TaskBase::unregister() noexcept {
-  if (!registered_) return;
-  registered_ = false;
-  auto& loop = *loop_;
-  (prev_ ? prev_->next_ : loop.tasks_head_) = next_;
-  (next_ ? next_->prev_ : loop.tasks_tail_) = prev_;
-  prev_ = next_ = nullptr;
 }
 
 void TaskBase::discard_frame() noexcept {
@@ -170,7 +158,7 @@ void TaskBase::step(std::exception_ptr exc) {
 
 void TaskBase::complete() {
   auto exc = std::exchange(promise_->exception, nullptr);
-  unregister();
+  loop_->unregister_task(this);
   if (!exc) {
     if (must_cancel_) {
       // The task was cancelled right before the coroutine returned.

@@ -60,7 +60,6 @@ class TaskBase : public FutureBase {
   void step(std::exception_ptr exc);
   void complete();
   void schedule_step(std::exception_ptr exc);
-  void unregister() noexcept;
   static void wakeup(FutureBase& fut, RefCounted* self);
 
   std::coroutine_handle<> top_;
@@ -70,15 +69,14 @@ class TaskBase : public FutureBase {
   Ref<FutureBase> fut_waiter_;
   bool must_cancel_ = false;
   bool started_ = false;
-  bool registered_ = true;
   bool log_destroy_pending_ = true;
   int num_cancels_requested_ = 0;
   // A default name is numbered at creation (tasks.py: _task_name_counter) but only spelled out (in
   // Rare::name) when asked for: formatting "Task-N" for every task was a measurable share of create_task.
   mutable std::uint64_t number_ = 0;
-  // The loop's list of unfinished tasks (tasks.py: _all_tasks).
-  TaskBase* prev_ = nullptr;
-  TaskBase* next_ = nullptr;
+  // This task's place in the loop's list of unfinished tasks (EventLoop::task_slots_), or kNoSlot.
+  static constexpr std::size_t kNoSlot = ~std::size_t{0};
+  std::size_t slot_ = kNoSlot;
 };
 
 template <class T>
