@@ -208,7 +208,9 @@ const std::vector<Row>& rows() {
       {"sleep0_small", "spawn + sleep(0) + complete, 10k live", "ns/task", {}},
       {"sleep0_delta", "  sleep(0) round trip (over spawn)", "ns/task", 50},
       {"timer_small", "spawn + timer sleep, 10k outstanding", "ns/task", 150},
+      {"timer_small_delta", "  timer sleep (over spawn), 10k", "ns/task", {}},
       {"timer_large", "spawn + timer sleep, 1M outstanding", "ns/task", 500},
+      {"timer_large_delta", "  timer sleep (over spawn), 1M", "ns/task", {}},
       {"mem_pending", "memory per pending task (not started)", "B/task", 256},
       {"mem_sleeping", "memory per task blocked in sleep(1)", "B/task", {}},
       {"call_soon_chained", "chained call_soon", "ns/call", 8},
@@ -249,7 +251,12 @@ Figures measure(const Sizes& s, const std::string& only) {
 }
 
 void add_derived(Figures& f) {
-  if (f.count("sleep0_small") && f.count("spawn_small")) f["sleep0_delta"] = f["sleep0_small"] - f["spawn_small"];
+  auto delta = [&](const char* key, const char* total, const char* base) {
+    if (f.count(total) && f.count(base)) f[key] = f[total] - f[base];
+  };
+  delta("sleep0_delta", "sleep0_small", "spawn_small");
+  delta("timer_small_delta", "timer_small", "spawn_small");
+  delta("timer_large_delta", "timer_large", "spawn_large");
 }
 
 struct Peer {

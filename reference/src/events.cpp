@@ -381,10 +381,11 @@ void EventLoop::queue_due_timers(Nanos end_time) {
   do ready_.push_back(scheduled_.pop().entry);
   while (!scheduled_.empty() && scheduled_.front().when < end_time);
   // TimerHandle._scheduled = False for each, before any of them runs. A separate pass, so that the
-  // handles (cold, at 1M timers) are fetched a few at a time ahead of their use, not one per pop.
+  // handles (cold, at 1M timers) are fetched ahead of their use, not one per pop; this pass does
+  // little per entry, so it reaches further ahead than run_large_batch.
   const std::size_t n = ready_.size();
   for (std::size_t i = first; i < n; ++i) {
-    if (i + kPrefetchAhead < n) __builtin_prefetch(entry_object(ready_[i + kPrefetchAhead]), 1);
+    if (i + 4 * kPrefetchAhead < n) __builtin_prefetch(entry_object(ready_[i + 4 * kPrefetchAhead]), 1);
     set_timer_scheduled(ready_[i], false);
   }
 }

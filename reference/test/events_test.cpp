@@ -517,5 +517,76 @@ TEST(Events, AnInfiniteDelayAloneIsADeadlockNotAFiring) {
   loop->close();
 }
 
+// A callback that cancels its own handle finishes its call first: what it captured stays alive until
+// it returns (the callable lives in the handle, inline when small, boxed when not).
+// Python:
+//   import asyncio
+//   loop = asyncio.new_event_loop()
+//   def cb():
+//       h.cancel()
+//       print('ran', h.cancelled())
+//   h = loop.call_soon(cb)
+//   loop.call_soon(loop.stop)
+//   loop.run_forever()
+//   print(h)
+// Output:
+//   ran True
+//   <Handle cancelled>
+TEST(Events, ACallbackThatCancelsItsOwnHandleRunsToItsEnd) {
+  auto loop = new_event_loop();
+  Trace t;
+  Handle small, big;
+  small = loop->call_soon([&t, &small, word = 7] {
+    small.cancel();
+    t("ran " + std::string(small.cancelled() ? "True " : "False ") + std::to_string(word));
+  });
+  const std::string text(200, 'x');
+  big = loop->call_soon([&t, &big, text, more = text] {
+    big.cancel();
+    t("ran " + std::string(big.cancelled() ? "True " : "False ") + std::to_string(text.size() + more.size()));
+  });
+  loop->call_soon([&] { loop->stop(); });
+  loop->run_forever();
+  EXPECT_EQ(t.events, (Events{"ran True 7", "ran True 400"}));
+  EXPECT_EQ(small.repr(), "<Handle cancelled>");
+  EXPECT_EQ(big.repr(), "<Handle cancelled>");
+  loop->close();
+}
+
+// A thousand sleepers in ten groups of a hundred equal delays: each group fires in one iteration (a
+// batch long enough for the loop's prefetching path), in deadline order, and so in creation order
+// within a group.
+// Python:
+//   import asyncio
+//   async def main():
+//       out = []
+//       async def w(i):
+//           await asyncio.sleep(i * 37 % 10 * 0.01)
+//           out.append(i)
+//       await asyncio.gather(*(w(i) for i in range(1000)))
+//       print(len(out), out[:6], out[-3:], sum((k + 1) * i for k, i in enumerate(out)))
+//   asyncio.run(main())
+// Output:
+//   1000 [0, 10, 20, 30, 40, 50] [977, 987, 997] 258557250
+TEST(Events, LargeBatchesOfTimersFireInDeadlineOrder) {
+  auto main = []() -> Coro<std::string> {
+    std::vector<int> out;
+    auto w = [&out](int i) -> Coro<> {
+      co_await sleep(i * 37 % 10 * 0.01);
+      out.push_back(i);
+    };
+    std::vector<Task<>> tasks;
+    for (int i = 0; i < 1000; ++i) tasks.push_back(create_task(w(i)));
+    co_await gather(std::move(tasks));
+    long long sum = 0;
+    for (std::size_t k = 0; k < out.size(); ++k) sum += static_cast<long long>(k + 1) * out[k];
+    co_return std::to_string(out.size()) + " [" + std::to_string(out[0]) + ", " + std::to_string(out[1]) + ", " +
+        std::to_string(out[2]) + ", " + std::to_string(out[3]) + ", " + std::to_string(out[4]) + ", " +
+        std::to_string(out[5]) + "] [" + std::to_string(out[997]) + ", " + std::to_string(out[998]) + ", " +
+        std::to_string(out[999]) + "] " + std::to_string(sum);
+  };
+  EXPECT_EQ(run(main()), "1000 [0, 10, 20, 30, 40, 50] [977, 987, 997] 258557250");
+}
+
 }  // namespace
 }  // namespace asyncio::test

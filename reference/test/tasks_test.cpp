@@ -1,5 +1,7 @@
 // Tasks (tasks.py: Task.__init__, __step, __wakeup, cancel, uncancel, __del__): first step through
 // call_soon, start order, the iteration cost of awaiting, cancellation, and the task reports.
+#include <algorithm>
+
 #include "loop_support.hpp"
 
 namespace asyncio::test {
@@ -630,6 +632,45 @@ TEST(Tasks, KeyboardInterruptInATaskPropagatesOutOfTheLoopWhichStaysUsable) {
   t(loop->run_until_complete(usable()));
   EXPECT_EQ(t.events, (Events{"KeyboardInterrupt propagated False True", "usable"}));
   loop->close();
+}
+
+// all_tasks() after hundreds of tasks finished out of creation order and hundreds more were created
+// (the loop reclaims the finished tasks' places then). CPython's all_tasks() is a set, so the program
+// sorts; the reference loop also promises creation order.
+// Python:
+//   import asyncio
+//   async def main():
+//       async def w(i):
+//           await asyncio.sleep(i % 7 * 0.01)
+//       ts = [asyncio.create_task(w(i), name=f'w{i}') for i in range(500)]
+//       await asyncio.sleep(0.035)
+//       ts += [asyncio.create_task(w(i), name=f'w{i}') for i in range(500, 1100)]
+//       names = [t.get_name() for t in asyncio.all_tasks() if t is not asyncio.current_task()]
+//       print(len(names), sorted(names, key=lambda n: int(n[1:]))[:4])
+//       await asyncio.gather(*ts)
+//       print(len(asyncio.all_tasks()))
+//   asyncio.run(main())
+// Output:
+//   813 ['w4', 'w5', 'w6', 'w11']
+//   1
+TEST(Tasks, AllTasksAfterManyFinishedOutOfOrderIsTheUnfinishedInCreationOrder) {
+  auto main = []() -> Coro<std::string> {
+    auto w = [](int i) -> Coro<> { co_await sleep(i % 7 * 0.01); };
+    std::vector<Task<>> ts;
+    for (int i = 0; i < 500; ++i) ts.push_back(create_task(w(i), "w" + std::to_string(i)));
+    co_await sleep(0.035);
+    for (int i = 500; i < 1100; ++i) ts.push_back(create_task(w(i), "w" + std::to_string(i)));
+    std::vector<int> numbers;
+    for (auto& t : all_tasks())
+      if (t.get() != current_task()) numbers.push_back(std::stoi(t->get_name().substr(1)));
+    const bool creation_order = std::is_sorted(numbers.begin(), numbers.end());
+    std::string s = std::to_string(numbers.size()) + " ['w" + std::to_string(numbers[0]) + "', 'w" +
+                    std::to_string(numbers[1]) + "', 'w" + std::to_string(numbers[2]) + "', 'w" +
+                    std::to_string(numbers[3]) + "']" + (creation_order ? "" : " (not in creation order)");
+    co_await gather(std::move(ts));
+    co_return s + "\n" + std::to_string(all_tasks().size());
+  };
+  EXPECT_EQ(run(main()), "813 ['w4', 'w5', 'w6', 'w11']\n1");
 }
 
 }  // namespace
