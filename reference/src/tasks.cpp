@@ -5,7 +5,7 @@
 namespace asyncio {
 
 TaskBase::TaskBase(EventLoop& loop, std::coroutine_handle<> coro, detail::PromiseBase& promise, std::string&& name)
-    : FutureBase(loop), top_(coro), promise_(&promise), coro_name_(promise.name), resume_point_(coro) {
+    : FutureBase(loop), top_(coro), promise_(&promise), resume_point_(coro) {
   is_task_ = true;
   promise.started = true;  // owned by the task now: no "never awaited" warning
   if (name.empty())
@@ -32,7 +32,7 @@ TaskBase::~TaskBase() {
   loop_->unregister_task(this);
   if (top_) {
     // A coroutine that never ran is finalized after Task.__del__ and warns like any other.
-    if (!started_) warn("RuntimeWarning", std::string("coroutine '") + coro_name_ + "' was never awaited");
+    if (!started_) warn("RuntimeWarning", std::string("coroutine '") + coro_name() + "' was never awaited");
     top_.destroy();
   }
 }
@@ -42,7 +42,10 @@ void TaskBase::discard_frame() noexcept {
   // the task is destroyed, so the task still reads as running and the never-awaited warning follows.
   if (!started_) return;
   fut_waiter_ = nullptr;
-  if (top_) std::exchange(top_, {}).destroy();
+  if (top_) {
+    rare().coro_name = promise_->name;  // the name outlives the frame, for repr
+    std::exchange(top_, {}).destroy();
+  }
   resume_point_ = {};
 }
 
@@ -185,7 +188,7 @@ std::string TaskBase::repr() const {
     case State::cancelled: status = "cancelled"; break;
     case State::finished: status = "finished"; break;
   }
-  std::string out = "<Task " + status + " name=" + py_repr(get_name()) + " coro=<" + coro_name_ + "()";
+  std::string out = "<Task " + status + " name=" + py_repr(get_name()) + " coro=<" + coro_name() + "()";
   // coroutines.py: _format_coroutine says "running" while the coroutine has a frame (cr_frame), so a
   // pending task whose frame the closed loop discarded reads as done.
   out += state_ == State::pending && top_ ? " running>" : " done>";

@@ -87,6 +87,7 @@ class FutureBase : public RefCounted {
     std::exception_ptr cancelled_exc;  // the CancelledError a task ended with (futures.py: _cancelled_exc)
     std::vector<Callback, detail::PoolAllocator<Callback>> callbacks;  // after the inline first one
     std::string name;  // TaskBase: the name, once set or spelled out
+    const char* coro_name = nullptr;  // TaskBase: its coroutine's name, once the frame is gone
     static void* operator new(std::size_t size) { return detail::pool_allocate(size); }
     static void operator delete(void* p, std::size_t size) noexcept { detail::pool_deallocate(p, size); }
   };

@@ -40,7 +40,14 @@ class Label {
 /// stored in place when it fits (every internal callback and most lambdas do), so scheduling one costs
 /// a single pool block and no std::function. The loop's ready queue and timer heap hold these.
 class HandleState final : public RefCounted {
+  // The flags come first: they fill the bytes RefCounted leaves free after its count (a 96-byte handle).
+  bool running_ = false;
+
  public:
+  bool cancelled = false;
+  bool timer = false;
+  bool scheduled = false;  // in the timer heap (TimerHandle._scheduled)
+
   static constexpr std::size_t kInline = 40;
 
   /// A handle with no callback: what an error from an internal ready-queue entry is reported against.
@@ -64,9 +71,6 @@ class HandleState final : public RefCounted {
   /// Describes the callback in "Exception in callback LABEL" (format_helpers._format_callback_source).
   Label label;
   Nanos when = 0;
-  bool cancelled = false;
-  bool timer = false;
-  bool scheduled = false;  // in the timer heap (TimerHandle._scheduled)
 
   void run() {
     // The callable outlives its own call even if it cancels this handle (clear() waits for it).
@@ -102,7 +106,6 @@ class HandleState final : public RefCounted {
                                     [](void* p) noexcept { delete *static_cast<Fn**>(p); }};
   static constexpr Ops kEmptyOps = {[](void*) {}, nullptr};
 
-  bool running_ = false;
   const Ops* ops_;
   alignas(void*) unsigned char buf_[kInline];
 };

@@ -35,7 +35,7 @@ class TaskBase : public FutureBase {
     number_ = 0;
     rare().name = std::move(n);
   }
-  const char* coro_name() const noexcept { return coro_name_; }
+  const char* coro_name() const noexcept { return top_ ? promise_->name : rare_->coro_name; }
   /// `<Task pending name='Task-1' coro=<main() running>>`
   std::string repr() const override;
 
@@ -64,7 +64,6 @@ class TaskBase : public FutureBase {
 
   std::coroutine_handle<> top_;
   detail::PromiseBase* promise_;
-  const char* coro_name_;
   std::coroutine_handle<> resume_point_;
   Ref<FutureBase> fut_waiter_;
   bool must_cancel_ = false;
