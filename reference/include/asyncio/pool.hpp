@@ -59,7 +59,9 @@ inline void* pool_allocate(std::size_t size) {
   const std::size_t c = class_of(size);
   if (kEnabled && c < kClasses) {
     if (FreeBlock* b = t_lists.head[c]) {
-      t_lists.head[c] = b->next;
+      // The list is in the order blocks were freed, scattered when thousands of tasks finished in
+      // timer order: fetch the next block now, or the next allocation waits for it.
+      __builtin_prefetch(t_lists.head[c] = b->next, 1);
       return b;
     }
   }
