@@ -90,13 +90,22 @@ EventLoop::EventLoop(std::unique_ptr<Clock> clock)
 
 EventLoop::~EventLoop() {
   for (std::size_t i = 0; i < ready_.size(); ++i) release_entry(ready_[i]);
-  for (auto& e : scheduled_) entry_object(e.entry)->release();
+  for (auto& e : scheduled_) release_entry(e.entry);
 }
 
 void EventLoop::release_entry(std::uintptr_t e) noexcept {
-  // A future's pending first callback holds a reference (often to the task waiting on it): drop it
-  // with the entry, as dropping a HandleState would.
-  if ((e & kKindMask) == kFirstCallback) static_cast<FutureBase*>(entry_object(e))->drop_first_callback();
+  switch (e & kKindMask) {
+    case kFirstCallback:
+      // A future's pending first callback holds a reference (often to the task waiting on it): drop
+      // it with the entry, as dropping a HandleState would.
+      static_cast<FutureBase*>(entry_object(e))->drop_first_callback();
+      break;
+    case kOwnSleepTimer:
+      // A task's sleep slot is free again once its timer entry is gone.
+      static_cast<TaskBase*>(entry_object(e))->own_sleep_queued_ = false;
+      break;
+    default: break;
+  }
   entry_object(e)->release();
 }
 
@@ -140,16 +149,20 @@ Nanos EventLoop::at_deadline(double when) { return std::isnan(when) ? time_ns() 
 
 bool EventLoop::timer_cancelled(std::uintptr_t e) noexcept {
   RefCounted* obj = entry_object(e);
-  return (e & kKindMask) == kSleepTimer ? static_cast<SleepFuture*>(obj)->timer_cancelled
-                                        : static_cast<HandleState*>(obj)->cancelled;
+  switch (e & kKindMask) {
+    case kSleepTimer: return static_cast<SleepFuture*>(obj)->timer_cancelled;
+    case kOwnSleepTimer: return static_cast<TaskBase*>(obj)->own_sleep_timer_cancelled_;
+    default: return static_cast<HandleState*>(obj)->cancelled;
+  }
 }
 
 void EventLoop::set_timer_scheduled(std::uintptr_t e, bool scheduled) noexcept {
   RefCounted* obj = entry_object(e);
-  if ((e & kKindMask) == kSleepTimer)
-    static_cast<SleepFuture*>(obj)->timer_scheduled = scheduled;
-  else
-    static_cast<HandleState*>(obj)->scheduled = scheduled;
+  switch (e & kKindMask) {
+    case kSleepTimer: static_cast<SleepFuture*>(obj)->timer_scheduled = scheduled; return;
+    case kOwnSleepTimer: static_cast<TaskBase*>(obj)->own_sleep_scheduled_ = scheduled; return;
+    default: static_cast<HandleState*>(obj)->scheduled = scheduled;
+  }
 }
 
 void EventLoop::push_timer(std::uintptr_t e, Nanos when) {
@@ -179,9 +192,7 @@ void timer_handle_cancelled(HandleState& h) {
         task->step(nullptr);
       } catch (...) {
         // The Handle CPython would report: call_soon(self.__step) labelled by its wrapper.
-        Ref<HandleState> h(new HandleState(this));
-        h->label = Label::literal("<TaskStepMethWrapper>");
-        report_callback_error(std::current_exception(), Handle(std::move(h)));
+        report_entry_error(std::current_exception(), "<TaskStepMethWrapper>");
       }
       return;
     }
@@ -190,9 +201,23 @@ void timer_handle_cancelled(HandleState& h) {
       try {
         fut->run_first_callback();
       } catch (...) {
-        Ref<HandleState> h(new HandleState(this));
-        report_callback_error(std::current_exception(), Handle(std::move(h)));
+        report_entry_error(std::current_exception(), nullptr);
       }
+      return;
+    }
+    case kOwnSleepWakeup: {
+      auto task = Ref<TaskBase>::adopt(static_cast<TaskBase*>(obj));
+      try {
+        task->wake_from_own_sleep();
+      } catch (...) {
+        report_entry_error(std::current_exception(), nullptr);
+      }
+      return;
+    }
+    case kOwnSleepTimer: {
+      auto task = Ref<TaskBase>::adopt(static_cast<TaskBase*>(obj));
+      task->own_sleep_queued_ = false;
+      if (!task->own_sleep_timer_cancelled_) task->fire_own_sleep();  // cannot raise, as for kSleepTimer
       return;
     }
     case kSleepTimer: {
@@ -232,7 +257,8 @@ void timer_handle_cancelled(HandleState& h) {
 [[gnu::always_inline]] inline void EventLoop::prefetch_pointee(std::uintptr_t e) noexcept {
   RefCounted* obj = entry_object(e);
   switch (e & kKindMask) {
-    case kTaskStep: __builtin_prefetch(static_cast<TaskBase*>(obj)->resume_point_.address(), 1); return;
+    case kTaskStep:
+    case kOwnSleepWakeup: __builtin_prefetch(static_cast<TaskBase*>(obj)->resume_point_.address(), 1); return;
     case kFirstCallback:
       if (RefCounted* woken = static_cast<FutureBase*>(obj)->first_obj_) __builtin_prefetch(woken, 1);
       return;
@@ -274,14 +300,14 @@ void EventLoop::run_large_batch(std::size_t ntodo) {
     scheduled_.filter_and_heapify([](const detail::TimerEntry& e) {
       if (!timer_cancelled(e.entry)) return false;
       set_timer_scheduled(e.entry, false);
-      entry_object(e.entry)->release();
+      release_entry(e.entry);
       return true;
     });
     timer_cancelled_count_ = 0;
   } else {
     while (!scheduled_.empty() && timer_cancelled(scheduled_.front().entry)) {
       --timer_cancelled_count_;
-      entry_object(pop_timer())->release();
+      release_entry(pop_timer());
     }
   }
 
@@ -371,7 +397,7 @@ void EventLoop::close() {
   // callbacks point back at them), so they are destroyed, and reported, once unreferenced.
   std::vector<Ref<TaskBase>> pending = all_tasks();
   for (std::size_t i = 0; i < ready.size(); ++i) release_entry(ready[i]);
-  for (auto& e : scheduled) entry_object(e.entry)->release();
+  for (auto& e : scheduled) release_entry(e.entry);
   for (auto& t : pending) t->discard_frame();
 }
 
@@ -425,6 +451,12 @@ void EventLoop::drain_threadsafe() {
     ts_pending_.store(false, std::memory_order_release);
   }
   for (auto& h : q) ready_.push_back(reinterpret_cast<std::uintptr_t>(static_cast<RefCounted*>(h.detach())) | kHandle);
+}
+
+void EventLoop::report_entry_error(std::exception_ptr e, const char* label) {
+  Ref<HandleState> h(new HandleState(this));
+  if (label) h->label = Label::literal(label);
+  report_callback_error(std::move(e), Handle(std::move(h)));
 }
 
 void EventLoop::report_callback_error(std::exception_ptr e, Handle handle) {

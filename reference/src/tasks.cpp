@@ -42,6 +42,7 @@ void TaskBase::discard_frame() noexcept {
   // the task is destroyed, so the task still reads as running and the never-awaited warning follows.
   if (!started_) return;
   fut_waiter_ = nullptr;
+  own_sleep_waiting_ = false;
   if (top_) {
     rare().coro_name = promise_->name;  // the name outlives the frame, for repr
     std::exchange(top_, {}).destroy();
@@ -72,11 +73,11 @@ bool TaskBase::cancel(std::optional<std::string> msg) {
   log_traceback_ = false;
   if (done()) return false;
   ++num_cancels_requested_;
-  if (fut_waiter_) {
-    if (fut_waiter_->cancel(msg)) {
-      // Leave must_cancel_ clear: the waiter's cancellation is what wakes the task.
-      return true;
-    }
+  // Leave must_cancel_ clear when the waiter is cancelled: its cancellation is what wakes the task.
+  if (own_sleep_waiting_) {
+    if (cancel_own_sleep(msg)) return true;
+  } else if (fut_waiter_) {
+    if (fut_waiter_->cancel(msg)) return true;
   }
   must_cancel_ = true;
   set_cancel_message(std::move(msg));
@@ -110,6 +111,7 @@ void TaskBase::step(std::exception_ptr exc) {
     must_cancel_ = false;
   }
   fut_waiter_ = nullptr;
+  own_sleep_waiting_ = false;
 
   auto& loop = *loop_;
   if (loop.current_task_)
@@ -143,6 +145,11 @@ void TaskBase::step(std::exception_ptr exc) {
   }
   FutureBase* fut = std::exchange(loop.yielded_, nullptr);
   if (!fut) {
+    if (own_sleep_waiting_) {
+      // Suspended on the sleep slot's future: its wake-up is implied (see fire_own_sleep).
+      if (must_cancel_ && cancel_own_sleep(cancel_message())) must_cancel_ = false;
+      return;
+    }
     // A bare yield gives up control for exactly one iteration (sleep(0)).
     schedule_step(nullptr);
     return;
@@ -157,6 +164,53 @@ void TaskBase::step(std::exception_ptr exc) {
     fut_waiter_ = Ref<FutureBase>(fut);
     if (must_cancel_ && fut_waiter_->cancel(cancel_message())) must_cancel_ = false;
   }
+}
+
+bool TaskBase::suspend_on_own_sleep(std::coroutine_handle<> h, Nanos delay) {
+  if (own_sleep_queued_) return false;
+  // tasks.py: sleep — loop.create_future(), then loop.call_later(delay, ...): one clock read.
+  const Nanos when = loop_->later_deadline(delay);
+  own_sleep_state_ = State::pending;
+  own_sleep_timer_cancelled_ = false;
+  own_sleep_queued_ = true;
+  loop_->push_timer(reinterpret_cast<std::uintptr_t>(static_cast<RefCounted*>(this)) | EventLoop::kOwnSleepTimer, when);
+  resume_point_ = h;
+  own_sleep_waiting_ = true;  // step() finds no yielded future and this flag: `await future`
+  return true;
+}
+
+void TaskBase::cancel_own_sleep_timer() noexcept {
+  // base_events.py: _timer_handle_cancelled counts it only while it is still in the heap.
+  if (own_sleep_timer_cancelled_) return;
+  if (own_sleep_scheduled_) ++loop_->timer_cancelled_count_;
+  own_sleep_timer_cancelled_ = true;
+}
+
+void TaskBase::fire_own_sleep() {
+  // futures._set_result_unless_cancelled; set_result schedules the one done callback, this task's
+  // __wakeup, if it is still registered.
+  if (own_sleep_state_ != State::pending) return;
+  own_sleep_state_ = State::finished;
+  if (own_sleep_waiting_) loop_->push_ready(this, EventLoop::kOwnSleepWakeup);
+}
+
+bool TaskBase::cancel_own_sleep(std::optional<std::string> msg) {
+  // futures.py: Future.cancel — the message goes into the CancelledError __wakeup throws in.
+  if (own_sleep_state_ != State::pending) return false;
+  own_sleep_state_ = State::cancelled;
+  if (msg || rare_) rare().own_sleep_cancelled = msg ? std::make_exception_ptr(CancelledError(*msg)) : nullptr;
+  if (own_sleep_waiting_) loop_->push_ready(this, EventLoop::kOwnSleepWakeup);
+  return true;
+}
+
+void TaskBase::wake_from_own_sleep() {
+  // tasks.py: Task.__wakeup on the slot's future.
+  std::exception_ptr exc;
+  if (own_sleep_state_ == State::cancelled) {
+    if (rare_) exc = std::exchange(rare_->own_sleep_cancelled, nullptr);
+    if (!exc) exc = std::make_exception_ptr(CancelledError());
+  }
+  step(std::move(exc));
 }
 
 void TaskBase::complete() {

@@ -234,6 +234,113 @@ TEST(Events, SleepTimersCancelledWithTheirTasksCountTowardsTheHeapRebuild) {
   EXPECT_EQ(run(main()), "[150, 150, 45, 45] 0\n[-1, -3, -5, -7] [142, 144, 146, 148] 150");
 }
 
+// A sleep keeps its future and TimerHandle in the task while the task's previous sleep timer has
+// left the heap; a task cancelled while sleeping that sleeps again before its cancelled timer is
+// purged needs a second one. Both must behave as CPython's, here around a heap rebuild.
+// Python:
+//   import asyncio
+//   async def main():
+//       loop = asyncio.get_running_loop()
+//       out = []
+//       async def sleeper(i):
+//           try:
+//               await asyncio.sleep(1)
+//               out.append(i)
+//           except asyncio.CancelledError:
+//               if i % 5 != 1:
+//                   return
+//               await asyncio.sleep(0.5)
+//               out.append(f'r{i}')
+//               await asyncio.sleep(1)
+//               out.append(f'R{i}')
+//       tasks = [asyncio.create_task(sleeper(i)) for i in range(120)]
+//       await asyncio.sleep(0)
+//       for i, t in enumerate(tasks):
+//           if i % 6:
+//               t.cancel()
+//       counts = []
+//       for _ in range(3):
+//           await asyncio.sleep(0)
+//           counts.append(len(loop._scheduled))
+//       await asyncio.sleep(3)
+//       print(counts, len(loop._scheduled))
+//       print(' '.join(map(str, out)))
+//   asyncio.run(main())
+// Output:
+//   [140, 40, 40] 0
+//   r1 r11 r16 r21 r26 r31 r41 r46 r51 r56 r61 r71 r76 r81 r86 r91 r101 r106 r111 r116 0 6 12 18 24 30 36 42 48 54 60 66 72 78 84 90 96 102 108 114 R1 R11 R16 R21 R26 R31 R41 R46 R51 R56 R61 R71 R76 R81 R86 R91 R101 R106 R111 R116
+TEST(Events, ASleepWhileTheTasksCancelledSleepTimerIsStillQueuedIsATimerOfItsOwn) {
+  auto main = []() -> Coro<std::string> {
+    auto& loop = get_running_loop();
+    std::string out;
+    auto sleeper = [&](int i) -> Coro<> {
+      try {
+        co_await sleep(1);
+        out += std::to_string(i) + " ";
+        co_return;
+      } catch (const CancelledError&) {
+        if (i % 5 != 1) co_return;
+      }
+      // The rest of the `except` block: a C++ handler cannot co_await.
+      co_await sleep(0.5);
+      out += "r" + std::to_string(i) + " ";
+      co_await sleep(1);
+      out += "R" + std::to_string(i) + " ";
+    };
+    std::vector<Task<>> tasks;
+    for (int i = 0; i < 120; ++i) tasks.push_back(create_task(sleeper(i)));
+    co_await sleep(0);
+    for (int i = 0; i < 120; ++i)
+      if (i % 6) tasks[i].cancel();
+    std::string counts = "[";
+    for (int k = 0; k < 3; ++k) {
+      co_await sleep(0);
+      counts += (k ? ", " : "") + std::to_string(loop.timer_count());
+    }
+    co_await sleep(3);
+    out.pop_back();
+    co_return counts + "] " + std::to_string(loop.timer_count()) + "\n" + out;
+  };
+  EXPECT_EQ(run(main()),
+            "[140, 40, 40] 0\nr1 r11 r16 r21 r26 r31 r41 r46 r51 r56 r61 r71 r76 r81 r86 r91 r101 r106 r111 r116 0 6 "
+            "12 18 24 30 36 42 48 54 60 66 72 78 84 90 96 102 108 114 R1 R11 R16 R21 R26 R31 R41 R46 R51 R56 R61 R71 "
+            "R76 R81 R86 R91 R101 R106 R111 R116");
+}
+
+// A task that cancels itself and then sleeps: Task.__step cancels the sleep's future at once (the
+// pending _must_cancel), and the cancelled timer stays in the heap until it reaches the head.
+// Python:
+//   import asyncio
+//   async def main():
+//       loop = asyncio.get_running_loop()
+//       asyncio.current_task().cancel('self')
+//       try:
+//           await asyncio.sleep(10)
+//       except asyncio.CancelledError as e:
+//           print('sleep raised', repr(e), len(loop._scheduled))
+//       await asyncio.sleep(1)
+//       print('slept again', len(loop._scheduled))
+//   asyncio.run(main())
+// Output:
+//   sleep raised CancelledError('self') 1
+//   slept again 0
+TEST(Events, ATaskCancellingItselfThenSleepingIsWokenByTheCancelledSleep) {
+  Trace t;
+  auto main = [&]() -> Coro<> {
+    auto& loop = get_running_loop();
+    loop.current_task()->cancel("self");
+    try {
+      co_await sleep(10);
+    } catch (const CancelledError& e) {
+      t("sleep raised " + e.repr() + " " + std::to_string(loop.timer_count()));
+    }
+    co_await sleep(1);
+    t("slept again " + std::to_string(loop.timer_count()));
+  };
+  run(main());
+  EXPECT_EQ(t.events, (Events{"sleep raised CancelledError('self') 1", "slept again 0"}));
+}
+
 // Python:
 //   import asyncio
 //   loop = asyncio.new_event_loop()

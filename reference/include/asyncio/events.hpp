@@ -197,8 +197,10 @@ class EventLoop : public RefCounted {
     kTaskStep = 1,       // TaskBase: Task.__step() with no exception (tasks.py: __init__, __step's bare yield)
     kFirstCallback = 2,  // FutureBase: its first done callback (futures.py: __schedule_callbacks)
     kSleepTimer = 3,     // SleepFuture: sleep()'s timer, futures._set_result_unless_cancelled (sleep.hpp)
+    kOwnSleepTimer = 4,  // TaskBase: the same for the future in the task's own sleep slot (tasks.hpp)
+    kOwnSleepWakeup = 5, // TaskBase: Task.__wakeup, the done callback of its sleep slot's future
   };
-  static constexpr std::uintptr_t kKindMask = 3;
+  static constexpr std::uintptr_t kKindMask = 7;  // every entry's object is at least 8-byte aligned
   /// Appends `obj` as a `kind` entry (call_soon: RuntimeError when closed).
   void push_ready(RefCounted* obj, ReadyKind kind) {
     check_closed();
@@ -206,12 +208,15 @@ class EventLoop : public RefCounted {
     ready_.push_back(reinterpret_cast<std::uintptr_t>(obj) | kind);
   }
   static RefCounted* entry_object(std::uintptr_t e) noexcept { return reinterpret_cast<RefCounted*>(e & ~kKindMask); }
-  void release_entry(std::uintptr_t e) noexcept;
+  /// Drops an entry of the ready queue or the timer heap unrun.
+  static void release_entry(std::uintptr_t e) noexcept;
   void run_entry(std::uintptr_t e);
   void run_large_batch(std::size_t ntodo);
   void prefetch_pointee(std::uintptr_t e) noexcept;
   void prefetch_woken_frame(std::uintptr_t e) noexcept;
   void report_callback_error(std::exception_ptr e, Handle handle);
+  /// report_callback_error for an entry that has no Handle: the one CPython would report, labelled.
+  [[gnu::cold]] void report_entry_error(std::exception_ptr e, const char* label);
   void check_running() const;
   /// call_later's deadline: time() + delay (saturating; a NaN delay is 0, see events.cpp).
   Nanos later_deadline(double delay_seconds);
@@ -220,11 +225,12 @@ class EventLoop : public RefCounted {
   Nanos at_deadline(double when_seconds);
   void schedule_threadsafe(Ref<HandleState> h);
   [[noreturn]] static void throw_closed();
-  // A timer-heap entry is a HandleState (call_later, call_at) or a SleepFuture standing for sleep()'s
-  // TimerHandle: these read Handle._cancelled and write TimerHandle._scheduled on either.
+  // A timer-heap entry is a HandleState (call_later, call_at), or a SleepFuture or a task's sleep
+  // slot standing for sleep()'s TimerHandle: these read Handle._cancelled and write
+  // TimerHandle._scheduled on any of them.
   static bool timer_cancelled(std::uintptr_t e) noexcept;
   static void set_timer_scheduled(std::uintptr_t e, bool scheduled) noexcept;
-  /// Pushes a kHandle or kSleepTimer entry (taking a reference) onto the timer heap.
+  /// Pushes a timer entry (taking a reference) onto the timer heap.
   void push_timer(std::uintptr_t e, Nanos when);
   /// Pops the heap's head, marking it unscheduled; the caller takes over its reference.
   std::uintptr_t pop_timer();
@@ -237,8 +243,8 @@ class EventLoop : public RefCounted {
   std::unique_ptr<Clock> clock_;
   VirtualClock* vclock_;  // clock_ when it is virtual
   detail::Ring<std::uintptr_t> ready_;  // ReadyKind-tagged pointers, owning one reference each
-  // Deadlines next to their entries (kHandle or kSleepTimer tagged pointers, owning one reference
-  // each): sifting compares without touching the handles.
+  // Deadlines next to their entries (kHandle, kSleepTimer or kOwnSleepTimer tagged pointers, owning
+  // one reference each): sifting compares without touching the handles.
   detail::TimerHeap scheduled_;
   std::size_t timer_cancelled_count_ = 0;
   bool stopping_ = false;

@@ -88,6 +88,7 @@ class FutureBase : public RefCounted {
     std::vector<Callback, detail::PoolAllocator<Callback>> callbacks;  // after the inline first one
     std::string name;  // TaskBase: the name, once set or spelled out
     const char* coro_name = nullptr;  // TaskBase: its coroutine's name, once the frame is gone
+    std::exception_ptr own_sleep_cancelled;  // TaskBase: CancelledError(msg) of its sleep slot's future
     static void* operator new(std::size_t size) { return detail::pool_allocate(size); }
     static void operator delete(void* p, std::size_t size) noexcept { detail::pool_deallocate(p, size); }
   };

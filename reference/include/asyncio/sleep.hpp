@@ -9,20 +9,19 @@
 
 namespace asyncio {
 
-/// The future a timed sleep awaits, which is also its own timer-heap entry: CPython's sleep()
-/// creates a future and a TimerHandle for `call_later(delay, futures._set_result_unless_cancelled,
-/// future, result)`; here the future carries that handle's two flags (TimerHandle._scheduled,
-/// Handle._cancelled) and the heap entry names the future, so a sleep allocates one object. The
-/// entry is pushed, sifted, popped, purged and queued exactly where the TimerHandle would be (see
-/// EventLoop::run_once), so timer order, the cancelled-timer count and the heap rebuild are CPython's.
+/// The future a timed sleep awaits when the task's own sleep slot (tasks.hpp) is taken, which is
+/// also its own timer-heap entry: CPython's sleep() creates a future and a TimerHandle for
+/// `call_later(delay, futures._set_result_unless_cancelled, future, result)`; here the future
+/// carries that handle's two flags (TimerHandle._scheduled, Handle._cancelled) and the heap entry
+/// names the future, so a sleep allocates one object. The entry is pushed, sifted, popped, purged and
+/// queued exactly where the TimerHandle would be (see EventLoop::run_once), so timer order, the
+/// cancelled-timer count and the heap rebuild are CPython's.
 class SleepFuture final : public FutureBase {
  public:
   /// loop.create_future() + loop.call_later(delay, ...): one clock read, as call_later does.
   SleepFuture(EventLoop& loop, Nanos delay) : FutureBase(loop) {
-    loop.check_closed();
-    const Nanos now = loop.time_ns();
-    const Nanos when = delay > std::numeric_limits<Nanos>::max() - now ? std::numeric_limits<Nanos>::max() : now + delay;
-    loop.push_timer(reinterpret_cast<std::uintptr_t>(static_cast<RefCounted*>(this)) | EventLoop::kSleepTimer, when);
+    loop.push_timer(reinterpret_cast<std::uintptr_t>(static_cast<RefCounted*>(this)) | EventLoop::kSleepTimer,
+                    loop.later_deadline(delay));
   }
   /// The timer's `h.cancel()` in sleep()'s finally (events.py: TimerHandle.cancel): counted towards
   /// the heap rebuild only while still scheduled (base_events.py: _timer_handle_cancelled).
@@ -61,11 +60,18 @@ class [[nodiscard]] Sleep {
       detail::suspend_task(h, nullptr);
       return;
     }
-    fut_ = make_ref<SleepFuture>(get_running_loop(), delay_);
+    // The task's own sleep slot when it is free (tasks.hpp), else a SleepFuture of its own.
+    TaskBase& task = *get_running_loop().current_task();
+    if (task.suspend_on_own_sleep(h, delay_)) return;
+    fut_ = make_ref<SleepFuture>(task.get_loop(), delay_);
     detail::suspend_task(h, fut_.get());
   }
   T await_resume() {
-    if (fut_) fut_->cancel_timer();  // sleep()'s `finally: h.cancel()`
+    // sleep()'s `finally: h.cancel()`
+    if (fut_)
+      fut_->cancel_timer();
+    else if (delay_ != kNoTimer)
+      running_loop()->current_task()->cancel_own_sleep_timer();
     detail::resume_task();
     if constexpr (!std::is_void_v<T>) return std::move(result_);
   }

@@ -52,6 +52,12 @@ class TaskBase : public FutureBase {
   }
   std::exception_ptr take_throw_in() noexcept { return std::exchange(loop_->throw_in_, nullptr); }
 
+  /// sleep(delay) on the task's own sleep slot (see own_sleep_queued_): schedules its timer and
+  /// suspends `h` on it; false (nothing done) while the slot's previous timer is still queued.
+  bool suspend_on_own_sleep(std::coroutine_handle<> h, Nanos delay);
+  /// The slot's `h.cancel()` in sleep()'s finally (events.py: TimerHandle.cancel).
+  void cancel_own_sleep_timer() noexcept;
+
  protected:
   void* promise_ptr() const noexcept { return promise_; }
 
@@ -61,6 +67,11 @@ class TaskBase : public FutureBase {
   void complete();
   void schedule_step(std::exception_ptr exc);
   static void wakeup(FutureBase& fut, RefCounted* self);
+  // The slot's future: futures._set_result_unless_cancelled (its timer fired), Future.cancel, and
+  // Task.__wakeup once it is done.
+  void fire_own_sleep();
+  bool cancel_own_sleep(std::optional<std::string> msg);
+  void wake_from_own_sleep();
 
   std::coroutine_handle<> top_;
   detail::PromiseBase* promise_;
@@ -69,6 +80,16 @@ class TaskBase : public FutureBase {
   bool must_cancel_ = false;
   bool started_ = false;
   bool log_destroy_pending_ = true;
+  // The task's own sleep slot: the future and TimerHandle that sleep() creates, kept in the task so
+  // that a timed sleep allocates nothing, in bytes that were padding. The slot's timer-heap entry
+  // names the task (EventLoop::kOwnSleepTimer) and sits in the heap exactly where the TimerHandle
+  // would. While that entry is still queued (a cancelled sleep's timer waits in the heap until it is
+  // popped or purged), a further sleep uses a SleepFuture instead.
+  bool own_sleep_queued_ : 1 = false;     // the slot's timer entry is in the heap or the ready queue
+  bool own_sleep_scheduled_ : 1 = false;  // TimerHandle._scheduled
+  bool own_sleep_timer_cancelled_ : 1 = false;  // Handle._cancelled
+  bool own_sleep_waiting_ : 1 = false;    // the slot's future is this task's _fut_waiter
+  State own_sleep_state_ : 2 = State::pending;  // the slot's future's state
   int num_cancels_requested_ = 0;
   // A default name is numbered at creation (tasks.py: _task_name_counter) but only spelled out (in
   // Rare::name) when asked for: formatting "Task-N" for every task was a measurable share of create_task.
