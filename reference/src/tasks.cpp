@@ -7,7 +7,7 @@ namespace asyncio {
 TaskBase::TaskBase(EventLoop& loop, std::coroutine_handle<> coro, detail::PromiseBase& promise, std::string&& name)
     : FutureBase(loop), top_(coro), promise_(&promise), resume_point_(coro) {
   is_task_ = true;
-  promise.started = true;  // owned by the task now: no "never awaited" warning
+  promise.mark_started();  // owned by the task now: no "never awaited" warning
   if (name.empty())
     number_ = loop.next_task_number();
   else

@@ -475,7 +475,7 @@ TEST(TaskGroups, AenterOutsideATaskCannotDetermineTheParent) {
     loop.call_soon([&] {
       TaskGroup tg;
       auto c = tg.aenter();
-      c.handle().promise().started = true;
+      c.handle().promise().mark_started();
       c.handle().resume();  // coro.send(None) from a plain callback
       log(inspect(c.handle().promise().exception).exc->str());
       done.set_result();

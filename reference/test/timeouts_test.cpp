@@ -297,7 +297,7 @@ TEST(Timeouts, AenterOutsideATask) {
     loop.call_soon([&] {
       auto cm = timeout(1);
       auto c = cm.aenter();
-      c.handle().promise().started = true;
+      c.handle().promise().mark_started();
       c.handle().resume();  // coro.send(None) from a plain callback
       log(inspect(c.handle().promise().exception).exc->str());
       done.set_result();

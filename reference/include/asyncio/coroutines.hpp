@@ -34,13 +34,17 @@ struct CoroName {
 };
 
 struct PromiseBase {
+  /// The coroutine to return to at the end: null before the coroutine starts, the awaiting
+  /// coroutine once it suspended, std::noop_coroutine() in between and for a task's coroutine.
+  /// Being null is also what "not started" means, so that costs no byte of the frame.
   std::coroutine_handle<> continuation;
   std::exception_ptr exception;
   /// Static storage: the creating function's name, or a name set by whoever outlives the frame.
   const char* name;
-  bool started = false;
 
   explicit PromiseBase(CoroName n) : name(n.name) {}
+  bool started() const noexcept { return bool(continuation); }
+  void mark_started() noexcept { continuation = std::noop_coroutine(); }
   // A frame is allocated per coroutine call: recycle them (see pool.hpp).
   static void* operator new(std::size_t size) { return pool_allocate(size); }
   static void operator delete(void* p, std::size_t size) noexcept { pool_deallocate(p, size); }
@@ -50,9 +54,8 @@ struct PromiseBase {
     template <class P>
     std::coroutine_handle<> await_suspend(std::coroutine_handle<P> h) noexcept {
       // Resumed by the task after suspending: hand control back to the awaiting coroutine.
-      // Finished inside the awaiter's resume(): return to it (continuation is not set yet).
-      auto c = h.promise().continuation;
-      return c ? c : std::noop_coroutine();
+      // Finished inside the awaiter's resume(), or a task's: noop, back to whoever resumed it.
+      return h.promise().continuation;
     }
     void await_resume() const noexcept {}
   };
@@ -97,14 +100,14 @@ class [[nodiscard]] Coro {
   /// Destroying a coroutine that never started warns, as CPython does when it finalizes one.
   ~Coro() {
     if (!h_) return;
-    if (!h_.promise().started)
+    if (!h_.promise().started())
       warn("RuntimeWarning", std::string("coroutine '") + h_.promise().name + "' was never awaited");
     h_.destroy();
   }
 
   bool valid() const noexcept { return bool(h_); }
   bool done() const noexcept { return h_ && h_.done(); }
-  bool started() const noexcept { return h_ && h_.promise().started; }
+  bool started() const noexcept { return h_ && h_.promise().started(); }
   const char* name() const noexcept { return h_.promise().name; }
   /// Renames the coroutine (the interpreter gives Python qualnames); `n` must outlive the frame.
   void set_name(const char* n) noexcept { h_.promise().name = n; }
@@ -117,12 +120,12 @@ class [[nodiscard]] Coro {
     bool await_ready() const {
       // coroutines: "cannot reuse already awaited coroutine" / "coroutine is being awaited already"
       if (!h) throw RuntimeError("cannot reuse already awaited coroutine");
-      if (h.promise().started)
+      if (h.promise().started())
         throw RuntimeError(h.done() ? "cannot reuse already awaited coroutine" : "coroutine is being awaited already");
       return false;
     }
     bool await_suspend(std::coroutine_handle<> parent) {
-      h.promise().started = true;
+      h.promise().mark_started();
       h.resume();
       if (h.done()) return false;
       h.promise().continuation = parent;
