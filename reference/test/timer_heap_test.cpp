@@ -94,5 +94,26 @@ RC_GTEST_PROP(TimerHeap, PopsWhatTheStandardLibrarysHeapPops, ()) {
   }
 }
 
+// Past 2 MiB (131,072 entries) the heap's block is allocated differently (huge-page aligned): the
+// entries must cross over intact, and the order must stay libstdc++'s.
+TEST(TimerHeap, AHeapGrownPastTwoMebibytesPopsWhatTheStandardLibrarysHeapPops) {
+  TimerHeap h;
+  std::vector<TimerEntry> model;
+  for (std::uintptr_t i = 0; i < 200'000; ++i) {
+    const TimerEntry e{static_cast<Nanos>(i * 2654435761u % 5000), i};
+    h.push(e);
+    model.push_back(e);
+    std::push_heap(model.begin(), model.end(), Later{});
+  }
+  std::size_t mismatches = 0;
+  while (!model.empty()) {
+    std::pop_heap(model.begin(), model.end(), Later{});
+    mismatches += h.pop().entry != model.back().entry;
+    model.pop_back();
+  }
+  EXPECT_EQ(mismatches, 0u);
+  EXPECT_TRUE(h.empty());
+}
+
 }  // namespace
 }  // namespace asyncio::detail
