@@ -94,9 +94,9 @@ RC_GTEST_PROP(TimerHeap, PopsWhatTheStandardLibrarysHeapPops, ()) {
   }
 }
 
-// Past 2 MiB (131,072 entries) the heap's block is allocated differently (huge-page aligned): the
-// entries must cross over intact, and the order must stay libstdc++'s.
-TEST(TimerHeap, AHeapGrownPastTwoMebibytesPopsWhatTheStandardLibrarysHeapPops) {
+// A deep heap (18 levels), where heappop takes the two-level step many times in a row and its
+// prefetches reach the last levels.
+TEST(TimerHeap, ADeepHeapPopsWhatTheStandardLibrarysHeapPops) {
   TimerHeap h;
   std::vector<TimerEntry> model;
   for (std::uintptr_t i = 0; i < 200'000; ++i) {

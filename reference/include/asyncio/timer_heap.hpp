@@ -14,10 +14,6 @@
 #include <new>
 #include <utility>
 
-#if defined(__linux__)
-#include <sys/mman.h>
-#endif
-
 #include "asyncio/clock.hpp"
 
 namespace asyncio::detail {
@@ -138,22 +134,9 @@ class TimerHeap {
     sift_down(start, pos);
   }
 
-  // From 1M timers on, the heap's deep levels are read at random, a TLB miss per level with 4 KiB
-  // pages. A block of 2 MiB or more is aligned to 2 MiB and asked to be backed by huge pages (Linux's
-  // transparent huge pages, in their default "madvise" mode): 1M timer sleeps ~490 -> ~475 ns.
-  static constexpr std::size_t kHugePage = std::size_t{2} << 20;
-  static std::size_t block_bytes(std::size_t cap) noexcept { return 16 + cap * sizeof(TimerEntry); }
-  static std::align_val_t block_alignment(std::size_t bytes) noexcept {
-    return std::align_val_t{bytes >= kHugePage ? kHugePage : 64};
-  }
-
   void grow() {
     const std::size_t cap = cap_ ? cap_ * 2 : 64;
-    const std::size_t bytes = block_bytes(cap);
-    auto* block = static_cast<std::byte*>(::operator new(bytes, block_alignment(bytes)));
-#if defined(__linux__) && defined(MADV_HUGEPAGE)
-    if (bytes >= kHugePage) madvise(block, bytes & ~(kHugePage - 1), MADV_HUGEPAGE);
-#endif
+    auto* block = static_cast<std::byte*>(::operator new(16 + cap * sizeof(TimerEntry), std::align_val_t{64}));
     auto* data = reinterpret_cast<TimerEntry*>(block + 16);
     for (std::size_t i = 0; i < size_; ++i) data[i] = data_[i];
     release();
@@ -162,7 +145,7 @@ class TimerHeap {
     cap_ = cap;
   }
   void release() noexcept {
-    if (block_) ::operator delete(block_, block_alignment(block_bytes(cap_)));
+    if (block_) ::operator delete(block_, std::align_val_t{64});
   }
 
   std::byte* block_ = nullptr;
