@@ -25,8 +25,6 @@ constexpr Nanos kMaximumSelectTimeout = 24LL * 3600 * 1000000000;
 constexpr std::size_t kLargeBatch = 64;
 constexpr std::size_t kPrefetchAhead = 4;
 
-thread_local EventLoop* t_running = nullptr;
-
 // events.py: BaseDefaultEventLoopPolicy's per-thread state.
 struct PolicyState {
   EventLoopPtr loop;
@@ -54,17 +52,11 @@ void MonotonicClock::sleep(Nanos d) {
   if (d > 0) std::this_thread::sleep_for(std::chrono::nanoseconds(d));
 }
 
-void detail::set_running_loop(EventLoop* loop) noexcept { t_running = loop; }
 void detail::reset_event_loop_policy() noexcept { t_policy = PolicyState{}; }
-EventLoop* running_loop() noexcept { return t_running; }
-
-EventLoop& get_running_loop() {
-  if (!t_running) throw RuntimeError("no running event loop");
-  return *t_running;
-}
+void detail::throw_no_running_loop() { throw RuntimeError("no running event loop"); }
 
 EventLoop& get_event_loop() {
-  if (t_running) return *t_running;
+  if (EventLoop* running = running_loop()) return *running;
   auto& p = t_policy;
   const bool main = std::this_thread::get_id() == main_thread_id;
   if (!p.loop && !p.set_called && main) set_event_loop(new_event_loop());
@@ -113,7 +105,7 @@ void EventLoop::throw_closed() { throw RuntimeError("Event loop is closed"); }
 
 void EventLoop::check_running() const {
   if (running_) throw RuntimeError("This event loop is already running");
-  if (t_running) throw RuntimeError("Cannot run the event loop while another loop is running");
+  if (running_loop()) throw RuntimeError("Cannot run the event loop while another loop is running");
 }
 
 void EventLoop::schedule_soon(Ref<HandleState> h) { push_ready(h.get(), kHandle); }

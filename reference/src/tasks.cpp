@@ -264,16 +264,7 @@ std::vector<Ref<TaskBase>> all_tasks() { return get_running_loop().all_tasks(); 
 
 namespace detail {
 
-void require_task() {
-  auto* loop = running_loop();
-  if (!loop || !loop->current_task()) throw RuntimeError("await wasn't used with a task: no task is running");
-}
-
-void suspend_task(std::coroutine_handle<> h, FutureBase* fut) { running_loop()->current_task()->suspend_on(h, fut); }
-
-void resume_task() {
-  if (auto e = running_loop()->current_task()->take_throw_in()) std::rethrow_exception(e);
-}
+void throw_no_task() { throw RuntimeError("await wasn't used with a task: no task is running"); }
 
 }  // namespace detail
 

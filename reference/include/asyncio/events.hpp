@@ -281,10 +281,20 @@ using EventLoopPtr = Ref<EventLoop>;
 EventLoopPtr new_event_loop();
 /// A loop on the real monotonic clock.
 EventLoopPtr new_real_time_event_loop();
-/// asyncio.get_running_loop(); RuntimeError('no running event loop') outside a running loop.
-EventLoop& get_running_loop();
+namespace detail {
+// The loop running on this thread (events.py: _running_loop), read by every await: inline, so that
+// reading it is one thread-local load rather than a call.
+inline constinit thread_local EventLoop* t_running_loop = nullptr;
+[[noreturn]] void throw_no_running_loop();
+}  // namespace detail
+
 /// events._get_running_loop(): the running loop or null.
-EventLoop* running_loop() noexcept;
+inline EventLoop* running_loop() noexcept { return detail::t_running_loop; }
+/// asyncio.get_running_loop(); RuntimeError('no running event loop') outside a running loop.
+inline EventLoop& get_running_loop() {
+  if (!detail::t_running_loop) [[unlikely]] detail::throw_no_running_loop();
+  return *detail::t_running_loop;
+}
 /// asyncio.get_event_loop() with 3.11.7's rules: the running loop; otherwise the loop set for this
 /// thread; in the main thread, if set_event_loop was never called, a new loop is created and set;
 /// else RuntimeError("There is no current event loop in thread 'MainThread'.").
@@ -298,7 +308,7 @@ using LogSink = std::function<void(const std::string& text, const ExceptionConte
 void set_log_sink(LogSink sink);
 
 namespace detail {
-void set_running_loop(EventLoop* loop) noexcept;
+inline void set_running_loop(EventLoop* loop) noexcept { t_running_loop = loop; }
 /// Forgets this thread's current loop and whether set_event_loop was ever called, as in a fresh
 /// process (the interpreter runs many programs in one process).
 void reset_event_loop_policy() noexcept;

@@ -17,13 +17,15 @@ template <class T>
 using stored_t = std::conditional_t<std::is_void_v<T>, std::monostate, T>;
 
 namespace detail {
-/// Suspends the running task on `fut` (nullptr: a bare yield, one loop iteration). Raises
-/// RuntimeError when no task is running on this thread's loop.
-void suspend_task(std::coroutine_handle<> h, FutureBase* fut);
+// Defined in tasks.hpp: every await calls them, so they are inline.
+/// Suspends the running task on `fut` (nullptr: a bare yield, one loop iteration); require_task()
+/// has checked that there is one.
+inline void suspend_task(std::coroutine_handle<> h, FutureBase* fut);
 /// Raises the exception the task was resumed with (a cancellation, or the awaited future's error).
-void resume_task();
-/// Checks, before suspending, that a task is running (a Coro is only ever driven by a task).
-void require_task();
+inline void resume_task();
+/// Checks, before suspending, that a task is running (a Coro is only ever driven by a task):
+/// RuntimeError otherwise.
+inline void require_task();
 
 /// Copies a result out for an awaiter; move-only results are moved (one consumer).
 template <class T>

@@ -150,6 +150,18 @@ TaskBase* current_task() noexcept;
 /// asyncio.all_tasks(): the running loop's unfinished tasks.
 std::vector<Ref<TaskBase>> all_tasks();
 
+namespace detail {
+[[noreturn]] void throw_no_task();
+inline void require_task() {
+  EventLoop* loop = running_loop();
+  if (!loop || !loop->current_task()) [[unlikely]] throw_no_task();
+}
+inline void suspend_task(std::coroutine_handle<> h, FutureBase* fut) { running_loop()->current_task()->suspend_on(h, fut); }
+inline void resume_task() {
+  if (std::exception_ptr e = running_loop()->current_task()->take_throw_in()) [[unlikely]] std::rethrow_exception(e);
+}
+}  // namespace detail
+
 template <class T>
 T EventLoop::run_until_complete(Coro<T> coro) {
   // base_events.py: run_until_complete checks the loop before ensure_future wraps the coroutine, so
