@@ -532,11 +532,11 @@ void EventLoop::register_task(TaskBase* t) {
   if (task_slots_.size() == task_slots_.capacity() && dead_task_slots_ >= task_slots_.size() / 2) {
     std::size_t n = 0;
     for (TaskBase* live : task_slots_)
-      if (live) task_slots_[live->slot_ = n++] = live;
+      if (live) task_slots_[live->slot_ = static_cast<std::uint32_t>(n++)] = live;
     task_slots_.resize(n);
     dead_task_slots_ = 0;
   }
-  t->slot_ = task_slots_.size();
+  t->slot_ = static_cast<std::uint32_t>(task_slots_.size());
   task_slots_.push_back(t);
 }
 

@@ -5,18 +5,20 @@
 namespace asyncio {
 
 TaskBase::TaskBase(EventLoop& loop, std::coroutine_handle<> coro, detail::PromiseBase& promise, std::string&& name)
-    : FutureBase(loop), top_(coro), promise_(&promise), resume_point_(coro) {
+    : FutureBase(loop), top_(coro), resume_point_(coro) {
   is_task_ = true;
   promise.mark_started();  // owned by the task now: no "never awaited" warning
-  if (name.empty())
-    number_ = loop.next_task_number();
-  else
+  if (!name.empty())
     rare().name = std::move(name);
+  else if (const std::uint64_t n = loop.next_task_number(); n <= ~std::uint32_t{0})
+    number_ = static_cast<std::uint32_t>(n);
+  else
+    rare().name = "Task-" + std::to_string(n);
   loop.register_task(this);
   schedule_step(nullptr);
 }
 
-TaskBase::~TaskBase() {
+void TaskBase::finalize() noexcept {
   if (state_ == State::pending && log_destroy_pending_) [[unlikely]] {
     // tasks.py: Task.__del__
     ExceptionContext ctx;
@@ -33,7 +35,7 @@ TaskBase::~TaskBase() {
   if (top_) {
     // A coroutine that never ran is finalized after Task.__del__ and warns like any other.
     if (!started_) warn("RuntimeWarning", std::string("coroutine '") + coro_name() + "' was never awaited");
-    top_.destroy();
+    std::exchange(top_, {}).destroy();
   }
 }
 
@@ -44,7 +46,7 @@ void TaskBase::discard_frame() noexcept {
   fut_waiter_ = nullptr;
   own_sleep_waiting_ = false;
   if (top_) {
-    rare().coro_name = promise_->name;  // the name outlives the frame, for repr
+    rare().coro_name = root_promise().name;  // the name outlives the frame, for repr
     std::exchange(top_, {}).destroy();
   }
   resume_point_ = {};
@@ -129,7 +131,7 @@ void TaskBase::step(std::exception_ptr exc) {
   if (!started_ && exc) {
     // coro.throw() into a coroutine that never ran: the exception comes straight back out and the
     // body never runs.
-    promise_->exception = exc;
+    root_promise().exception = exc;
     started_ = true;
   } else {
     started_ = true;
@@ -214,7 +216,7 @@ void TaskBase::wake_from_own_sleep() {
 }
 
 void TaskBase::complete() {
-  auto exc = std::exchange(promise_->exception, nullptr);
+  auto exc = std::exchange(root_promise().exception, nullptr);
   loop_->unregister_task(this);
   if (!exc) {
     if (must_cancel_) {

@@ -15,7 +15,7 @@ class TaskBase : public FutureBase {
  public:
   /// Takes ownership of the coroutine frame; schedules the first step with call_soon.
   TaskBase(EventLoop& loop, std::coroutine_handle<> coro, detail::PromiseBase& promise, std::string&& name);
-  ~TaskBase() override;
+  ~TaskBase() override = default;
 
   /// Task.cancel(msg): counts the request (cancelling()); cancels the awaited future if there is one,
   /// otherwise the CancelledError is thrown into the coroutine at its next step.
@@ -35,7 +35,7 @@ class TaskBase : public FutureBase {
     number_ = 0;
     rare().name = std::move(n);
   }
-  const char* coro_name() const noexcept { return top_ ? promise_->name : rare_->coro_name; }
+  const char* coro_name() const noexcept { return top_ ? root_promise().name : rare_->coro_name; }
   /// `<Task pending name='Task-1' coro=<main() running>>`
   std::string repr() const override;
 
@@ -59,7 +59,12 @@ class TaskBase : public FutureBase {
   void cancel_own_sleep_timer() noexcept;
 
  protected:
-  void* promise_ptr() const noexcept { return promise_; }
+  std::coroutine_handle<> root() const noexcept { return top_; }
+  /// The root coroutine's promise: TaskState knows its type. Reached through the frame rather than
+  /// kept, as the frame is always there while the promise is needed (8 bytes of every task).
+  virtual detail::PromiseBase& root_promise() const noexcept = 0;
+  /// Task.__del__, then the coroutine's finalization: run by ~TaskState, while root_promise() works.
+  void finalize() noexcept;
 
  private:
   friend class EventLoop;
@@ -74,7 +79,6 @@ class TaskBase : public FutureBase {
   void wake_from_own_sleep();
 
   std::coroutine_handle<> top_;
-  detail::PromiseBase* promise_;
   std::coroutine_handle<> resume_point_;
   Ref<FutureBase> fut_waiter_;
   bool must_cancel_ = false;
@@ -93,10 +97,11 @@ class TaskBase : public FutureBase {
   int num_cancels_requested_ = 0;
   // A default name is numbered at creation (tasks.py: _task_name_counter) but only spelled out (in
   // Rare::name) when asked for: formatting "Task-N" for every task was a measurable share of create_task.
-  mutable std::uint64_t number_ = 0;
+  // Numbers past 32 bits are spelled out at creation.
+  mutable std::uint32_t number_ = 0;
   // This task's place in the loop's list of unfinished tasks (EventLoop::task_slots_), or kNoSlot.
-  static constexpr std::size_t kNoSlot = ~std::size_t{0};
-  std::size_t slot_ = kNoSlot;
+  static constexpr std::uint32_t kNoSlot = ~std::uint32_t{0};
+  std::uint32_t slot_ = kNoSlot;
 };
 
 template <class T>
@@ -105,6 +110,7 @@ class TaskState final : public TaskBase {
   using value_type = T;
   TaskState(EventLoop& loop, Coro<T> coro, std::string name)
       : TaskState(loop, coro.release(), std::move(name)) {}
+  ~TaskState() override { finalize(); }
 
   /// Task.result(): the coroutine's return value, or raises what the task holds.
   T result() {
@@ -118,7 +124,10 @@ class TaskState final : public TaskBase {
  private:
   TaskState(EventLoop& loop, typename Coro<T>::handle_type h, std::string&& name)
       : TaskBase(loop, h, h.promise(), std::move(name)) {}
-  detail::Promise<T>& promise() const { return *static_cast<detail::Promise<T>*>(promise_ptr()); }
+  detail::Promise<T>& promise() const noexcept {
+    return Coro<T>::handle_type::from_address(root().address()).promise();
+  }
+  detail::PromiseBase& root_promise() const noexcept override { return promise(); }
 };
 
 template <class T = void>
