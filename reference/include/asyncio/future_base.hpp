@@ -114,6 +114,17 @@ class FutureBase : public RefCounted {
   State state_ = State::pending;
   bool is_task_ = false;
   bool log_traceback_ = false;
+  // TaskBase's own sleep slot: the future and TimerHandle that sleep() creates, kept in the task so
+  // that a timed sleep allocates nothing. The slot's timer-heap entry names the task
+  // (EventLoop::kOwnSleepTimer) and sits in the heap exactly where the TimerHandle would. While that
+  // entry is still queued (a cancelled sleep's timer waits in the heap until it is popped or purged),
+  // a further sleep uses a SleepFuture instead. The bits live here, in the last spare byte next to
+  // the reference count, so that a firing timer touches one cache line of the task.
+  bool own_sleep_queued_ : 1 = false;     // the slot's timer entry is in the heap or the ready queue
+  bool own_sleep_scheduled_ : 1 = false;  // TimerHandle._scheduled
+  bool own_sleep_timer_cancelled_ : 1 = false;  // Handle._cancelled
+  bool own_sleep_waiting_ : 1 = false;    // the slot's future is the task's _fut_waiter
+  State own_sleep_state_ : 2 = State::pending;  // the slot's future's state
   Ref<EventLoop> loop_;
   std::exception_ptr exception_;
   mutable std::unique_ptr<Rare> rare_;

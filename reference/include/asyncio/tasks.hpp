@@ -84,16 +84,6 @@ class TaskBase : public FutureBase {
   bool must_cancel_ = false;
   bool started_ = false;
   bool log_destroy_pending_ = true;
-  // The task's own sleep slot: the future and TimerHandle that sleep() creates, kept in the task so
-  // that a timed sleep allocates nothing, in bytes that were padding. The slot's timer-heap entry
-  // names the task (EventLoop::kOwnSleepTimer) and sits in the heap exactly where the TimerHandle
-  // would. While that entry is still queued (a cancelled sleep's timer waits in the heap until it is
-  // popped or purged), a further sleep uses a SleepFuture instead.
-  bool own_sleep_queued_ : 1 = false;     // the slot's timer entry is in the heap or the ready queue
-  bool own_sleep_scheduled_ : 1 = false;  // TimerHandle._scheduled
-  bool own_sleep_timer_cancelled_ : 1 = false;  // Handle._cancelled
-  bool own_sleep_waiting_ : 1 = false;    // the slot's future is this task's _fut_waiter
-  State own_sleep_state_ : 2 = State::pending;  // the slot's future's state
   int num_cancels_requested_ = 0;
   // A default name is numbered at creation (tasks.py: _task_name_counter) but only spelled out (in
   // Rare::name) when asked for: formatting "Task-N" for every task was a measurable share of create_task.
