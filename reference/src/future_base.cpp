@@ -43,9 +43,7 @@ void FutureBase::report_unretrieved(const char* kind) noexcept {
   }
 }
 
-void FutureBase::check_pending() const {
-  if (state_ != State::pending) throw InvalidStateError("invalid state");
-}
+void FutureBase::throw_invalid_state() { throw InvalidStateError("invalid state"); }
 
 bool FutureBase::cancel(std::optional<std::string> msg) { return cancel_future(std::move(msg)); }
 
@@ -66,18 +64,9 @@ std::exception_ptr FutureBase::make_cancelled_error() {
   return std::make_exception_ptr(CancelledError());
 }
 
-std::exception_ptr FutureBase::exception() {
+void FutureBase::raise_not_finished(const char* pending_text) {
   if (state_ == State::cancelled) std::rethrow_exception(make_cancelled_error());
-  if (state_ != State::finished) throw InvalidStateError("Exception is not set.");
-  log_traceback_ = false;
-  return exception_;
-}
-
-void FutureBase::raise_if_failed() {
-  if (state_ == State::cancelled) std::rethrow_exception(make_cancelled_error());
-  if (state_ != State::finished) throw InvalidStateError("Result is not set.");
-  log_traceback_ = false;
-  if (exception_) std::rethrow_exception(exception_);
+  throw InvalidStateError(pending_text);
 }
 
 void FutureBase::set_exception(std::exception_ptr e) {
@@ -90,10 +79,6 @@ void FutureBase::set_exception(std::exception_ptr e) {
   schedule_callbacks();
 }
 
-void FutureBase::finish() {
-  state_ = State::finished;
-  schedule_callbacks();
-}
 
 const void* FutureBase::add_done_callback(DoneCallback cb, const void* key) {
   if (!key) {
@@ -155,13 +140,7 @@ void FutureBase::schedule(Callback cb) {
   loop_->schedule_soon(std::move(h));
 }
 
-void FutureBase::schedule_callbacks() {
-  if (first_fn_) {
-    // futures.py: __schedule_callbacks calls call_soon for each callback in order; the first one's
-    // entry is this future itself.
-    loop_->push_ready(this, EventLoop::kFirstCallback);
-  }
-  if (!has_callbacks()) return;
+void FutureBase::schedule_listed_callbacks() {
   auto cbs = std::move(rare_->callbacks);
   rare_->callbacks.clear();
   for (auto& c : cbs) schedule(std::move(c));

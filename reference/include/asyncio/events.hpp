@@ -277,6 +277,18 @@ class EventLoop : public RefCounted {
 
 using EventLoopPtr = Ref<EventLoop>;
 
+inline void FutureBase::finish() {
+  state_ = State::finished;
+  schedule_callbacks();
+}
+
+inline void FutureBase::schedule_callbacks() {
+  // futures.py: __schedule_callbacks calls call_soon for each callback in order; the first one's
+  // entry is this future itself.
+  if (first_fn_) loop_->push_ready(this, EventLoop::kFirstCallback);
+  if (has_callbacks()) [[unlikely]] schedule_listed_callbacks();
+}
+
 /// asyncio.new_event_loop(): a loop on a virtual clock.
 EventLoopPtr new_event_loop();
 /// A loop on the real monotonic clock.

@@ -37,9 +37,17 @@ class FutureBase : public RefCounted {
   virtual bool cancel(std::optional<std::string> msg = std::nullopt);
   /// Future.exception(): the exception (null if the result is a value); raises CancelledError when
   /// cancelled and InvalidStateError('Exception is not set.') when pending.
-  std::exception_ptr exception();
+  std::exception_ptr exception() {
+    if (state_ != State::finished) [[unlikely]] raise_not_finished("Exception is not set.");
+    log_traceback_ = false;
+    return exception_;
+  }
   /// The checks of Future.result() without the value: raises what result() would raise.
-  void raise_if_failed();
+  void raise_if_failed() {
+    if (state_ != State::finished) [[unlikely]] raise_not_finished("Result is not set.");
+    log_traceback_ = false;
+    if (exception_) [[unlikely]] std::rethrow_exception(exception_);
+  }
   /// result() for a future whose value is read elsewhere (awaiting a FutureBase).
   void result() { raise_if_failed(); }
   /// Future.set_exception(); InvalidStateError('invalid state') when already done.
@@ -102,9 +110,15 @@ class FutureBase : public RefCounted {
   }
 
   /// Raises InvalidStateError('invalid state') unless pending (the C Future's text).
-  void check_pending() const;
+  void check_pending() const {
+    if (state_ != State::pending) [[unlikely]] throw_invalid_state();
+  }
+  [[noreturn]] static void throw_invalid_state();
+  /// Raises CancelledError when cancelled, else InvalidStateError(`pending_text`).
+  [[noreturn]] void raise_not_finished(const char* pending_text);
   /// Moves to FINISHED and schedules the callbacks (the typed layer stored the value first).
-  void finish();
+  /// Inline (events.hpp): setting a result is as frequent as waking a task.
+  inline void finish();
   /// Moves to CANCELLED (no override dispatch: Task.cancel and gather's cancel call this).
   bool cancel_future(std::optional<std::string> msg);
   /// Reports "X exception was never retrieved" through the loop's exception handler if needed.
@@ -131,7 +145,8 @@ class FutureBase : public RefCounted {
 
  private:
   friend class EventLoop;
-  void schedule_callbacks();
+  inline void schedule_callbacks();
+  void schedule_listed_callbacks();
   /// Runs the first done callback (the loop's kFirstCallback entry).
   void run_first_callback();
   /// Drops the first done callback unrun (its entry was discarded by close()).
