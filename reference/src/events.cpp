@@ -174,38 +174,28 @@ void timer_handle_cancelled(HandleState& h) {
   if (h.scheduled && h.loop) ++h.loop->timer_cancelled_count_;
 }
 
+// An entry without a Handle: `call` runs on its object, which the entry's reference keeps alive until
+// it returns; an exception goes to the handler as if from the Handle CPython would have queued.
+template <class T, class F>
+[[gnu::always_inline]] inline void EventLoop::run_guarded(RefCounted* obj, const char* label, F call) {
+  auto keep = Ref<T>::adopt(static_cast<T*>(obj));
+  try {
+    call(*keep);
+  } catch (...) {
+    report_entry_error(std::current_exception(), label);
+  }
+}
+
 // Inlined into run_batch: a ready entry is run at the rate of callbacks.
 [[gnu::always_inline]] inline void EventLoop::run_entry(std::uintptr_t e) {
   RefCounted* obj = entry_object(e);
   switch (e & kKindMask) {
-    case kTaskStep: {
-      auto task = Ref<TaskBase>::adopt(static_cast<TaskBase*>(obj));
-      try {
-        task->step(nullptr);
-      } catch (...) {
-        // The Handle CPython would report: call_soon(self.__step) labelled by its wrapper.
-        report_entry_error(std::current_exception(), "<TaskStepMethWrapper>");
-      }
+    case kTaskStep:
+      // The Handle CPython would report: call_soon(self.__step) labelled by its wrapper.
+      run_guarded<TaskBase>(obj, "<TaskStepMethWrapper>", [](TaskBase& t) { t.step(nullptr); });
       return;
-    }
-    case kFirstCallback: {
-      auto fut = Ref<FutureBase>::adopt(static_cast<FutureBase*>(obj));
-      try {
-        fut->run_first_callback();
-      } catch (...) {
-        report_entry_error(std::current_exception(), nullptr);
-      }
-      return;
-    }
-    case kOwnSleepWakeup: {
-      auto task = Ref<TaskBase>::adopt(static_cast<TaskBase*>(obj));
-      try {
-        task->wake_from_own_sleep();
-      } catch (...) {
-        report_entry_error(std::current_exception(), nullptr);
-      }
-      return;
-    }
+    case kFirstCallback: run_guarded<FutureBase>(obj, nullptr, [](FutureBase& f) { f.run_first_callback(); }); return;
+    case kOwnSleepWakeup: run_guarded<TaskBase>(obj, nullptr, [](TaskBase& t) { t.wake_from_own_sleep(); }); return;
     case kOwnSleepTimer: {
       auto task = Ref<TaskBase>::adopt(static_cast<TaskBase*>(obj));
       task->own_sleep_queued_ = false;

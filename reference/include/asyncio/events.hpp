@@ -217,6 +217,8 @@ class EventLoop : public RefCounted {
   void report_callback_error(std::exception_ptr e, Handle handle);
   /// report_callback_error for an entry that has no Handle: the one CPython would report, labelled.
   [[gnu::cold]] void report_entry_error(std::exception_ptr e, const char* label);
+  template <class T, class F>
+  void run_guarded(RefCounted* obj, const char* label, F call);
   void check_running() const;
   /// call_later's deadline: time() + delay (saturating; a NaN delay is 0, see events.cpp).
   Nanos later_deadline(double delay_seconds);
