@@ -6,6 +6,8 @@
 #include <limits>
 #include <thread>
 
+#include "asyncio/epoll_network.hpp"
+#include "asyncio/sim_network.hpp"
 #include "asyncio/sleep.hpp"
 #include "asyncio/tasks.hpp"
 
@@ -46,6 +48,12 @@ Nanos saturating_add(Nanos a, Nanos b) {
 
 Nanos to_nanos(double seconds) { return seconds_to_nanos(seconds); }
 
+// selector.select(timeout) on Linux is epoll_wait, which CPython rounds up to whole milliseconds
+// (selectors.py: EpollSelector.select, "to wait *at least* timeout seconds"), counted from the moment
+// time() was read. So a virtual clock lands up to 1 ms past the deadline, and every timer due within
+// that millisecond fires in this iteration, as on CPython.
+Nanos epoll_timeout(Nanos timeout) { return (timeout + kEpollResolution - 1) / kEpollResolution * kEpollResolution; }
+
 }  // namespace
 
 void MonotonicClock::sleep(Nanos d) {
@@ -77,8 +85,19 @@ EventLoopPtr new_real_time_event_loop() { return make_ref<EventLoop>(std::make_u
 
 void set_log_sink(LogSink sink) { log_sink() = std::move(sink); }
 
-EventLoop::EventLoop(std::unique_ptr<Clock> clock)
-    : clock_(std::move(clock)), vclock_(clock_->is_virtual() ? static_cast<VirtualClock*>(clock_.get()) : nullptr) {}
+EventLoop::EventLoop(std::unique_ptr<Clock> clock, std::shared_ptr<Network> network)
+    : clock_(std::move(clock)),
+      vclock_(clock_->is_virtual() ? static_cast<VirtualClock*>(clock_.get()) : nullptr),
+      network_(std::move(network)) {
+  // A real loop waits in its selector (call_soon_threadsafe wakes it), so it has one from the start;
+  // a virtual loop makes its simulated network when something first uses it.
+  if (!network_ && !vclock_) network_ = std::make_shared<EpollNetwork>();
+}
+
+const std::shared_ptr<Network>& EventLoop::network_ptr() {
+  if (!network_) network_ = std::make_shared<SimNetwork>(*vclock_);
+  return network_;
+}
 
 EventLoop::~EventLoop() {
   for (std::size_t i = 0; i < ready_.size(); ++i) release_entry(ready_[i]);
@@ -122,7 +141,8 @@ void EventLoop::schedule_threadsafe(Ref<HandleState> h) {
   if (closed_) throw RuntimeError("Event loop is closed");
   ts_queue_.push_back(std::move(h));
   ts_pending_.store(true, std::memory_order_release);
-  ts_cv_.notify_one();
+  // selector_events.py: call_soon_threadsafe -> _write_to_self.
+  if (!vclock_) network_->wakeup();
 }
 
 Nanos EventLoop::later_deadline(double delay) {
@@ -299,8 +319,10 @@ void EventLoop::run_large_batch(std::size_t ntodo) {
   }
 
   // Phase 2: poll.
-  // With timeout 0 the poll only collects call_soon_threadsafe callbacks: skip the rest of it.
+  // With timeout 0 and no descriptor registered the poll only collects call_soon_threadsafe
+  // callbacks: skip the rest of it.
   if (!ready_.empty() || stopping_) {
+    if (io_registered_) [[unlikely]] poll_network(0);
     if (ts_pending_.load(std::memory_order_acquire)) [[unlikely]] drain_threadsafe();
   }
   else if (!scheduled_.empty())
@@ -386,6 +408,7 @@ void EventLoop::close() {
   for (std::size_t i = 0; i < ready.size(); ++i) release_entry(ready[i]);
   for (auto& e : scheduled) release_entry(e.entry);
   for (auto& t : pending) t->discard_frame();
+  close_network();
 }
 
 void EventLoop::queue_due_timers(Nanos end_time) {
@@ -405,26 +428,22 @@ void EventLoop::queue_due_timers(Nanos end_time) {
 
 void EventLoop::poll(std::optional<Nanos> timeout) {
   if (auto* vc = virtual_clock()) {
+    // Ready descriptors, or a simulated delivery before the deadline, end the wait.
+    if (io_registered_ && poll_network(timeout)) {
+      drain_threadsafe();
+      return;
+    }
     // A deadline saturated at the end of time (an infinite delay) is never reached: CPython would
     // wait on it forever, so it counts as nothing to wait for.
     const bool forever = !timeout || (*timeout > 0 && scheduled_.front().when == std::numeric_limits<Nanos>::max());
     if (timeout && *timeout > 0 && !forever) {
-      // selector.select(timeout) on Linux is epoll_wait, which CPython rounds up to whole milliseconds
-      // (selectors.py: EpollSelector.select, "to wait *at least* timeout seconds"), counted from the
-      // moment time() was read. So the clock lands up to 1 ms past the deadline, and every timer due
-      // within that millisecond fires in this iteration, as on CPython.
-      vc->advance((*timeout + kEpollResolution - 1) / kEpollResolution * kEpollResolution);
+      vc->advance(epoll_timeout(*timeout));
     } else if (forever && !ts_pending_.load(std::memory_order_acquire)) {
       throw Deadlock(
           "deadlock: the event loop has no callback ready, no timer scheduled, and nothing else can wake it");
     }
-  } else if (!timeout || *timeout > 0) {
-    std::unique_lock lock(ts_mutex_);
-    auto woken = [&] { return ts_pending_.load(std::memory_order_acquire); };
-    if (timeout)
-      ts_cv_.wait_for(lock, std::chrono::nanoseconds(*timeout), woken);
-    else
-      ts_cv_.wait(lock, woken);
+  } else {
+    poll_network(timeout);
   }
   drain_threadsafe();
 }
@@ -466,6 +485,7 @@ std::string context_repr(const ExceptionContext& ctx) {
   if (ctx.exception) out += ", 'exception': " + inspect(ctx.exception).repr();
   if (ctx.future) out += std::string(", '") + ctx.future_key + "': " + ctx.future->repr();
   if (ctx.handle) out += ", 'handle': " + handle_repr(ctx.handle);
+  for (auto& [key, value] : ctx.extra) out += ", " + py_repr(key) + ": " + value;
   return out + "}";
 }
 }  // namespace
@@ -473,9 +493,12 @@ std::string context_repr(const ExceptionContext& ctx) {
 void EventLoop::default_exception_handler(const ExceptionContext& ctx) {
   std::string text = ctx.message.empty() ? "Unhandled exception in event loop" : ctx.message;
   // Other keys in sorted order, as base_events.py: default_exception_handler does.
-  if (ctx.context) text += "\ncontext: " + context_repr(*ctx.context);
-  if (ctx.future) text += std::string("\n") + ctx.future_key + ": " + ctx.future->repr();
-  if (ctx.handle) text += "\nhandle: " + handle_repr(ctx.handle);
+  std::vector<std::pair<std::string, std::string>> lines = ctx.extra;
+  if (ctx.context) lines.emplace_back("context", context_repr(*ctx.context));
+  if (ctx.future) lines.emplace_back(ctx.future_key, ctx.future->repr());
+  if (ctx.handle) lines.emplace_back("handle", handle_repr(ctx.handle));
+  std::stable_sort(lines.begin(), lines.end(), [](auto& a, auto& b) { return a.first < b.first; });
+  for (auto& [key, value] : lines) text += "\n" + key + ": " + value;
   if (ctx.exception) text += "\n" + inspect(ctx.exception).describe();
   if (auto& sink = log_sink())
     sink(text, ctx);

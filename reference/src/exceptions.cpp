@@ -1,5 +1,7 @@
 #include "asyncio/exceptions.hpp"
 
+#include <cerrno>
+#include <cstring>
 #include <exception>
 #include <typeinfo>
 
@@ -119,6 +121,59 @@ bool holds(const std::exception_ptr& e) {
     return false;
 }
 }  // namespace
+
+std::string OSError::str() const {
+  if (errno_ == 0 && args().size() != 2) return Exception::str();
+  return "[Errno " + args()[0] + "] " + args()[1];
+}
+
+std::string OSError::repr() const {
+  if (errno_ == 0 && args().size() != 2) return Exception::repr();
+  return std::string(type_name()) + "(" + args()[0] + ", " + py_repr(args()[1]) + ")";
+}
+
+std::string strerror_text(int errnum) {
+  char buf[256];
+  // GNU strerror_r returns the text (possibly a static string, not buf).
+  return ::strerror_r(errnum, buf, sizeof buf);
+}
+
+namespace {
+template <class E>
+std::exception_ptr os_error(int errnum, std::string text) {
+  return std::make_exception_ptr(E(errnum, std::move(text)));
+}
+}  // namespace
+
+std::exception_ptr make_os_error(int errnum, std::string text) {
+  if (text.empty()) text = strerror_text(errnum);
+  // Objects/exceptions.c: _PyExc_InitState's errnomap (Linux errnos).
+  switch (errnum) {
+    case EAGAIN: case EALREADY: case EINPROGRESS: return os_error<BlockingIOError>(errnum, std::move(text));
+    case ECHILD: return os_error<ChildProcessError>(errnum, std::move(text));
+    case EPIPE: case ESHUTDOWN: return os_error<BrokenPipeError>(errnum, std::move(text));
+    case ECONNABORTED: return os_error<ConnectionAbortedError>(errnum, std::move(text));
+    case ECONNREFUSED: return os_error<ConnectionRefusedError>(errnum, std::move(text));
+    case ECONNRESET: return os_error<ConnectionResetError>(errnum, std::move(text));
+    case EEXIST: return os_error<FileExistsError>(errnum, std::move(text));
+    case ENOENT: return os_error<FileNotFoundError>(errnum, std::move(text));
+    case EINTR: return os_error<InterruptedError>(errnum, std::move(text));
+    case EISDIR: return os_error<IsADirectoryError>(errnum, std::move(text));
+    case ENOTDIR: return os_error<NotADirectoryError>(errnum, std::move(text));
+    case EACCES: case EPERM: return os_error<PermissionError>(errnum, std::move(text));
+    case ESRCH: return os_error<ProcessLookupError>(errnum, std::move(text));
+    case ETIMEDOUT: return os_error<TimeoutError>(errnum, std::move(text));
+    default: return os_error<OSError>(errnum, std::move(text));
+  }
+}
+
+void raise_os_error(int errnum, std::string text) { std::rethrow_exception(make_os_error(errnum, std::move(text))); }
+
+IncompleteReadError::IncompleteReadError(std::string partial_, long long expected_)
+    : EOFError(std::to_string(partial_.size()) + " bytes read on a total of " +
+               (expected_ < 0 ? std::string("undefined") : std::to_string(expected_)) + " expected bytes"),
+      partial(std::move(partial_)),
+      expected(expected_) {}
 
 bool is_cancelled_error(const std::exception_ptr& e) { return e && holds<CancelledError>(e); }
 

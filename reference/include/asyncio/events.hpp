@@ -6,9 +6,14 @@
 //   1. Purge cancelled timers: if more than 100 timers are scheduled and more than half are
 //      cancelled, rebuild the heap without them (heapify); otherwise pop cancelled ones off its head.
 //   2. Poll: timeout 0 if anything is ready or the loop is stopping, else until the earliest deadline,
-//      else forever. A virtual clock does not wait: it jumps to the deadline (and with nothing to wait
-//      for, the loop is deadlocked: see Deadlock). A real clock waits, and call_soon_threadsafe wakes it.
-//      Callbacks queued by other threads join the ready queue here.
+//      else forever. The network's selector is asked for ready descriptors (selector.select(timeout));
+//      for each, in the order epoll reports them, the reader's handle and then the writer's join the
+//      ready queue (selector_events.py: _process_events). A virtual clock does not wait: it jumps to
+//      the deadline, or sooner to the moment the simulated network next delivers something (and with
+//      nothing to wait for, the loop is deadlocked: see Deadlock). A real clock waits in epoll_wait,
+//      and call_soon_threadsafe wakes it. Callbacks queued by other threads join the ready queue here.
+//      With no descriptor registered and something ready, the poll is skipped (select(0) would return
+//      nothing).
 //   3. Due timers: every timer with deadline < time() + clock resolution (1 ns) is popped in heap order
 //      and appended to the END of the ready queue, after the callbacks already waiting there.
 //   4. Run exactly the handles that were ready when this phase began (a snapshot); anything they
@@ -18,7 +23,6 @@
 // `run_forever` repeats iterations until `stop()`; a stop requested before it starts still allows one
 // full iteration.
 #include <atomic>
-#include <condition_variable>
 #include <exception>
 #include <functional>
 #include <memory>
@@ -31,6 +35,7 @@
 #include "asyncio/exceptions.hpp"
 #include "asyncio/future_base.hpp"
 #include "asyncio/handles.hpp"
+#include "asyncio/network.hpp"
 #include "asyncio/ref.hpp"
 #include "asyncio/ring.hpp"
 #include "asyncio/timer_heap.hpp"
@@ -39,6 +44,7 @@ namespace asyncio {
 
 class TaskBase;
 class SleepFuture;
+class BaseTransport;
 template <class T>
 class Future;
 template <class T>
@@ -65,14 +71,18 @@ struct ExceptionContext {
   Handle handle;
   /// The 'context' entry: the context whose handler failed ("Unhandled error in exception handler").
   const ExceptionContext* context = nullptr;
+  /// Other entries ('transport', 'protocol', 'socket', ...) as (key, repr), in insertion order.
+  std::vector<std::pair<std::string, std::string>> extra;
 };
 
 class EventLoop : public RefCounted {
  public:
   using ExceptionHandler = std::function<void(EventLoop&, const ExceptionContext&)>;
 
-  /// A loop on its own virtual clock (the default) or on the given clock.
-  explicit EventLoop(std::unique_ptr<Clock> clock = std::make_unique<VirtualClock>());
+  /// A loop on its own virtual clock (the default) or on the given clock. The network defaults to a
+  /// SimNetwork for a virtual clock (made when first used) and an EpollNetwork for a real one.
+  explicit EventLoop(std::unique_ptr<Clock> clock = std::make_unique<VirtualClock>(),
+                     std::shared_ptr<Network> network = nullptr);
   ~EventLoop() override;
 
   // --- Scheduling (base_events.py: call_soon, call_later, call_at, call_soon_threadsafe) ---
@@ -124,6 +134,48 @@ class EventLoop : public RefCounted {
   /// Internal fast paths: schedule `h` (already filled in) like call_soon, or as a timer at h->when.
   void schedule_soon(Ref<HandleState> h);
   TimerHandle schedule_timer(Ref<HandleState> h);
+
+  // --- Readiness (selector_events.py: add_reader, remove_reader, add_writer, remove_writer) ---
+  // `cb` runs as a loop callback each iteration the descriptor is ready. Adding replaces (and cancels)
+  // the previous callback; remove_* return whether one was registered. A descriptor owned by a
+  // transport is refused with RuntimeError, as _ensure_fd_no_transport does.
+  template <class F>
+  void add_reader(int fd, F&& cb, std::string label = {}) {
+    ensure_fd_no_transport(fd);
+    add_io_handle(fd, kEventRead, make_io_handle(std::forward<F>(cb), std::move(label)));
+  }
+  template <class F>
+  void add_writer(int fd, F&& cb, std::string label = {}) {
+    ensure_fd_no_transport(fd);
+    add_io_handle(fd, kEventWrite, make_io_handle(std::forward<F>(cb), std::move(label)));
+  }
+  bool remove_reader(int fd);
+  bool remove_writer(int fd);
+  /// The same without the transport check: what transports use for their own descriptor
+  /// (selector_events.py: _add_reader, _remove_reader, ...).
+  template <class F>
+  Handle add_reader_internal(int fd, F&& cb, std::string label = {}) {
+    return add_io_handle(fd, kEventRead, make_io_handle(std::forward<F>(cb), std::move(label)));
+  }
+  template <class F>
+  Handle add_writer_internal(int fd, F&& cb, std::string label = {}) {
+    return add_io_handle(fd, kEventWrite, make_io_handle(std::forward<F>(cb), std::move(label)));
+  }
+  bool remove_reader_internal(int fd) { return remove_io_handle(fd, kEventRead); }
+  bool remove_writer_internal(int fd) { return remove_io_handle(fd, kEventWrite); }
+  /// Whether a reader/writer callback is registered and not cancelled (selector_events' _is_reading).
+  bool has_reader(int fd) const noexcept;
+  bool has_writer(int fd) const noexcept;
+  /// The transport that owns `fd` (selector_events.py: _transports), or null.
+  BaseTransport* transport_for(int fd) const noexcept;
+  void attach_transport(int fd, BaseTransport* t);
+  void detach_transport(int fd, BaseTransport* t) noexcept;
+  /// Raises RuntimeError('File descriptor 5 is used by transport <...>') if a transport owns fd.
+  void ensure_fd_no_transport(int fd) const;
+  /// The network the loop's sockets live on (see network.hpp). Sockets share it: it outlives the loop
+  /// while one is open.
+  Network& network() { return *network_ptr(); }
+  const std::shared_ptr<Network>& network_ptr();
 
   // --- Time ---
   double time() { return static_cast<double>(time_ns()) / 1e9; }
@@ -240,6 +292,21 @@ class EventLoop : public RefCounted {
   void queue_due_timers(Nanos end_time);  void iterate();
   void poll(std::optional<Nanos> timeout);
   void drain_threadsafe();
+  template <class F>
+  Ref<HandleState> make_io_handle(F&& cb, std::string label) {
+    check_closed();
+    Ref<HandleState> h(new HandleState(this, std::forward<F>(cb)));
+    if (!label.empty()) h->label = std::move(label);
+    return h;
+  }
+  Handle add_io_handle(int fd, unsigned event, Ref<HandleState> h);
+  bool remove_io_handle(int fd, unsigned event);
+  /// _process_events: the handles of the descriptors in io_events_ join the ready queue.
+  void process_io_events();
+  /// The selector's poll: timeout as for select(); jumps a virtual clock to the network's next event.
+  /// Returns false when a virtual loop found nothing to wait for.
+  bool poll_network(std::optional<Nanos> timeout);
+  void close_network() noexcept;
   void run_batch();
 
   std::unique_ptr<Clock> clock_;
@@ -269,8 +336,19 @@ class EventLoop : public RefCounted {
   void unregister_task(TaskBase* t) noexcept;
   std::uint64_t task_counter_ = 0;
 
+  // The selector's map (selectors.py: _fd_to_key), indexed by descriptor.
+  struct IoSlot {
+    Ref<HandleState> reader;
+    Ref<HandleState> writer;
+    BaseTransport* transport = nullptr;
+    unsigned mask = 0;
+  };
+  std::shared_ptr<Network> network_;
+  std::vector<IoSlot> io_;
+  std::size_t io_registered_ = 0;  // descriptors with a non-zero mask
+  std::vector<IoEvent> io_events_;
+
   std::mutex ts_mutex_;
-  std::condition_variable ts_cv_;
   std::vector<Ref<HandleState>> ts_queue_;
   std::atomic<bool> ts_pending_{false};
 

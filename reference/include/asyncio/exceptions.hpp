@@ -57,14 +57,90 @@ ASYNCIO_EXCEPTION(RuntimeError, Exception, "")
 ASYNCIO_EXCEPTION(ValueError, Exception, "")
 ASYNCIO_EXCEPTION(TypeError, Exception, "")
 ASYNCIO_EXCEPTION(AssertionError, Exception, "")
-ASYNCIO_EXCEPTION(OSError, Exception, "")
-/// asyncio.TimeoutError is builtins.TimeoutError since 3.11.
-ASYNCIO_EXCEPTION(TimeoutError, OSError, "")
+
+/// OSError. `OSError(errno, strerror)` has str `[Errno 111] Connection refused`; the one-argument form
+/// (`OSError("msg")`) has no errno, as in Python. `make_os_error` picks the subclass an errno maps to,
+/// as OSError.__new__ does (Objects/exceptions.c: errnomap).
+class OSError : public Exception {
+ public:
+  using Exception::Exception;
+  OSError(int errnum, std::string strerror)
+      : Exception(std::vector<std::string>{std::to_string(errnum), std::move(strerror)}), errno_(errnum) {}
+  const char* type_name() const noexcept override { return "OSError"; }
+  /// `e.errno` (0 when constructed without one).
+  int error_code() const noexcept { return errno_; }
+  /// `e.strerror`: the second argument of the two-argument form.
+  const std::string& strerror() const noexcept { return args().size() >= 2 ? args()[1] : args().front(); }
+  std::string str() const override;
+  std::string repr() const override;
+
+ private:
+  int errno_ = 0;
+};
+
+#define ASYNCIO_OS_ERROR(Name, Base, Module)                                    \
+  class Name : public Base {                                                    \
+   public:                                                                      \
+    using Base::Base;                                                           \
+    const char* type_name() const noexcept override { return #Name; }           \
+    const char* module_name() const noexcept override { return Module; }        \
+  };
+/// asyncio.TimeoutError is builtins.TimeoutError since 3.11 (errno ETIMEDOUT).
+ASYNCIO_OS_ERROR(TimeoutError, OSError, "")
+ASYNCIO_OS_ERROR(BlockingIOError, OSError, "")
+ASYNCIO_OS_ERROR(ChildProcessError, OSError, "")
+ASYNCIO_OS_ERROR(ConnectionError, OSError, "")
+ASYNCIO_OS_ERROR(BrokenPipeError, ConnectionError, "")
+ASYNCIO_OS_ERROR(ConnectionAbortedError, ConnectionError, "")
+ASYNCIO_OS_ERROR(ConnectionRefusedError, ConnectionError, "")
+ASYNCIO_OS_ERROR(ConnectionResetError, ConnectionError, "")
+ASYNCIO_OS_ERROR(FileExistsError, OSError, "")
+ASYNCIO_OS_ERROR(FileNotFoundError, OSError, "")
+ASYNCIO_OS_ERROR(InterruptedError, OSError, "")
+ASYNCIO_OS_ERROR(IsADirectoryError, OSError, "")
+ASYNCIO_OS_ERROR(NotADirectoryError, OSError, "")
+ASYNCIO_OS_ERROR(PermissionError, OSError, "")
+ASYNCIO_OS_ERROR(ProcessLookupError, OSError, "")
+/// socket.gaierror: getaddrinfo's errors (EAI_* codes, negative on Linux).
+ASYNCIO_OS_ERROR(gaierror, OSError, "socket")
+#undef ASYNCIO_OS_ERROR
+
+/// The OSError subclass for `errnum` (ECONNREFUSED -> ConnectionRefusedError, ...), with
+/// `strerror` defaulting to the C library's text (os.strerror).
+std::exception_ptr make_os_error(int errnum, std::string strerror = {});
+[[noreturn]] void raise_os_error(int errnum, std::string strerror = {});
+/// os.strerror(errnum).
+std::string strerror_text(int errnum);
 ASYNCIO_EXCEPTION(InvalidStateError, Exception, "asyncio.exceptions")
 ASYNCIO_EXCEPTION(QueueEmpty, Exception, "asyncio.queues")
 ASYNCIO_EXCEPTION(QueueFull, Exception, "asyncio.queues")
 ASYNCIO_EXCEPTION(BrokenBarrierError, RuntimeError, "asyncio.exceptions")
+ASYNCIO_EXCEPTION(EOFError, Exception, "")
+ASYNCIO_EXCEPTION(NotImplementedError, RuntimeError, "")
+ASYNCIO_EXCEPTION(SendfileNotAvailableError, RuntimeError, "asyncio.exceptions")
 #undef ASYNCIO_EXCEPTION
+
+/// asyncio.IncompleteReadError(partial, expected) (exceptions.py): an EOFError whose str is
+/// `{len(partial)} bytes read on a total of {expected!r} expected bytes`; `expected` is None
+/// (-1 here, printed "undefined") for readuntil.
+class IncompleteReadError : public EOFError {
+ public:
+  IncompleteReadError(std::string partial, long long expected);
+  const char* type_name() const noexcept override { return "IncompleteReadError"; }
+  const char* module_name() const noexcept override { return "asyncio.exceptions"; }
+  std::string partial;
+  long long expected;  // -1 for None
+};
+
+/// asyncio.LimitOverrunError(message, consumed) (exceptions.py).
+class LimitOverrunError : public Exception {
+ public:
+  LimitOverrunError(std::string message, std::size_t consumed)
+      : Exception(std::move(message)), consumed(consumed) {}
+  const char* type_name() const noexcept override { return "LimitOverrunError"; }
+  const char* module_name() const noexcept override { return "asyncio.exceptions"; }
+  std::size_t consumed;
+};
 
 /// BaseExceptionGroup / ExceptionGroup (PEP 654): a message and the grouped exceptions. The group is an
 /// ExceptionGroup (an Exception) when every member is an Exception; `make_exception_group` picks.
