@@ -20,7 +20,6 @@ constexpr std::size_t kMinScheduledTimerHandles = 100;
 constexpr double kMinCancelledTimerHandlesFraction = 0.5;
 // time.get_clock_info('monotonic').resolution on Linux.
 constexpr Nanos kClockResolution = 1;
-constexpr Nanos kEpollResolution = 1000000;
 // base_events.py: MAXIMUM_SELECT_TIMEOUT (24 hours).
 constexpr Nanos kMaximumSelectTimeout = 24LL * 3600 * 1000000000;
 // Batches longer than this prefetch what their entries touch, kPrefetchAhead entries per stage.
@@ -48,11 +47,6 @@ Nanos saturating_add(Nanos a, Nanos b) {
 
 Nanos to_nanos(double seconds) { return seconds_to_nanos(seconds); }
 
-// selector.select(timeout) on Linux is epoll_wait, which CPython rounds up to whole milliseconds
-// (selectors.py: EpollSelector.select, "to wait *at least* timeout seconds"), counted from the moment
-// time() was read. So a virtual clock lands up to 1 ms past the deadline, and every timer due within
-// that millisecond fires in this iteration, as on CPython.
-Nanos epoll_timeout(Nanos timeout) { return (timeout + kEpollResolution - 1) / kEpollResolution * kEpollResolution; }
 
 }  // namespace
 
@@ -84,6 +78,13 @@ EventLoopPtr new_event_loop() { return make_ref<EventLoop>(); }
 EventLoopPtr new_real_time_event_loop() { return make_ref<EventLoop>(std::make_unique<MonotonicClock>()); }
 
 void set_log_sink(LogSink sink) { log_sink() = std::move(sink); }
+
+void log_message(const std::string& text) {
+  if (auto& sink = log_sink())
+    sink(text, ExceptionContext{});
+  else
+    std::fprintf(stderr, "%s\n", text.c_str());
+}
 
 EventLoop::EventLoop(std::unique_ptr<Clock> clock, std::shared_ptr<Network> network)
     : clock_(std::move(clock)),
@@ -437,6 +438,8 @@ void EventLoop::poll(std::optional<Nanos> timeout) {
     // wait on it forever, so it counts as nothing to wait for.
     const bool forever = !timeout || (*timeout > 0 && scheduled_.front().when == std::numeric_limits<Nanos>::max());
     if (timeout && *timeout > 0 && !forever) {
+      // epoll_wait's rounding, counted from the moment time() was read: the clock lands up to 1 ms past
+      // the deadline, and every timer due within that millisecond fires in this iteration, as on CPython.
       vc->advance(epoll_timeout(*timeout));
     } else if (forever && !ts_pending_.load(std::memory_order_acquire)) {
       throw Deadlock(

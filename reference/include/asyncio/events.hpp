@@ -28,7 +28,9 @@
 #include <memory>
 #include <mutex>
 #include <optional>
+#include <span>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "asyncio/clock.hpp"
@@ -45,6 +47,15 @@ namespace asyncio {
 class TaskBase;
 class SleepFuture;
 class BaseTransport;
+class BaseProtocol;
+class Transport;
+class DatagramTransport;
+class Server;
+class Socket;
+struct AddrInfo;
+struct ConnectionOptions;
+struct ServerOptions;
+struct DatagramOptions;
 template <class T>
 class Future;
 template <class T>
@@ -163,7 +174,7 @@ class EventLoop : public RefCounted {
   }
   bool remove_reader_internal(int fd) { return remove_io_handle(fd, kEventRead); }
   bool remove_writer_internal(int fd) { return remove_io_handle(fd, kEventWrite); }
-  /// Whether a reader/writer callback is registered and not cancelled (selector_events' _is_reading).
+  /// Whether the selector watches fd for reading / writing (selector_events' _test_selector_event).
   bool has_reader(int fd) const noexcept;
   bool has_writer(int fd) const noexcept;
   /// The transport that owns `fd` (selector_events.py: _transports), or null.
@@ -172,6 +183,55 @@ class EventLoop : public RefCounted {
   void detach_transport(int fd, BaseTransport* t) noexcept;
   /// Raises RuntimeError('File descriptor 5 is used by transport <...>') if a transport owns fd.
   void ensure_fd_no_transport(int fd) const;
+  // --- Sockets (selector_events.py: sock_recv, ...): non-blocking sockets of this loop's network;
+  // the socket must outlive the call. Each tries the operation at once and otherwise waits for
+  // readiness with add_reader/add_writer, exactly as CPython's.
+  Coro<std::string> sock_recv(Socket& sock, std::size_t n);
+  Coro<std::size_t> sock_recv_into(Socket& sock, std::span<char> buf);
+  Coro<std::pair<std::string, SockAddr>> sock_recvfrom(Socket& sock, std::size_t bufsize);
+  Coro<void> sock_sendall(Socket& sock, std::string data);
+  Coro<std::size_t> sock_sendto(Socket& sock, std::string data, SockAddr address);
+  /// `address` is resolved first for AF_INET/AF_INET6 (host, port); a failed connect raises
+  /// OSError(errno, 'Connect call failed (host, port)') of the errno's subclass.
+  Coro<void> sock_connect(Socket& sock, SockAddr address);
+  Coro<std::pair<Socket, SockAddr>> sock_accept(Socket& sock);
+  /// loop.getaddrinfo (see socket.hpp: numeric hosts and 'localhost'). CPython runs the resolver in
+  /// the default executor; here it answers through the loop as the quickest thread would: the
+  /// result is set by a callback one iteration later.
+  Coro<std::vector<AddrInfo>> getaddrinfo(std::string host, std::string port, int family = 0, int type = 0,
+                                          int proto = 0, int flags = 0);
+
+  // --- Transports and servers (base_events.hpp for the options and Server) ---
+  using ProtocolFactoryFn = std::function<Ref<BaseProtocol>()>;
+  /// (transport, protocol) of a TCP connection to host:port.
+  Coro<std::pair<Ref<Transport>, Ref<BaseProtocol>>> create_connection(ProtocolFactoryFn factory, std::string host,
+                                                                         std::string port, ConnectionOptions opts);
+  Coro<std::pair<Ref<Transport>, Ref<BaseProtocol>>> create_connection(ProtocolFactoryFn factory, std::string host,
+                                                                         std::string port);
+  /// A server listening on host:port (host "": every interface; port "0": an ephemeral port).
+  Coro<Ref<Server>> create_server(ProtocolFactoryFn factory, std::string host, std::string port, ServerOptions opts);
+  Coro<Ref<Server>> create_server(ProtocolFactoryFn factory, std::string host, std::string port);
+  Coro<std::pair<Ref<Transport>, Ref<BaseProtocol>>> create_unix_connection(ProtocolFactoryFn factory, std::string path);
+  Coro<Ref<Server>> create_unix_server(ProtocolFactoryFn factory, std::string path, ServerOptions opts);
+  Coro<Ref<Server>> create_unix_server(ProtocolFactoryFn factory, std::string path);
+  Coro<std::pair<Ref<Transport>, Ref<BaseProtocol>>> connect_accepted_socket(ProtocolFactoryFn factory, Socket sock);
+  Coro<std::pair<Ref<DatagramTransport>, Ref<BaseProtocol>>> create_datagram_endpoint(ProtocolFactoryFn factory,
+                                                                                     DatagramOptions opts);
+  /// unix_events.py: the read end / write end of a pipe (or any non-blocking descriptor of this
+  /// loop's network: a pipe, a socket, a character device). The transport owns the descriptor.
+  Coro<std::pair<Ref<Transport>, Ref<BaseProtocol>>> connect_read_pipe(ProtocolFactoryFn factory, int fd);
+  Coro<std::pair<Ref<Transport>, Ref<BaseProtocol>>> connect_write_pipe(ProtocolFactoryFn factory, int fd);
+
+  // Internal (base_events.py / selector_events.py): _ensure_resolved — a numeric host resolves at
+  // once (_ipaddr_info), anything else through getaddrinfo; _start_serving / _stop_serving /
+  // _accept_connection for a Server's listening socket.
+  Coro<std::vector<AddrInfo>> resolve(std::string host, std::string port, int family, int type, int proto, int flags);
+  void start_serving(Ref<Server> server, Socket& sock, int backlog);
+  void stop_serving(Socket& sock);
+  void accept_connections(Ref<Server> server, Socket& sock, int backlog);
+  /// constants.ACCEPT_RETRY_DELAY (seconds).
+  static constexpr double kAcceptRetryDelay = 1;
+
   /// The network the loop's sockets live on (see network.hpp). Sockets share it: it outlives the loop
   /// while one is open.
   Network& network() { return *network_ptr(); }
@@ -398,6 +458,9 @@ void set_event_loop(EventLoopPtr loop);
 /// text is what CPython's `asyncio` logger would print; the context is the structured form.
 using LogSink = std::function<void(const std::string& text, const ExceptionContext& ctx)>;
 void set_log_sink(LogSink sink);
+/// A message of the `asyncio` logger without an exception context (logger.warning(...)): to the log
+/// sink, or stderr as logging's last-resort handler prints it.
+void log_message(const std::string& text);
 
 namespace detail {
 inline void set_running_loop(EventLoop* loop) noexcept { t_running_loop = loop; }

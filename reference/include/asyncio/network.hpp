@@ -9,6 +9,9 @@
 // would (so `connect` gives -EINPROGRESS, `recv` -EAGAIN, a connect to a closed port -ECONNREFUSED at
 // getsockopt(SO_ERROR)); the Python-level wrappers turn them into OSError as CPython's socket module
 // does. Constants are Linux's (<sys/socket.h>, <netinet/in.h>, <netinet/tcp.h>).
+#include <sys/stat.h>
+
+#include <cerrno>
 #include <cstddef>
 #include <cstdint>
 #include <optional>
@@ -47,6 +50,10 @@ struct IoEvent {
   bool writable;
 };
 
+/// selector.select(timeout) on Linux is epoll_wait, which CPython rounds up to whole milliseconds
+/// (selectors.py: EpollSelector.select, "to wait *at least* timeout seconds").
+inline Nanos epoll_timeout(Nanos timeout) noexcept { return (timeout + 999999) / 1000000 * 1000000; }
+
 /// Interest bits for `Network::modify` (selectors.EVENT_READ, EVENT_WRITE).
 enum : unsigned { kEventRead = 1, kEventWrite = 2 };
 
@@ -76,6 +83,10 @@ class Network {
   /// getsockopt returns the value (>= 0) or -errno.
   virtual int setsockopt(int fd, int level, int name, int value) = 0;
   virtual int getsockopt(int fd, int level, int name) = 0;
+  /// What the descriptor is, as os.fstat(fd).st_mode & S_IFMT gives it (S_IFIFO, S_IFSOCK, S_IFCHR,
+  /// ...), or -errno: the pipe transports accept pipes, sockets and character devices only
+  /// (unix_events.py). A network that does not say calls every descriptor a socket.
+  virtual int fd_kind(int fd) { return fd < 0 ? -EBADF : S_IFSOCK; }
 
   // --- Data. Stream sockets and pipes: send/recv (write/read on a pipe). 0 from recv is EOF.
   virtual long send(int fd, const void* data, std::size_t n) = 0;
@@ -100,6 +111,9 @@ class Network {
   /// next changes readiness, or nullopt when nothing is in flight. The loop's poll phase jumps the
   /// virtual clock there when nothing is ready sooner. A real network returns nullopt.
   virtual std::optional<Nanos> next_event_time() { return std::nullopt; }
+  /// Removes the file at `path` if it is a socket (create_unix_server's clean-up of a stale socket
+  /// file: os.stat + S_ISSOCK + os.remove). 0, or -errno (-ENOENT when there is none).
+  virtual int remove_stale_unix_socket(const std::string& path) = 0;
   /// The number of descriptors registered with the selector.
   virtual std::size_t registered() const noexcept = 0;
 };

@@ -33,7 +33,9 @@ class BaseProtocol : public RefCounted {
   /// ...and drained to (or below) the low-water mark again.
   virtual void resume_writing() {}
   /// repr(protocol), for the exception handler's context (Python: `<__main__.P object at 0x...>`).
-  virtual std::string repr() const { return "<asyncio.BaseProtocol object>"; }
+  virtual std::string repr() const { return "<" + qualname() + " object>"; }
+  /// The class's __qualname__, which names the protocol's callbacks in "Exception in callback ...".
+  virtual std::string qualname() const { return "BaseProtocol"; }
 };
 
 /// Streaming protocol (TCP, Unix sockets, pipes).
