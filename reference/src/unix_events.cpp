@@ -116,6 +116,8 @@ void PipeTransport::call_connection_lost(std::exception_ptr exc) {
 
 // --- _UnixReadPipeTransport -------------------------------------------------------------------
 
+static_assert(UnixReadPipeTransport::kMaxSize <= detail::kReadBufferSize);
+
 UnixReadPipeTransport::UnixReadPipeTransport(EventLoop& loop, int fd, Ref<BaseProtocol> protocol,
                                              std::optional<Future<>> waiter)
     : PipeTransport(loop, fd, checked(std::move(protocol)), "Pipe transport is for pipes/sockets only.") {

@@ -40,7 +40,6 @@ class PipeTransport : public Transport {
   bool is_closing() const override { return closing_; }
   void set_protocol(Ref<BaseProtocol> protocol) override { protocol_ = std::move(protocol); }
   Ref<BaseProtocol> get_protocol() const override { return protocol_; }
-  int fileno() const noexcept { return fd_; }
 
  protected:
   /// Asks the network what `fd` is (os.fstat): ValueError(`wrong_kind`) unless a pipe, a socket or a
