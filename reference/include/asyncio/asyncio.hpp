@@ -2,6 +2,7 @@
 // The whole reference loop: `#include <asyncio/asyncio.hpp>`.
 #include "asyncio/as_completed.hpp"
 #include "asyncio/async_with.hpp"
+#include "asyncio/base_events.hpp"
 #include "asyncio/coroutines.hpp"
 #include "asyncio/events.hpp"
 #include "asyncio/exceptions.hpp"
@@ -10,7 +11,9 @@
 #include "asyncio/locks.hpp"
 #include "asyncio/queues.hpp"
 #include "asyncio/runners.hpp"
+#include "asyncio/selector_events.hpp"
 #include "asyncio/sleep.hpp"
+#include "asyncio/socket.hpp"
 #include "asyncio/taskgroups.hpp"
 #include "asyncio/tasks.hpp"
 #include "asyncio/timeouts.hpp"
