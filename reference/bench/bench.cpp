@@ -1,16 +1,22 @@
 // asyncio-bench: what the reference loop's asyncio operations cost, next to CPython's asyncio and
-// uvloop running the same workloads (bench/peers.py, run as a subprocess when Python is installed).
-// Figures are the best of several repetitions; the table marks each against its target. It is a
-// measurement, not a test: it never fails on timings, only (exit status 1) when a workload did not
-// run to completion.
+// uvloop running the same workloads (bench/peers.py, run as a subprocess when Python is installed)
+// and, for the network rows, Boost.Asio (asio-peer, built where Asio is installed). Figures are the
+// best of several repetitions; the table marks each against its target, absolute or a peer's figure.
+// It is a measurement, not a test: it never fails on timings, only (exit status 1) when a workload did
+// not run to completion.
 //
-//   asyncio-bench [--quick] [--no-peers] [--python EXE] [--peers-script FILE] [--json FILE] [--only KEY]
+//   asyncio-bench [--quick] [--no-peers] [--python EXE] [--peers-script FILE] [--asio-peer EXE] [--json FILE]
+//                 [--only KEY]
 #include <malloc.h>
 
 #include <fmt/core.h>
 
+#include <algorithm>
+#include <array>
 #include <asyncio/asyncio.hpp>
+#include <asyncio/base_events.hpp>
 #include <asyncio/pool.hpp>
+#include <asyncio/streams.hpp>
 #include <cmath>
 #include <cstdio>
 #include <cstdlib>
@@ -18,6 +24,7 @@
 #include <ctime>
 #include <fstream>
 #include <functional>
+#include <limits>
 #include <map>
 #include <nlohmann/json.hpp>
 #include <optional>
@@ -27,19 +34,16 @@
 #include <unistd.h>
 #include <vector>
 
+#include "net_bench.hpp"
+
 namespace {
 
 using asyncio::Coro;
-// Thread CPU time, not wall time: on a shared machine a wall clock also counts the time other
-// processes held the CPU. The workloads are single-threaded and never block (virtual clock), so on
-// an idle machine the two agree.
+// Thread CPU time (bench::cpu_ns). The workloads are single-threaded and never block (virtual clock,
+// or loopback sockets that are ready when the loop polls), so on an idle machine it is wall time.
 struct Clock {
   using time_point = double;
-  static double now() {
-    timespec ts{};
-    clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
-    return static_cast<double>(ts.tv_sec) * 1e9 + static_cast<double>(ts.tv_nsec);
-  }
+  static double now() { return bench::cpu_ns(); }
 };
 
 double ns_since(double t0) { return Clock::now() - t0; }
@@ -52,6 +56,12 @@ struct Sizes {
   std::size_t chain = 10'000'000;
   int reps = 5;
   int large_reps = 3;
+  std::size_t round_trips = 100'000;  // echo latency
+  double window = 1.0;                // seconds of echo throughput
+  std::size_t connections = 100;
+  std::size_t idle = 10'000;          // idle connections (fewer if the descriptor limit is lower)
+  std::size_t sim_round_trips = 2'000'000;
+  int net_reps = 3;
 };
 
 // Resolves `done` when the last of `remaining` tasks has called hit(): one future for a whole batch,
@@ -180,6 +190,164 @@ double call_soon_chained(std::size_t n) {
   return ns / static_cast<double>(n);
 }
 
+// --- Network: 64-byte echo between clients and a server on the same loop (as in the peers), over
+// loopback on a real-time loop, or over the simulated network on the virtual clock.
+
+const std::string kMessage(bench::kMessage, 'x');
+
+// The server's side: echoes what it reads.
+class EchoServer final : public asyncio::Protocol {
+ public:
+  void connection_made(asyncio::BaseTransport& t) override { transport_ = asyncio::transport_cast<asyncio::Transport>(t); }
+  void connection_lost(std::exception_ptr) override { transport_ = nullptr; }
+  void data_received(std::string_view data) override { transport_->write(data); }
+
+ private:
+  asyncio::Ref<asyncio::Transport> transport_;
+};
+
+// What the clients of one echo workload share: they stop after `limit` round trips in all, or when the
+// window closes.
+struct EchoLoad {
+  std::size_t limit;
+  Countdown stopped;  // one hit per client
+  std::size_t round_trips = 0;
+  std::size_t accepted = 0;
+  bool open = true;
+  bool next() { return open && ++round_trips < limit; }
+};
+
+// Sends a 64-byte message, waits for all of it back, and again while the load goes on.
+class PingClient final : public asyncio::Protocol {
+ public:
+  explicit PingClient(EchoLoad& load) : load_(load) {}
+  void connection_made(asyncio::BaseTransport& t) override { transport_ = asyncio::transport_cast<asyncio::Transport>(t); }
+  void connection_lost(std::exception_ptr) override { transport_ = nullptr; }
+  void data_received(std::string_view data) override {
+    got_ += data.size();
+    if (got_ < kMessage.size()) return;
+    got_ = 0;
+    if (load_.next())
+      ping();
+    else
+      load_.stopped.hit();
+  }
+  void ping() { transport_->write(kMessage); }
+  void close() { transport_->close(); }
+
+ private:
+  EchoLoad& load_;
+  std::size_t got_ = 0;
+  asyncio::Ref<asyncio::Transport> transport_;
+};
+
+struct EchoRun {
+  double ns = 0;
+  std::size_t round_trips = 0;
+  std::optional<std::uint64_t> syscalls;
+};
+
+Coro<asyncio::Ref<asyncio::Server>> echo_server(EchoLoad& load, int backlog = 100) {
+  auto& loop = asyncio::get_running_loop();
+  asyncio::ServerOptions opts;
+  opts.backlog = backlog;
+  co_return co_await loop.create_server(
+      [&load] {
+        ++load.accepted;
+        return asyncio::Ref<asyncio::BaseProtocol>(asyncio::make_ref<EchoServer>());
+      },
+      "127.0.0.1", "0", std::move(opts));
+}
+
+std::string port_of(const asyncio::Server& server) { return std::to_string(server.sockets().at(0).getsockname().port); }
+
+// `connections` protocol clients ping-pong with an echo server: `limit` round trips in all or, with a
+// window (seconds > 0), until it closes; the figures are taken then, before the round trips in flight
+// finish.
+Coro<EchoRun> echo_protocols(std::size_t connections, std::size_t limit, double window) {
+  auto& loop = asyncio::get_running_loop();
+  EchoLoad load{limit, {connections, loop.create_future<void>()}};
+  auto server = co_await echo_server(load);
+  std::vector<asyncio::Ref<PingClient>> clients;
+  for (std::size_t i = 0; i < connections; ++i) {
+    auto client = asyncio::make_ref<PingClient>(load);
+    co_await loop.create_connection([&] { return asyncio::Ref<asyncio::BaseProtocol>(client); }, "127.0.0.1",
+                                    port_of(*server));
+    clients.push_back(std::move(client));
+  }
+  while (load.accepted < connections) co_await asyncio::sleep(0);
+  co_await asyncio::sleep(0);  // the server's transports are reading
+
+  bench::SyscallCounter syscalls;
+  EchoRun run;
+  const auto calls0 = syscalls.read();
+  const double t0 = Clock::now();
+  auto take = [&] {
+    run.ns = ns_since(t0);
+    run.round_trips = load.round_trips;
+    const auto calls1 = syscalls.read();
+    if (calls0 && calls1) run.syscalls = *calls1 - *calls0;
+  };
+  std::optional<asyncio::TimerHandle> closing;
+  if (window > 0)
+    closing = loop.call_later(window, [&] {
+      take();
+      load.open = false;
+    });
+  for (auto& c : clients) c->ping();
+  co_await load.stopped.done;
+  if (!closing) take();
+  for (auto& c : clients) c->close();
+  server->close();
+  co_await server->wait_closed();
+  co_return run;
+}
+
+// The same on streams, one connection: write, drain, readexactly against a read/write/drain server.
+Coro<EchoRun> echo_streams(std::size_t n) {
+  auto server = co_await asyncio::start_server(
+      [](asyncio::Ref<asyncio::StreamReader> reader, asyncio::Ref<asyncio::StreamWriter> writer) -> Coro<> {
+        for (std::string data; !(data = co_await reader->read(65536)).empty();) {
+          writer->write(data);
+          co_await writer->drain();
+        }
+        writer->close();
+      },
+      "127.0.0.1", "0");
+  const auto [reader, writer] = co_await asyncio::open_connection("127.0.0.1", port_of(*server));
+  auto round_trip = [&]() -> Coro<> {
+    writer->write(kMessage);
+    co_await writer->drain();
+    co_await reader->readexactly(kMessage.size());
+  };
+  co_await round_trip();  // the server's handler is running
+  const double t0 = Clock::now();
+  for (std::size_t i = 0; i < n; ++i) co_await round_trip();
+  EchoRun run{ns_since(t0), n, {}};
+  writer->close();
+  co_await writer->wait_closed();
+  server->close();
+  co_await server->wait_closed();
+  co_return run;
+}
+
+double us_per_round_trip(const EchoRun& r) { return r.ns / 1e3 / static_cast<double>(r.round_trips); }
+
+// Heap bytes in use per idle accepted connection (its transport, protocol and reader), as asio-peer
+// and peers.py measure it: the clients are in another process (bench::IdleClients), and the kernel's
+// socket memory is not in the heap.
+Coro<double> mem_idle_connection(std::size_t n) {
+  auto& loop = asyncio::get_running_loop();
+  EchoLoad load{0, {1, loop.create_future<void>()}};
+  auto server = co_await echo_server(load, static_cast<int>(n));  // no connection waits for a SYN retry
+  const double before = static_cast<double>(heap_in_use());
+  bench::IdleClients clients(static_cast<std::uint16_t>(std::stoi(port_of(*server))), n);
+  if (!clients.started()) throw std::runtime_error("fork failed");
+  while (load.accepted < n) co_await asyncio::sleep(0.001);
+  co_await asyncio::sleep(0);  // the last transports are reading
+  co_return (static_cast<double>(heap_in_use()) - before) / static_cast<double>(n);
+}
+
 template <class F>
 double best_of(int reps, F run_once) {
   double best = INFINITY;
@@ -187,69 +355,98 @@ double best_of(int reps, F run_once) {
   return best;
 }
 
+// The real-time loop with the kernel's network, for the loopback rows.
+asyncio::EventLoopPtr real_time_loop() { return asyncio::new_real_time_event_loop(); }
+
 template <class F>
-double best_run(int reps, F make_main) {
+double best_run(int reps, F make_main, asyncio::Runner::LoopFactory factory = nullptr) {
   return best_of(reps, [&] {
-    asyncio::Runner runner;
+    asyncio::Runner runner(factory);
     return runner.run(make_main());
   });
 }
+
+// A row's target: `value` itself, or `value` times the named peer's figure.
+struct Target {
+  double value;
+  std::string peer;
+};
 
 struct Row {
   std::string key;
   std::string label;
   std::string unit;
-  std::optional<double> target;
+  std::vector<Target> targets;  // all must hold
+  bool higher_is_better = false;
 };
 
 const std::vector<Row>& rows() {
   static const std::vector<Row> r = {
-      {"spawn_small", "task spawn + complete, 10k live", "ns/task", 60},
-      {"spawn_large", "task spawn + complete, 1M live", "ns/task", 120},
+      {"spawn_small", "task spawn + complete, 10k live", "ns/task", {{60, ""}}},
+      {"spawn_large", "task spawn + complete, 1M live", "ns/task", {{120, ""}}},
       {"sleep0_small", "spawn + sleep(0) + complete, 10k live", "ns/task", {}},
-      {"sleep0_delta", "  sleep(0) round trip (over spawn)", "ns/task", 50},
-      {"timer_small", "spawn + timer sleep, 10k outstanding", "ns/task", 150},
+      {"sleep0_delta", "  sleep(0) round trip (over spawn)", "ns/task", {{50, ""}}},
+      {"timer_small", "spawn + timer sleep, 10k outstanding", "ns/task", {{150, ""}}},
       {"timer_small_delta", "  timer sleep (over spawn), 10k", "ns/task", {}},
-      {"timer_large", "spawn + timer sleep, 1M outstanding", "ns/task", 500},
+      {"timer_large", "spawn + timer sleep, 1M outstanding", "ns/task", {{500, ""}}},
       {"timer_large_delta", "  timer sleep (over spawn), 1M", "ns/task", {}},
-      {"mem_pending", "memory per pending task (not started)", "B/task", 256},
+      {"mem_pending", "memory per pending task (not started)", "B/task", {{256, ""}}},
       {"mem_sleeping", "memory per task blocked in sleep(1)", "B/task", {}},
-      {"call_soon_chained", "chained call_soon", "ns/call", 8},
-      {"await_coro", "co_await of a synchronously finishing Coro", "ns/await", 20},
-      {"future_wakeup", "Future.set_result -> waiting task resumed", "ns/wakeup", 30},
-      {"gather_ready", "gather of 1000 ready children", "ns/child", 100},
+      {"call_soon_chained", "chained call_soon", "ns/call", {{8, ""}}},
+      {"await_coro", "co_await of a synchronously finishing Coro", "ns/await", {{20, ""}}},
+      {"future_wakeup", "Future.set_result -> waiting task resumed", "ns/wakeup", {{30, ""}}},
+      {"gather_ready", "gather of 1000 ready children", "ns/child", {{100, ""}}},
+      {"echo_latency_protocol", "echo latency, 64 B, 1 connection, protocols", "us/trip", {{1.1, "asio"}}},
+      {"echo_latency_streams", "echo latency, 64 B, 1 connection, streams", "us/trip", {{1.1, "asio"}}},
+      {"echo_throughput", "echo throughput, 64 B, 100 connections", "kmsg/s", {{1, "asio"}, {1.5, "uvloop"}}, true},
+      {"echo_syscalls", "  system calls per echoed message", "calls/msg", {}},
+      {"mem_idle_connection", "memory per idle connection (heap), 10k", "B/conn", {{512, ""}}},
+      {"sim_delivered", "simulated network, 64 B messages delivered", "kmsg/s", {{5000, ""}}, true},
   };
   return r;
 }
 
 using Figures = std::map<std::string, double>;
 
-// Runs `measure_one` in a child process and returns its figure (NaN if the child failed). A workload
+// "<= 60", "<= 1.1x asio", ">= asio, 1.5x uvloop"
+std::string target_text(const Row& r) {
+  std::string out;
+  for (const auto& t : r.targets) {
+    if (!out.empty()) out += ", ";
+    if (t.peer.empty()) out += fmt::format("{:g}", t.value);
+    else out += t.value == 1 ? t.peer : fmt::format("{:g}x {}", t.value, t.peer);
+  }
+  return out.empty() ? out : (r.higher_is_better ? ">= " : "<= ") + out;
+}
+
+// Runs `measure_one` in a child process and returns its N figures (NaN if the child failed). A workload
 // in a process of its own starts with empty allocation pools and a fresh malloc. A thread would
 // not: an exiting thread's free blocks go to a pool the next thread takes from, and blocks another
 // workload freed lie between holes of other sizes. (Measured: a timer sleep at 10k outstanding costs
 // ~130 ns on fresh pools and ~165 ns after a 1M-task spawn on an earlier thread, its tasks and
 // frames then 176 bytes apart instead of 96.)
-template <class F>
-double in_child_process(F measure_one) {
+template <std::size_t N, class F>
+std::array<double, N> in_child_process(F measure_one) {
+  std::array<double, N> v;
+  v.fill(NAN);
   int fds[2];
-  if (pipe(fds) != 0) return NAN;
+  if (pipe(fds) != 0) return v;
   std::fflush(nullptr);
   const pid_t pid = fork();
-  if (pid < 0) return NAN;
+  if (pid < 0) return v;
   if (pid == 0) {
     close(fds[0]);
-    const double v = measure_one();
-    const bool ok = write(fds[1], &v, sizeof v) == static_cast<ssize_t>(sizeof v);
+    const std::array<double, N> out = measure_one();
+    const bool ok = write(fds[1], out.data(), sizeof out) == static_cast<ssize_t>(sizeof out);
     _exit(ok ? 0 : 1);
   }
   close(fds[1]);
-  double v = NAN;
-  if (read(fds[0], &v, sizeof v) != static_cast<ssize_t>(sizeof v)) v = NAN;
+  if (read(fds[0], v.data(), sizeof v) != static_cast<ssize_t>(sizeof v)) v.fill(NAN);
   close(fds[0]);
   int status = 0;
   waitpid(pid, &status, 0);
-  return WIFEXITED(status) && WEXITSTATUS(status) == 0 ? v : NAN;
+  if (!WIFEXITED(status) || WEXITSTATUS(status) != 0) v.fill(NAN);
+  return v;
 }
 
 Figures measure(const Sizes& s, const std::string& only, std::vector<std::string>& failed) {
@@ -258,17 +455,25 @@ Figures measure(const Sizes& s, const std::string& only, std::vector<std::string
   auto sleep0 = [](Countdown& cd, std::size_t) { return sleep0_task(cd); };
   auto timer = [](Countdown& cd, std::size_t i) { return timer_task(cd, spread(i)); };
   // Each workload runs in a process of its own (in_child_process): the memory rows see every byte,
-  // and no workload inherits the free blocks of the one before.
-  auto step = [&](const char* key, auto measure_one) {
-    if (!only.empty() && only != key) return;
-    const double v = in_child_process(measure_one);
-    if (std::isnan(v)) {
-      std::fprintf(stderr, "  %-18s     failed\n", key);
-      failed.push_back(key);
+  // and no workload inherits the free blocks of the one before. A workload gives one figure per key;
+  // the first key fails the workload when missing (NaN), the others may be unavailable.
+  auto steps = [&]<std::size_t N>(std::array<const char*, N> keys, auto measure_one) {
+    if (!only.empty() && std::find_if(keys.begin(), keys.end(), [&](const char* k) { return only == k; }) == keys.end())
+      return;
+    const auto v = in_child_process<N>(measure_one);
+    if (std::isnan(v[0])) {
+      std::fprintf(stderr, "  %-22s     failed\n", keys[0]);
+      failed.push_back(keys[0]);
       return;
     }
-    f[key] = v;
-    std::fprintf(stderr, "  %-18s %10.1f\n", key, v);
+    for (std::size_t i = 0; i < N; ++i)
+      if (!std::isnan(v[i])) {
+        f[keys[i]] = v[i];
+        std::fprintf(stderr, "  %-22s %10.1f\n", keys[i], v[i]);
+      }
+  };
+  auto step = [&](const char* key, auto measure_one) {
+    steps(std::array{key}, [&] { return std::array{measure_one()}; });
   };
   step("mem_pending", [&] { return best_run(1, [&] { return mem_pending(s.mem, false); }); });
   step("mem_sleeping", [&] { return best_run(1, [&] { return mem_pending(s.mem, true); }); });
@@ -281,6 +486,33 @@ Figures measure(const Sizes& s, const std::string& only, std::vector<std::string
   step("await_coro", [&] { return best_run(s.reps, [&] { return await_coro(s.small * 100); }); });
   step("future_wakeup", [&] { return best_run(s.reps, [&] { return future_wakeup(s.small); }); });
   step("gather_ready", [&] { return best_run(s.reps, [&] { return gather_ready(1000, s.batches); }); });
+
+  auto real = [&](auto make_main) { return best_run(s.net_reps, make_main, real_time_loop); };
+  step("echo_latency_protocol", [&] {
+    return real([&]() -> Coro<double> { co_return us_per_round_trip(co_await echo_protocols(1, s.round_trips, 0)); });
+  });
+  step("echo_latency_streams",
+       [&] { return real([&]() -> Coro<double> { co_return us_per_round_trip(co_await echo_streams(s.round_trips)); }); });
+  steps(std::array{"echo_throughput", "echo_syscalls"}, [&] {
+    EchoRun best;
+    for (int r = 0; r < s.net_reps; ++r) {
+      asyncio::Runner runner(real_time_loop);
+      const EchoRun run =
+          runner.run(echo_protocols(s.connections, std::numeric_limits<std::size_t>::max(), s.window));
+      if (best.ns == 0 || run.round_trips / run.ns > best.round_trips / best.ns) best = run;
+    }
+    const double n = static_cast<double>(best.round_trips);
+    return std::array{n * 1e6 / best.ns, best.syscalls ? static_cast<double>(*best.syscalls) / n : NAN};
+  });
+  step("mem_idle_connection", [&] { return real([&] { return mem_idle_connection(s.idle); }); });
+  // A round trip delivers two messages: the request and its echo. The virtual clock stands still
+  // (the simulated network delivers at once), so the load is a number of round trips, not a window.
+  step("sim_delivered", [&] {
+    return 1e6 / best_run(s.net_reps, [&]() -> Coro<double> {
+             const EchoRun run = co_await echo_protocols(s.connections, s.sim_round_trips, 0);
+             co_return run.ns / (2.0 * static_cast<double>(run.round_trips));
+           });
+  });
   return f;
 }
 
@@ -299,30 +531,29 @@ struct Peer {
   Figures figures;
 };
 
-std::optional<Peer> run_peer(const std::string& python, const std::string& script, const char* loop, const Sizes& s) {
-  // CPython is ~100x slower: it runs a tenth of the 10k batches (peers.py) and a shorter call chain.
-  const std::string cmd = fmt::format("'{}' '{}' --loop {} --n-small {} --batches {} --n-large {} --reps {} --chain {}",
-                                      python, script, loop, s.small, s.batches, s.large, std::min(s.reps, 3),
-                                      std::max<std::size_t>(s.chain / 10, 1000));
-  std::fprintf(stderr, "running %s peer...\n", loop);
+// Runs a peer program and reads its figures: one JSON object per line, {"version": ...} or
+// {"unavailable": why} or {"<key>": value}.
+std::optional<Peer> run_peer(const std::string& name, const std::string& cmd) {
+  std::fprintf(stderr, "running %s peer...\n", name.c_str());
   FILE* p = popen(cmd.c_str(), "r");
   if (!p) return std::nullopt;
-  Peer peer{loop, "", {}};
-  char line[256];
+  Peer peer{name, "", {}};
   bool ok = true;
-  while (std::fgets(line, sizeof line, p)) {
-    char key[64], value[128];
-    if (std::sscanf(line, "%63s %127[^\n]", key, value) != 2) continue;
-    if (!std::strcmp(key, "unavailable")) ok = false;
-    else if (!std::strcmp(key, "version")) peer.version = value;
-    else {
-      peer.figures[key] = std::atof(value);
-      std::fprintf(stderr, "  %-18s %10s\n", key, value);
+  for (char line[512]; std::fgets(line, sizeof line, p);) {
+    const auto j = nlohmann::json::parse(line, nullptr, false);
+    if (!j.is_object()) continue;
+    for (const auto& [key, value] : j.items()) {
+      if (key == "unavailable") ok = false;
+      else if (key == "version") peer.version = value.get<std::string>();
+      else if (value.is_number()) {
+        peer.figures[key] = value.get<double>();
+        std::fprintf(stderr, "  %-22s %10.1f\n", key.c_str(), value.get<double>());
+      }
     }
   }
   const int rc = pclose(p);
   if (!ok || rc != 0 || peer.figures.empty()) {
-    std::fprintf(stderr, "  %s peer unavailable\n", loop);
+    std::fprintf(stderr, "  %s peer unavailable\n", name.c_str());
     return std::nullopt;
   }
   add_derived(peer.figures);
@@ -362,12 +593,32 @@ std::string machine() {
 
 }  // namespace
 
+// Whether the row's reference figure meets every target: "-" when a figure it needs is missing.
+std::string status(const Row& r, const Figures& ref, const std::vector<Peer>& others) {
+  auto it = ref.find(r.key);
+  if (r.targets.empty() || it == ref.end()) return "-";
+  bool pass = true;
+  for (const auto& t : r.targets) {
+    double bound = t.value;
+    if (!t.peer.empty()) {
+      auto p = std::find_if(others.begin(), others.end(), [&](const Peer& o) { return o.name == t.peer; });
+      if (p == others.end() || !p->figures.count(r.key)) return "-";
+      bound *= p->figures.at(r.key);
+    }
+    pass = pass && (r.higher_is_better ? it->second >= bound : it->second <= bound);
+  }
+  return pass ? "PASS" : "OVER";
+}
+
 int main(int argc, char** argv) {
   Sizes s;
   bool peers = true;
-  std::string json_out, python, script, only;
+  std::string json_out, python, script, asio_peer, only;
 #ifdef AIOSPEC_PEERS_SCRIPT
   script = AIOSPEC_PEERS_SCRIPT;
+#endif
+#ifdef AIOSPEC_ASIO_PEER
+  asio_peer = AIOSPEC_ASIO_PEER;
 #endif
   for (int i = 1; i < argc; ++i) {
     const std::string a = argv[i];
@@ -379,7 +630,9 @@ int main(int argc, char** argv) {
       return argv[++i];
     };
     if (a == "--quick")
-      s = Sizes{1'000, 5, 20'000, 10'000, 100'000, 1, 1};
+      s = Sizes{.small = 1'000, .batches = 5, .large = 20'000, .mem = 10'000, .chain = 100'000, .reps = 1,
+                .large_reps = 1, .round_trips = 2'000, .window = 0.05, .connections = 100, .idle = 500,
+                .sim_round_trips = 20'000, .net_reps = 1};
     else if (a == "--no-peers")
       peers = false;
     else if (a == "--peers")
@@ -390,41 +643,72 @@ int main(int argc, char** argv) {
       python = value();
     else if (a == "--peers-script")
       script = value();
+    else if (a == "--asio-peer")
+      asio_peer = value();
     else if (a == "--only")  // one workload, no peers: for profiling
       only = value(), peers = false;
     else {
-      std::fprintf(stderr, "usage: %s [--quick] [--no-peers] [--python EXE] [--peers-script FILE] [--json FILE] [--only KEY]\n",
+      std::fprintf(stderr,
+                   "usage: %s [--quick] [--no-peers] [--python EXE] [--peers-script FILE] [--asio-peer EXE] [--json FILE] "
+                   "[--only KEY]\n",
                    argv[0]);
       return 2;
     }
   }
   // Debian's python3 is the one with python3-uvloop; another python3 first on PATH may lack it.
   if (python.empty()) python = access("/usr/bin/python3", X_OK) == 0 ? "/usr/bin/python3" : "python3";
+  // Raised here, the descriptor limit holds for every workload and peer (children inherit it).
+  const std::size_t idle_wanted = s.idle;
+  s.idle = bench::idle_connections_allowed(s.idle);
 
   std::fprintf(stderr, "reference loop (%s build)...\n", AIOSPEC_BUILD_TYPE);
   std::vector<std::string> failed;
   Figures ref = measure(s, only, failed);
   add_derived(ref);
   std::vector<Peer> others;
+  const std::string net_args = fmt::format("--duration {} --connections {} --idle {}", s.window, s.connections, s.idle);
   if (peers && !script.empty())
-    for (const char* loop : {"asyncio", "uvloop"})
-      if (auto p = run_peer(python, script, loop, s)) others.push_back(std::move(*p));
+    for (const char* loop : {"asyncio", "uvloop"}) {
+      // CPython is ~100x slower: it runs a tenth of the 10k batches (peers.py), a shorter call chain
+      // and a tenth of the round trips.
+      const std::string cmd = fmt::format(
+          "'{}' '{}' --loop {} --n-small {} --batches {} --n-large {} --reps {} --chain {} --round-trips {} {}", python,
+          script, loop, s.small, s.batches, s.large, std::min(s.reps, 3), std::max<std::size_t>(s.chain / 10, 1000),
+          std::max<std::size_t>(s.round_trips / 10, 100), net_args);
+      if (auto p = run_peer(loop, cmd)) others.push_back(std::move(*p));
+    }
+  if (peers && !asio_peer.empty())
+    if (auto p = run_peer("asio", fmt::format("'{}' --round-trips {} --reps {} {}", asio_peer, s.round_trips,
+                                              s.net_reps, net_args)))
+      others.push_back(std::move(*p));
 
   fmt::print("aiospec reference loop, {} build; {}\n", AIOSPEC_BUILD_TYPE, machine());
-  fmt::print("thread CPU time, best of {} repetitions ({} for 1M live){}\n", s.reps, s.large_reps, s.reps == 1 ? " (--quick)" : "");
-  std::string head = fmt::format("{:<44} {:>9} {:>8} {:<4} {:<6}", "workload", "reference", "target", "unit", "status");
+  fmt::print("thread CPU time, best of {} repetitions ({} for 1M live, {} for the network rows){}\n", s.reps,
+             s.large_reps, s.net_reps, s.reps == 1 ? " (--quick)" : "");
+  std::size_t target_width = 6, unit_width = 4;
+  for (const auto& r : rows()) {
+    target_width = std::max(target_width, target_text(r).size());
+    unit_width = std::max(unit_width, r.unit.size());
+  }
+  auto columns = [&](const std::string& label, const std::string& value, const std::string& target,
+                     const std::string& unit, const std::string& status) {
+    return fmt::format("{:<44} {:>9} {:>{}} {:<{}} {:<6}", label, value, target, target_width, unit, unit_width, status);
+  };
+  std::string head = columns("workload", "reference", "target", "unit", "status");
   for (auto& p : others) head += fmt::format(" {:>9} {:>7}", p.name, "ratio");
   fmt::print("{}\n{}\n", head, std::string(head.size(), '-'));
   for (const auto& r : rows()) {
-    std::string status = "-";
-    if (r.target && ref.count(r.key)) status = ref[r.key] <= *r.target ? "PASS" : "OVER";
-    std::string line = fmt::format("{:<44} {:>9} {:>8} {:<4} {:<6}", r.label, fmt_value(ref, r.key),
-                                   r.target ? fmt::format("<= {:g}", *r.target) : "", r.unit.substr(0, r.unit.find('/')),
-                                   status);
+    std::string line = columns(r.label, fmt_value(ref, r.key), target_text(r), r.unit, status(r, ref, others));
     for (auto& p : others) line += fmt::format(" {:>9} {:>7}", fmt_value(p.figures, r.key), ratio(p.figures, ref, r.key));
     fmt::print("{}\n", line);
   }
-  for (auto& p : others) fmt::print("{}: Python {}; ratio = {} / reference\n", p.name, p.version, p.name);
+  for (auto& p : others) fmt::print("{}: {}; ratio = {} / reference\n", p.name, p.version, p.name);
+  fmt::print("network rows: both ends of every connection on one loop (one thread); a message is one 64 B\n"
+             "round trip, two deliveries on the simulated network; system calls counted by the kernel\n"
+             "(raw_syscalls:sys_enter) over the throughput window; idle-connection memory is heap in use, the\n"
+             "kernel's socket buffers not counted, the clients in another process\n");
+  if (s.idle < idle_wanted)
+    fmt::print("idle connections: {} only (the descriptor limit, ulimit -n), not {}\n", s.idle, idle_wanted);
 
   if (!json_out.empty()) {
     nlohmann::json j;
@@ -433,7 +717,7 @@ int main(int argc, char** argv) {
     j["reps"] = s.reps;
     for (const auto& r : rows()) {
       nlohmann::json row{{"label", r.label}, {"unit", r.unit}};
-      if (r.target) row["target"] = *r.target;
+      if (!r.targets.empty()) row["target"] = target_text(r), row["status"] = status(r, ref, others);
       if (ref.count(r.key)) row["reference"] = ref[r.key];
       for (auto& p : others)
         if (p.figures.count(r.key)) row[p.name] = p.figures[r.key];

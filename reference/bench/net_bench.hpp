@@ -34,7 +34,8 @@ inline constexpr std::size_t kMessage = 64;  // bytes per echo message
 // The system calls this thread makes, counted by the kernel (the raw_syscalls:sys_enter tracepoint
 // through perf_event_open, as `perf stat -e raw_syscalls:sys_enter` counts them): nothing is added to
 // the calls being counted. Unavailable (nullopt) without tracefs access or with perf events forbidden
-// (kernel.perf_event_paranoid, containers).
+// (kernel.perf_event_paranoid, containers). To cross-check a whole run (set-up included):
+//   perf stat -e raw_syscalls:sys_enter asyncio-bench --only echo_throughput
 class SyscallCounter {
  public:
   SyscallCounter() {

@@ -1,15 +1,23 @@
 """The benchmark workloads of asyncio-bench (bench.cpp), written for CPython's asyncio and uvloop.
 
-asyncio-bench runs this script as a subprocess and reads one `key value` line per figure from stdout:
-ns of thread CPU time per operation (bytes per task for the mem_* keys), best of --reps. Each workload mirrors the C++
-one line by line, so the ratios compare the same asyncio operations.
+asyncio-bench runs this script as a subprocess and reads one JSON object per line from stdout, as it
+does from asio-peer: {"version": ...} (or {"unavailable": why}), then {"<key>": value} per figure: ns of
+thread CPU time per operation (bytes per task for the mem_* keys), best of --reps; the echo_* keys are
+µs per round trip, thousands of messages per CPU second and system calls per message. Each workload
+mirrors the C++ one line by line, so the ratios compare the same asyncio operations.
 
     python3 peers.py --loop asyncio|uvloop --n-small 10000 --batches 100 --n-large 1000000 --reps 3
 """
 import argparse
 import asyncio
+import ctypes
 import gc
+import json
 import os
+import platform
+import resource
+import socket
+import struct
 import sys
 import time
 
@@ -130,6 +138,213 @@ async def mem_pending(n, started):
     return (after - before) / n
 
 
+MESSAGE = b"x" * 64
+
+
+class EchoServer(asyncio.Protocol):
+    """The server's side: echoes what it reads."""
+
+    def connection_made(self, transport):
+        self.transport = transport
+
+    def data_received(self, data):
+        self.transport.write(data)
+
+
+class EchoLoad:
+    """What the clients of one echo workload share: they stop after `limit` round trips in all, or when
+    the window closes."""
+
+    def __init__(self, limit, connections, loop):
+        self.limit = limit
+        self.stopped = Countdown(connections, loop)  # one hit per client
+        self.round_trips = 0
+        self.accepted = 0
+        self.open = True
+
+    def next(self):
+        if not self.open:
+            return False
+        self.round_trips += 1
+        return self.round_trips < self.limit
+
+
+class PingClient(asyncio.Protocol):
+    """Sends a 64-byte message, waits for all of it back, and again while the load goes on."""
+
+    def __init__(self, load):
+        self.load = load
+        self.got = 0
+
+    def connection_made(self, transport):
+        self.transport = transport
+
+    def data_received(self, data):
+        self.got += len(data)
+        if self.got < len(MESSAGE):
+            return
+        self.got = 0
+        if self.load.next():
+            self.ping()
+        else:
+            self.load.stopped.hit()
+
+    def ping(self):
+        self.transport.write(MESSAGE)
+
+
+async def echo_server(load, backlog=100):
+    def factory():
+        load.accepted += 1
+        return EchoServer()
+
+    server = await asyncio.get_running_loop().create_server(factory, "127.0.0.1", 0, backlog=backlog)
+    return server, server.sockets[0].getsockname()[1]
+
+
+async def echo_protocols(connections, limit, window):
+    """`connections` protocol clients ping-pong with an echo server: `limit` round trips in all or, with a
+    window (seconds > 0), until it closes; the figures are taken then, before the round trips in flight
+    finish. Returns (ns, round trips, system calls or None)."""
+    loop = asyncio.get_running_loop()
+    load = EchoLoad(limit, connections, loop)
+    server, port = await echo_server(load)
+    clients = []
+    for _ in range(connections):
+        _, client = await loop.create_connection(lambda: PingClient(load), "127.0.0.1", port)
+        clients.append(client)
+    while load.accepted < connections:
+        await asyncio.sleep(0)
+    await asyncio.sleep(0)  # the server's transports are reading
+
+    syscalls = SyscallCounter()
+    calls0 = syscalls.read()
+    t0 = time.thread_time_ns()
+    run = None
+
+    def take():
+        nonlocal run
+        calls1 = syscalls.read()
+        run = (time.thread_time_ns() - t0, load.round_trips, None if calls0 is None else calls1 - calls0)
+
+    def close_window():
+        take()
+        load.open = False
+
+    if window > 0:
+        loop.call_later(window, close_window)
+    for c in clients:
+        c.ping()
+    await load.stopped.done
+    if run is None:
+        take()
+    syscalls.close()
+    for c in clients:
+        c.transport.close()
+    server.close()
+    await server.wait_closed()
+    return run
+
+
+async def echo_streams(n):
+    """The same on streams, one connection: write, drain, readexactly against a read/write/drain server.
+    Returns µs per round trip."""
+
+    async def handle(reader, writer):
+        while data := await reader.read(65536):
+            writer.write(data)
+            await writer.drain()
+        writer.close()
+
+    server = await asyncio.start_server(handle, "127.0.0.1", 0)
+    reader, writer = await asyncio.open_connection("127.0.0.1", server.sockets[0].getsockname()[1])
+
+    async def round_trip():
+        writer.write(MESSAGE)
+        await writer.drain()
+        await reader.readexactly(len(MESSAGE))
+
+    await round_trip()  # the server's handler is running
+    t0 = time.thread_time_ns()
+    for _ in range(n):
+        await round_trip()
+    elapsed = time.thread_time_ns() - t0
+    writer.close()
+    await writer.wait_closed()
+    server.close()
+    await server.wait_closed()
+    return elapsed / 1e3 / n
+
+
+async def echo_latency_protocol(n):
+    """µs per round trip of one 64-byte message on one connection."""
+    ns, round_trips, _ = await echo_protocols(1, n, 0)
+    return ns / 1e3 / round_trips
+
+
+class SyscallCounter:
+    """The system calls this thread makes, counted by the kernel (the raw_syscalls:sys_enter tracepoint
+    through perf_event_open, as asyncio-bench counts them); read() is None where that is not allowed."""
+
+    TRACEPOINT = "/sys/kernel/tracing/events/raw_syscalls/sys_enter/id"
+    SYS_PERF_EVENT_OPEN = {"x86_64": 298, "aarch64": 241}
+
+    def __init__(self):
+        self.fd = -1
+        nr = self.SYS_PERF_EVENT_OPEN.get(platform.machine())
+        try:
+            with open(self.TRACEPOINT) as f:
+                tracepoint = int(f.read())
+        except (OSError, ValueError):
+            return
+        if nr is None:
+            return
+        # perf_event_attr, PERF_ATTR_SIZE_VER0: type PERF_TYPE_TRACEPOINT, size, config; counting at once
+        attr = ctypes.create_string_buffer(struct.pack("IIQ", 2, 64, tracepoint), 64)
+        libc = ctypes.CDLL(None, use_errno=True)
+        libc.syscall.restype = ctypes.c_long
+        self.fd = libc.syscall(ctypes.c_long(nr), attr, 0, -1, -1, ctypes.c_ulong(8))  # PERF_FLAG_FD_CLOEXEC
+
+    def read(self):
+        return struct.unpack("Q", os.read(self.fd, 8))[0] if self.fd >= 0 else None
+
+    def close(self):
+        if self.fd >= 0:
+            os.close(self.fd)
+
+
+def idle_connections_allowed(want):
+    """Raises the soft descriptor limit to the hard one; how many idle connections fit, at most `want`."""
+    soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+    resource.setrlimit(resource.RLIMIT_NOFILE, (hard, hard))
+    return max(0, min(want, hard - 64))
+
+
+async def mem_idle_connection(n):
+    """Bytes (RSS delta) per idle accepted connection, its protocol waiting for data. The clients are in a
+    child process, as in asyncio-bench; the kernel's socket memory is not in RSS and not counted."""
+    load = EchoLoad(0, 1, asyncio.get_running_loop())
+    server, port = await echo_server(load, backlog=n)  # no connection waits for a SYN retry
+    gc.collect()
+    before = rss_bytes()
+    release, hold = os.pipe()
+    pid = os.fork()
+    if pid == 0:
+        os.close(hold)
+        socks = [socket.create_connection(("127.0.0.1", port)) for _ in range(n)]
+        os.read(release, 1)
+        os._exit(0 if socks else 1)
+    os.close(release)
+    while load.accepted < n:
+        await asyncio.sleep(0.001)
+    await asyncio.sleep(0)  # the last transports are reading
+    after = rss_bytes()
+    os.close(hold)
+    os.waitpid(pid, 0)
+    server.close()
+    return (after - before) / n
+
+
 def call_soon_chained(loop_factory, n):
     loop = loop_factory()
     left = n
@@ -158,31 +373,34 @@ def main():
     ap.add_argument("--n-large", type=int, default=1000000)
     ap.add_argument("--reps", type=int, default=3)
     ap.add_argument("--chain", type=int, default=1000000)
+    ap.add_argument("--round-trips", type=int, default=10000)
+    ap.add_argument("--duration", type=float, default=1.0)
+    ap.add_argument("--connections", type=int, default=100)
+    ap.add_argument("--idle", type=int, default=10000)
     args = ap.parse_args()
 
     if args.loop == "uvloop":
         try:
             import uvloop
         except ImportError:
-            print("unavailable uvloop is not installed")
+            print(json.dumps({"unavailable": "uvloop is not installed"}))
             return
         factory = uvloop.new_event_loop
     else:
         factory = asyncio.new_event_loop
-    print(f"version {sys.version.split()[0]}", flush=True)
+    print(json.dumps({"version": f"Python {sys.version.split()[0]}"}), flush=True)
 
     small, batches, large = args.n_small, args.batches, args.n_large
     # CPython is ~100x slower: fewer tasks keep its 10k-live runs near the C++ run's length, and the
     # 1M-live runs (seconds each) are done once.
     py_batches = max(1, batches // 10)
 
+    def run(fn):
+        with asyncio.Runner(loop_factory=factory) as r:
+            return r.run(fn())
+
     def best(fn, reps=args.reps):
-        out = None
-        for _ in range(reps):
-            with asyncio.Runner(loop_factory=factory) as r:
-                v = r.run(fn())
-            out = v if out is None else min(out, v)
-        return out
+        return min(run(fn) for _ in range(reps))
 
     figures = [
         ("spawn_small", lambda: best(lambda: spawn_batches(small, py_batches, lambda cd, i: noop_task(cd)))),
@@ -197,8 +415,21 @@ def main():
         ("future_wakeup", lambda: best(lambda: future_wakeup(small))),
         ("gather_ready", lambda: best(lambda: gather_ready(1000, max(1, py_batches)))),
     ]
+    def emit(key, value):
+        if value is not None:
+            print(json.dumps({key: round(value, 4)}), flush=True)
+
+    # First, while the process's heap is fresh: an RSS delta would otherwise reuse what earlier
+    # workloads freed.
+    emit("mem_idle_connection", run(lambda: mem_idle_connection(idle_connections_allowed(args.idle))))
     for key, fn in figures:
-        print(f"{key} {fn():.1f}", flush=True)
+        emit(key, fn())
+    emit("echo_latency_protocol", best(lambda: echo_latency_protocol(args.round_trips)))
+    emit("echo_latency_streams", best(lambda: echo_streams(args.round_trips)))
+    ns, round_trips, calls = max((run(lambda: echo_protocols(args.connections, float("inf"), args.duration))
+                                  for _ in range(args.reps)), key=lambda r: r[1] / r[0])
+    emit("echo_throughput", round_trips * 1e6 / ns)
+    emit("echo_syscalls", None if calls is None else calls / round_trips)
 
 
 if __name__ == "__main__":
