@@ -13,6 +13,8 @@
 #include <thread>
 #include <vector>
 
+#include <asyncio/streams.hpp>
+
 namespace {
 
 std::string run_capturing(int (*example_main)()) {
@@ -211,4 +213,39 @@ int main() {
 
 TEST(ReadmeExamples, RealTimeLoopWithCallSoonThreadsafe) {
   EXPECT_EQ(run_capturing(readme_threadsafe::main), "42, after at least 50 ms\n");
+}
+
+namespace readme_streams {
+
+asyncio::Coro<> handle_echo(asyncio::Ref<asyncio::StreamReader> reader, asyncio::Ref<asyncio::StreamWriter> writer) {
+  std::string line = co_await reader->readline();
+  std::printf("server received %s", line.c_str());
+  writer->write(line);
+  co_await writer->drain();  // waits while the transport's buffer is over its high-water mark
+  writer->close();
+  co_await writer->wait_closed();
+}
+
+asyncio::Coro<> amain() {
+  asyncio::Ref<asyncio::Server> server = co_await asyncio::start_server(handle_echo, "127.0.0.1", "8888");
+  auto [reader, writer] = co_await asyncio::open_connection("127.0.0.1", "8888");
+  writer->write("hello\n");
+  co_await writer->drain();
+  std::string reply = co_await reader->readline();
+  std::printf("client received %s", reply.c_str());
+  writer->close();
+  co_await writer->wait_closed();
+  server->close();
+  co_await server->wait_closed();
+}
+
+int main() {
+  asyncio::run(amain());  // virtual clock: the sockets are the simulated network's
+  return 0;
+}
+
+}  // namespace readme_streams
+
+TEST(ReadmeExamples, StreamsEchoServerAndClient) {
+  EXPECT_EQ(run_capturing(readme_streams::main), "server received hello\nclient received hello\n");
 }
