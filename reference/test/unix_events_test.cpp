@@ -677,9 +677,9 @@ TEST_P(Pipes, ClosedDescriptorIsRefused) {
 }
 
 // Pipes, sockets and character devices only (each end has its own message); the refused descriptor
-// stays the caller's. The write end of a pipe or socket has a reader, a character device's none.
+// stays the caller's. A character device's write end has no reader.
 // Python:
-//   import asyncio, os, socket, tempfile
+//   import asyncio, os, tempfile
 //   async def main():
 //       loop = asyncio.get_running_loop()
 //       f = tempfile.TemporaryFile()
@@ -689,20 +689,18 @@ TEST_P(Pipes, ClosedDescriptorIsRefused) {
 //           except ValueError as e:
 //               print('ValueError:', e)
 //       print(f.closed)
-//       s1, s2 = socket.socketpair()
-//       for pipe in (open('/dev/null', 'wb'), s1):
-//           t, p = await loop.connect_write_pipe(asyncio.Protocol, pipe)
-//           print(pipe.fileno() in loop._selector.get_map())
-//           t.close()
+//       null = open('/dev/null', 'wb')
+//       t, p = await loop.connect_write_pipe(asyncio.Protocol, null)
+//       print(null.fileno() in loop._selector.get_map())
+//       t.write(b'x')
+//       t.close()
 //       await asyncio.sleep(0)
-//       s2.close()
 //   asyncio.run(main())
 // Output:
 //   ValueError: Pipe transport is for pipes/sockets only.
 //   ValueError: Pipe transport is only for pipes, sockets and character devices
 //   False
 //   False
-//   True
 TEST_P(Pipes, OnlyPipesSocketsAndCharacterDevices) {
   if (GetParam() == Net::simulated) GTEST_SKIP() << "the simulated network has no files or devices";
   auto main = [&]() -> Coro<> {
@@ -716,20 +714,55 @@ TEST_P(Pipes, OnlyPipesSocketsAndCharacterDevices) {
     }
     t(net().fd_kind(file) < 0 ? "True" : "False");  // f.closed
     ::close(file);
-    int pair[2];
-    EXPECT_EQ(net().socketpair(AF_UNIX, SOCK_STREAM, pair), 0);
-    for (const int fd : {::open("/dev/null", O_WRONLY | O_NONBLOCK | O_CLOEXEC), pair[0]}) {
-      auto [tr, p] = co_await get_running_loop().connect_write_pipe(plain, fd);
-      t(get_running_loop().has_reader(fd) ? "True" : "False");
-      tr->close();
-    }
+    const int null = ::open("/dev/null", O_WRONLY | O_NONBLOCK | O_CLOEXEC);
+    auto [tr, p] = co_await get_running_loop().connect_write_pipe(plain, null);
+    t(get_running_loop().has_reader(null) ? "True" : "False");
+    tr->write("x");
+    tr->close();
     co_await sleep(0);
-    net().close(pair[1]);
   };
   run(main());
   EXPECT_EQ(t.events, (Events{"ValueError: Pipe transport is for pipes/sockets only.",
                               "ValueError: Pipe transport is only for pipes, sockets and character devices", "False",
-                              "False", "True"}));
+                              "False"}));
+}
+
+// A socket is a pipe too; its write end has a reader, which sees the peer close (EOF) and ends the
+// transport: connection_lost(None) with nothing buffered.
+// Python:
+//   import asyncio, socket
+//   class P(asyncio.Protocol):
+//       def connection_made(self, t): print('connection_made')
+//       def connection_lost(self, e): print('connection_lost', repr(e))
+//   async def main():
+//       loop = asyncio.get_running_loop()
+//       s1, s2 = socket.socketpair()
+//       t, p = await loop.connect_write_pipe(P, s1)
+//       print(s1.fileno() in loop._selector.get_map())
+//       t.write(b'x')
+//       print(s2.recv(10))
+//       s2.close()
+//       for _ in range(2):
+//           await asyncio.sleep(0)
+//   asyncio.run(main())
+// Output:
+//   connection_made
+//   True
+//   b'x'
+//   connection_lost None
+TEST_P(Pipes, SocketWriteEndSeesThePeerClose) {
+  auto main = [&]() -> Coro<> {
+    int pair[2];
+    EXPECT_EQ(net().socketpair(AF_UNIX, SOCK_STREAM, pair), 0);
+    auto [tr, p] = co_await get_running_loop().connect_write_pipe(recorder(), pair[0]);
+    t(get_running_loop().has_reader(pair[0]) ? "True" : "False");
+    tr->write("x");
+    t(bytes_repr(read(pair[1])));
+    net().close(pair[1]);
+    for (int i = 0; i < 2; ++i) co_await sleep(0);
+  };
+  run(main());
+  EXPECT_EQ(t.events, (Events{"connection_made", "True", "b'x'", "connection_lost None"}));
 }
 
 // Every way a pipe transport ends closes its descriptor: EOF on the read end, abort() with data

@@ -21,6 +21,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <utility>
 
 #include "asyncio/events.hpp"
 #include "asyncio/futures.hpp"
@@ -46,8 +47,8 @@ class PipeTransport : public Transport {
   /// character device, OSError if it is no descriptor; the descriptor stays the caller's then.
   PipeTransport(EventLoop& loop, int fd, Ref<BaseProtocol> protocol, const char* wrong_kind);
   virtual const char* class_name() const noexcept = 0;
-  /// `<_UnixReadPipeTransport closing fd=7 polling>`: `event` is the interest reported as polling
-  /// or idle, `tail` what follows it while the pipe is open.
+  /// `<_UnixWritePipeTransport closing fd=8 polling bufsize=5464>`: `event` is the interest shown as
+  /// polling or idle, `tail` what follows it while the pipe is open.
   std::string repr_with(unsigned event, const std::string& tail) const;
   /// Schedules protocol.connection_made(self) (the constructors' first call_soon).
   void schedule_connection_made();
