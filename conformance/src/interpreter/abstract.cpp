@@ -1,31 +1,16 @@
-// The object protocol: types, exceptions, reprs, arithmetic, comparisons, attributes, calls.
-#include "interp.hpp"
-
+// The object protocol: reprs, truth, equality, hashing, arithmetic, comparisons, iteration,
+// subscripts, attributes and calls, dispatched over the types of objects/.
 #include <fmt/format.h>
 
 #include <algorithm>
 #include <cmath>
 #include <cstring>
 
+#include "interp.hpp"
+
 namespace aiospec::interp {
 
 namespace {
-thread_local Interp* g_current = nullptr;
-
-Ref<TypeObj> new_type(std::string name, Ref<TypeObj> base, std::string module = "") {
-  auto t = asyncio::make_ref<TypeObj>();
-  t->name = std::move(name);
-  t->module = std::move(module);
-  t->base = std::move(base);
-  return t;
-}
-
-// Indexes of the asyncio:: classes a Python exception travels as (TypeObj::core).
-enum Core {
-  kBaseException, kException, kCancelledError, kRuntimeError, kValueError, kTypeError, kOSError,
-  kTimeoutError, kInvalidStateError, kQueueEmpty, kQueueFull, kBrokenBarrierError,
-  kKeyboardInterrupt, kSystemExit, kGeneratorExit, kBaseExceptionGroup, kExceptionGroup,
-};
 
 std::uint64_t hash_int(std::int64_t v) {
   // Python/pyhash.c: ints hash modulo 2**61 - 1, keeping the sign; -1 becomes -2.
@@ -67,321 +52,6 @@ std::uint64_t hash_double(double v) {
 }
 
 }  // namespace
-
-Interp* current_interp() { return g_current; }
-
-Interp::Interp(const scenario::Module& m, const ExecOptions& o) : mod(m), opts(o) {
-  g_current = this;
-  setup_types();
-  globals.resize(mod.globals.size());
-  install_builtins(*this);
-  builtin_for_global.resize(mod.globals.size());
-  for (std::size_t i = 0; i < mod.globals.size(); ++i) {
-    auto it = builtins.find(mod.globals[i]);
-    if (it != builtins.end()) builtin_for_global[i] = it->second;
-  }
-}
-
-Interp::~Interp() {
-  if (g_current == this) g_current = nullptr;
-}
-
-void Interp::setup_types() {
-  auto& t = T;
-  t.object = new_type("object", nullptr);
-  auto simple = [&](Ref<TypeObj>& slot, const char* name, const char* module = "") { slot = new_type(name, t.object, module); };
-  simple(t.none, "NoneType");
-  simple(t.int_, "int");
-  t.bool_ = new_type("bool", t.int_);
-  simple(t.float_, "float");
-  simple(t.str, "str");
-  simple(t.list, "list");
-  simple(t.tuple, "tuple");
-  simple(t.dict, "dict");
-  simple(t.set, "set");
-  simple(t.frozenset, "frozenset");
-  simple(t.range, "range");
-  simple(t.slice, "slice");
-  simple(t.function, "function");
-  simple(t.builtin, "builtin_function_or_method");
-  simple(t.type, "type");
-  simple(t.coroutine, "coroutine");
-  simple(t.iterator, "iterator");
-  simple(t.cell, "cell");
-  simple(t.ellipsis, "ellipsis");
-  simple(t.future, "Future", "_asyncio");  // the C implementations, as type() shows them
-  t.task = new_type("Task", t.future, "_asyncio");
-  t.gathering = new_type("_GatheringFuture", t.future, "asyncio.tasks");
-  simple(t.loop, "_UnixSelectorEventLoop", "asyncio.unix_events");
-  simple(t.handle, "Handle", "asyncio.events");
-  t.timer_handle = new_type("TimerHandle", t.handle, "asyncio.events");
-  simple(t.module, "module");
-
-  auto exc = [&](Ref<TypeObj>& slot, const char* name, const Ref<TypeObj>& base, int core, const char* module = "") {
-    slot = new_type(name, base, module);
-    slot->is_exception = true;
-    slot->core = core < 0 ? base->core : core;
-  };
-  exc(t.BaseException, "BaseException", t.object, kBaseException);
-  exc(t.Exception, "Exception", t.BaseException, kException);
-  exc(t.ArithmeticError, "ArithmeticError", t.Exception, -1);
-  exc(t.ZeroDivisionError, "ZeroDivisionError", t.ArithmeticError, -1);
-  exc(t.OverflowError, "OverflowError", t.ArithmeticError, -1);
-  exc(t.AssertionError, "AssertionError", t.Exception, -1);
-  exc(t.AttributeError, "AttributeError", t.Exception, -1);
-  exc(t.NameError, "NameError", t.Exception, -1);
-  exc(t.UnboundLocalError, "UnboundLocalError", t.NameError, -1);
-  exc(t.LookupError, "LookupError", t.Exception, -1);
-  exc(t.IndexError, "IndexError", t.LookupError, -1);
-  exc(t.KeyError, "KeyError", t.LookupError, -1);
-  exc(t.OSError, "OSError", t.Exception, kOSError);
-  exc(t.TimeoutError, "TimeoutError", t.OSError, kTimeoutError);
-  exc(t.RuntimeError, "RuntimeError", t.Exception, kRuntimeError);
-  exc(t.NotImplementedError, "NotImplementedError", t.RuntimeError, -1);
-  exc(t.RecursionError, "RecursionError", t.RuntimeError, -1);
-  exc(t.StopIteration, "StopIteration", t.Exception, -1);
-  exc(t.StopAsyncIteration, "StopAsyncIteration", t.Exception, -1);
-  exc(t.TypeError, "TypeError", t.Exception, kTypeError);
-  exc(t.ValueError, "ValueError", t.Exception, kValueError);
-  exc(t.Warning, "Warning", t.Exception, -1);
-  exc(t.DeprecationWarning, "DeprecationWarning", t.Warning, -1);
-  exc(t.RuntimeWarning, "RuntimeWarning", t.Warning, -1);
-  exc(t.UserWarning, "UserWarning", t.Warning, -1);
-  exc(t.CancelledError, "CancelledError", t.BaseException, kCancelledError, "asyncio.exceptions");
-  exc(t.InvalidStateError, "InvalidStateError", t.Exception, kInvalidStateError, "asyncio.exceptions");
-  exc(t.BrokenBarrierError, "BrokenBarrierError", t.RuntimeError, kBrokenBarrierError, "asyncio.exceptions");
-  exc(t.SendfileNotAvailableError, "SendfileNotAvailableError", t.RuntimeError, -1, "asyncio.exceptions");
-  exc(t.IncompleteReadError, "IncompleteReadError", t.Exception, -1, "asyncio.exceptions");
-  exc(t.LimitOverrunError, "LimitOverrunError", t.Exception, -1, "asyncio.exceptions");
-  exc(t.QueueEmpty, "QueueEmpty", t.Exception, kQueueEmpty, "asyncio.queues");
-  exc(t.QueueFull, "QueueFull", t.Exception, kQueueFull, "asyncio.queues");
-  exc(t.KeyboardInterrupt, "KeyboardInterrupt", t.BaseException, kKeyboardInterrupt);
-  exc(t.SystemExit, "SystemExit", t.BaseException, kSystemExit);
-  exc(t.GeneratorExit, "GeneratorExit", t.BaseException, kGeneratorExit);
-  exc(t.BaseExceptionGroup, "BaseExceptionGroup", t.BaseException, kBaseExceptionGroup);
-  exc(t.ExceptionGroup, "ExceptionGroup", t.BaseExceptionGroup, kExceptionGroup);
-  t.ExceptionGroup->base2 = t.Exception;
-}
-
-const char* Interp::intern(std::string s) { return interned.insert(std::move(s)).first->c_str(); }
-
-Object Interp::closure_builtin(const char* name, std::function<Object(Interp&, CallArgs&)> fn) {
-  auto b = asyncio::make_ref<BuiltinObj>(name, nullptr);
-  b->closure = std::move(fn);
-  return Object(Tag::Builtin, b);
-}
-
-// ---------------------------------------------------------------------------------------------
-// Exceptions
-
-Ref<ExcObj> Interp::new_exc(const Ref<TypeObj>& t, std::vector<Object> args) {
-  auto e = asyncio::make_ref<ExcObj>();
-  e->cls = t;
-  e->args = std::move(args);
-  return e;
-}
-
-void Interp::raise(const Ref<TypeObj>& t, std::string msg) {
-  std::vector<Object> args;
-  args.push_back(str_obj(std::move(msg)));
-  raise_obj(new_exc(t, std::move(args)));
-}
-
-void Interp::raise_obj(const Ref<ExcObj>& e) { std::rethrow_exception(to_cpp(e)); }
-
-ExcObj::~ExcObj() {
-  if (cache_key)
-    if (Interp* ip = current_interp()) ip->converted_.erase(cache_key);
-}
-
-std::exception_ptr Interp::to_cpp(const Ref<ExcObj>& e) {
-  if (e->origin) return e->origin;
-  return holder_of(e);
-}
-
-void Interp::rethrow_keeping(const std::exception_ptr& ep, std::vector<Object> refs) {
-  Ref<ExcObj> e = to_python(ep);  // rethrows Abort
-  for (auto& r : refs)
-    if (!r.null()) e->traceback_refs.push_back(std::move(r));
-  try {
-    std::rethrow_exception(ep);
-  } catch (const PyExcHolder&) {
-    throw;
-  } catch (...) {
-  }
-  std::rethrow_exception(holder_of(e));
-}
-
-std::exception_ptr Interp::holder_of(const Ref<ExcObj>& e) {
-  switch (e->cls->core) {
-    case kException: return std::make_exception_ptr(PyException<asyncio::Exception>(e));
-    case kCancelledError: return std::make_exception_ptr(PyException<asyncio::CancelledError>(e));
-    case kRuntimeError: return std::make_exception_ptr(PyException<asyncio::RuntimeError>(e));
-    case kValueError: return std::make_exception_ptr(PyException<asyncio::ValueError>(e));
-    case kTypeError: return std::make_exception_ptr(PyException<asyncio::TypeError>(e));
-    case kOSError: return std::make_exception_ptr(PyException<asyncio::OSError>(e));
-    case kTimeoutError: return std::make_exception_ptr(PyException<asyncio::TimeoutError>(e));
-    case kInvalidStateError: return std::make_exception_ptr(PyException<asyncio::InvalidStateError>(e));
-    case kQueueEmpty: return std::make_exception_ptr(PyException<asyncio::QueueEmpty>(e));
-    case kQueueFull: return std::make_exception_ptr(PyException<asyncio::QueueFull>(e));
-    case kBrokenBarrierError: return std::make_exception_ptr(PyException<asyncio::BrokenBarrierError>(e));
-    case kKeyboardInterrupt: return std::make_exception_ptr(PyException<asyncio::KeyboardInterrupt>(e));
-    case kSystemExit: return std::make_exception_ptr(PyException<asyncio::SystemExit>(e));
-    case kGeneratorExit: return std::make_exception_ptr(PyException<asyncio::GeneratorExit>(e));
-    case kBaseExceptionGroup:
-    case kExceptionGroup: {
-      std::vector<std::exception_ptr> members;
-      for (auto& m : e->group) members.push_back(to_cpp(Ref<ExcObj>(m.as<ExcObj>())));
-      std::string msg = e->args.empty() ? "" : str(e->args[0]);
-      if (e->cls->core == kExceptionGroup)
-        return std::make_exception_ptr(PyException<asyncio::ExceptionGroup>(e, msg, std::move(members)));
-      return std::make_exception_ptr(PyException<asyncio::BaseExceptionGroup>(e, msg, std::move(members)));
-    }
-    default: return std::make_exception_ptr(PyException<asyncio::BaseException>(e));
-  }
-}
-
-Ref<TypeObj> Interp::find_exc_type(std::string_view name) {
-  auto it = builtins.find(name);
-  if (it != builtins.end() && it->second.is(Tag::Type) && it->second.as<TypeObj>()->is_exception)
-    return Ref<TypeObj>(it->second.as<TypeObj>());
-  for (auto* t : {&T.CancelledError, &T.InvalidStateError, &T.QueueEmpty, &T.QueueFull, &T.BrokenBarrierError})
-    if ((*t)->name == name) return *t;
-  return nullptr;
-}
-
-Ref<ExcObj> Interp::to_python(const std::exception_ptr& ep) {
-  try {
-    std::rethrow_exception(ep);
-  } catch (const Abort&) {
-    throw;
-  } catch (const asyncio::Deadlock& d) {
-    deadlock(d);
-  } catch (const asyncio::BaseException& e) {
-    if (auto* h = dynamic_cast<const PyExcHolder*>(&e)) return h->obj;
-    auto it = converted_.find(&e);
-    if (it != converted_.end()) return Ref<ExcObj>(it->second);
-    Ref<TypeObj> t = find_exc_type(e.type_name());
-    if (!t) t = asyncio::is_exception(ep) ? T.Exception : T.BaseException;
-    std::vector<Object> args;
-    Ref<ExcObj> obj;
-    if (auto* g = dynamic_cast<const asyncio::BaseExceptionGroup*>(&e)) {
-      std::vector<Object> members;
-      for (auto& m : g->exceptions()) members.push_back(exc_object(m));
-      args.push_back(str_obj(g->message()));
-      args.push_back(list_obj(members));
-      obj = new_exc(t, std::move(args));
-      obj->group = std::move(members);
-    } else {
-      for (auto& a : e.args()) args.push_back(str_obj(a));
-      obj = new_exc(t, std::move(args));
-    }
-    obj->origin = ep;
-    if (e.cause) obj->cause = exc_object(e.cause);
-    obj->cache_key = &e;
-    converted_.emplace(&e, obj.get());
-    return obj;
-  } catch (const std::exception& e) {
-    return new_exc(T.RuntimeError, {str_obj(std::string("internal error: ") + e.what())});
-  }
-}
-
-std::string Interp::exc_str(ExcObj& e) {
-  if (e.cls->user) {
-    Object m = getattr_opt(Object(Tag::Exc, &e), "__str__");
-    if (!m.null() && m.is(Tag::Builtin) && m.as<BuiltinObj>()->data.is(Tag::Func)) return str(call0(m));
-  }
-  if (e.cls->subclass_of(T.BaseExceptionGroup.get())) {
-    std::size_t n = e.group.size();
-    return (e.args.empty() ? std::string() : str(e.args[0])) + " (" + std::to_string(n) +
-           (n == 1 ? " sub-exception)" : " sub-exceptions)");
-  }
-  if (e.args.empty()) return "";
-  if (e.args.size() == 1) return e.cls->subclass_of(T.KeyError.get()) ? repr(e.args[0]) : str(e.args[0]);
-  return repr(tuple_obj(e.args));
-}
-
-std::string Interp::exc_repr(ExcObj& e) {
-  std::string out = e.cls->name + "(";
-  for (std::size_t i = 0; i < e.args.size(); ++i) {
-    if (i) out += ", ";
-    out += repr(e.args[i]);
-  }
-  return out + ")";
-}
-
-std::string Interp::exc_line(ExcObj& e) {
-  std::string name = e.cls->name;
-  if (!e.cls->module.empty() && e.cls->module != "__main__") name = e.cls->module + "." + name;
-  std::string msg = exc_str(e);
-  return msg.empty() ? name : name + ": " + msg;
-}
-
-void Interp::deadlock(const asyncio::Deadlock& d) {
-  std::string msg = d.str();
-  if (clock_loop_) {
-    // Name what waits forever: the loop's unfinished tasks, the main task first.
-    std::string tasks;
-    for (auto& t : clock_loop_->all_tasks()) tasks += (tasks.empty() ? "" : ", ") + future_repr(*this, *t);
-    if (!tasks.empty()) msg += "; waiting forever: " + tasks;
-  }
-  abort(msg);
-}
-
-void Interp::abort(std::string message) {
-  aborting = true;
-  throw Abort(std::move(message));
-}
-
-// ---------------------------------------------------------------------------------------------
-// Types and reprs
-
-Ref<TypeObj> Interp::type_of(const Object& o) {
-  switch (o.tag()) {
-    case Tag::Null:
-    case Tag::None: return T.none;
-    case Tag::Bool: return T.bool_;
-    case Tag::Int: return T.int_;
-    case Tag::Float: return T.float_;
-    case Tag::Ellipsis: return T.ellipsis;
-    case Tag::Str: return T.str;
-    case Tag::List: return T.list;
-    case Tag::Tuple: return T.tuple;
-    case Tag::Dict: return T.dict;
-    case Tag::Set: return o.as<SetObj>()->frozen ? T.frozenset : T.set;
-    case Tag::Range: return T.range;
-    case Tag::Slice: return T.slice;
-    case Tag::Func: return T.function;
-    case Tag::Builtin: return T.builtin;
-    case Tag::Type: return T.type;
-    case Tag::Exc: return o.as<ExcObj>()->cls;
-    case Tag::Coro: return T.coroutine;
-    case Tag::Cell: return T.cell;
-    case Tag::Iter: {  // a native iterator (a generator expression, as_completed) has its own type
-      const Object& src = o.as<IterObj>()->src;
-      return src.is(Tag::Native) ? type_of(src) : T.iterator;
-    }
-    case Tag::Native: return native_type(o.as<NativeObj>()->type_name());
-    case Tag::Future: {
-      auto* f = o.as<asyncio::FutureBase>();
-      if (f->is_task()) return T.task;
-      if (dynamic_cast<asyncio::GatheringFuture*>(f)) return T.gathering;
-      return T.future;
-    }
-    case Tag::Loop: return T.loop;
-    case Tag::Handle: return o.as<asyncio::HandleState>()->timer ? T.timer_handle : T.handle;
-  }
-  return T.object;
-}
-
-Ref<TypeObj> Interp::native_type(std::string_view name, const Ref<TypeObj>& base, std::string module) {
-  auto it = native_types_.find(name);
-  if (it == native_types_.end())
-    it = native_types_.emplace(std::string(name), new_type(std::string(name), base ? base : T.object, std::move(module))).first;
-  return it->second;
-}
-
-bool Interp::isinstance(const Object& o, const TypeObj* t) { return type_of(o)->subclass_of(t); }
 
 std::string Interp::repr(const Object& o) {
   switch (o.tag()) {
@@ -850,6 +520,13 @@ bool Interp::compare(scenario::CmpOpKind op, const Object& a, const Object& b) {
 
 // ---------------------------------------------------------------------------------------------
 // Iteration
+
+Object snapshot_iter(std::vector<Object> items) {
+  auto it = asyncio::make_ref<IterObj>();
+  it->items = std::move(items);
+  it->snapshot = true;
+  return Object(Tag::Iter, it);
+}
 
 Object Interp::iter(const Object& o) {
   switch (o.tag()) {

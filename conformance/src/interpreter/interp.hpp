@@ -219,6 +219,7 @@ class Interp {
   Object call_method(const Object& o, std::string_view name, std::vector<Object> args);
   void setup_builtins();
   void setup_types();
+  void setup_exception_types();
 
   friend struct ExcObj;
   // Core exceptions already converted, so one C++ exception is one Python object (identity).
@@ -243,17 +244,17 @@ std::string float_repr(double d);
 std::string int_to_str(std::int64_t v);
 std::string str_repr(std::string_view s);  // repr() of a str
 
-// Attribute tables of builtin types (builtins.cpp).
+// Attribute tables of builtin types (objects/).
 Object str_method(Interp& ip, const Object& self, std::string_view name);
 Object list_method(Interp& ip, const Object& self, std::string_view name);
 Object dict_method(Interp& ip, const Object& self, std::string_view name);
 Object set_method(Interp& ip, const Object& self, std::string_view name);
 Object tuple_method(Interp& ip, const Object& self, std::string_view name);
-void install_builtins(Interp& ip);
-// asyncio and time modules (asyncio_module.cpp).
+void install_builtins(Interp& ip);  // modules/builtins.cpp
+// asyncio and time modules (modules/asyncio.cpp, modules/time.cpp).
 Object make_asyncio_module(Interp& ip);
 Object make_time_module(Interp& ip);
-// asyncio's locks, queues, TaskGroup and timeouts (sync_module.cpp).
+// asyncio's locks, queues, TaskGroup and timeouts (modules/asyncio_sync.cpp).
 void install_sync_bindings(Interp& ip, std::map<std::string, Object, std::less<>>& attrs);
 Object future_method(Interp& ip, const Object& self, std::string_view name);
 Object loop_method(Interp& ip, const Object& self, std::string_view name);
@@ -262,6 +263,34 @@ std::string future_repr(Interp& ip, asyncio::FutureBase& f);
 std::string handle_repr(Interp& ip, asyncio::HandleState& h);
 std::string percent_format(Interp& ip, std::string_view fmt, const Object& args);
 std::string str_format(Interp& ip, std::string_view fmt, CallArgs& args);
+
+// A module object (asyncio, time): its attributes by name.
+struct ModuleObj final : NativeObj {
+  explicit ModuleObj(std::string n) : name(std::move(n)) {}
+  std::string name;
+  std::map<std::string, Object, std::less<>> attrs;
+  const char* type_name() const override { return "module"; }
+  std::string repr(Interp&) override { return "<module '" + name + "'>"; }
+  Object getattr(Interp& ip, const Object&, std::string_view n) override {
+    auto it = attrs.find(n);
+    if (it != attrs.end()) return it->second;
+    if (n == "__name__") return ip.str_obj(name);
+    return {};
+  }
+};
+
+// Helpers shared by the object files.
+Ref<TypeObj> new_type(std::string name, Ref<TypeObj> base, std::string module = "");
+inline Object str_key(Interp& ip, std::string_view s) { return ip.str_obj(std::string(s)); }
+// The qualname of a function, class or genexpr defined in frame `f`.
+const char* child_qualname(Interp& ip, Frame& f, std::string_view name);
+// Sizes a fresh frame for scope `s`, with the cells of its non-parameter cell variables.
+void init_slots(Frame& f, const scenario::Scope* s);
+Object make_super(Object cls, Object self);
+Object snapshot_iter(std::vector<Object> items);  // an iterator over a fixed list
+void py_sort(Interp& ip, std::vector<Object>& v, const Object& key, bool reverse);  // list.sort
+void dict_update(Interp& ip, DictObj& d, CallArgs& a);
+Object build_set(Interp& ip, CallArgs& a, const char* name, bool frozen);
 
 // Argument helpers for builtins.
 void check_args(Interp& ip, const char* name, CallArgs& a, std::size_t min, std::size_t max);

@@ -1,10 +1,11 @@
-// The `asyncio` and `time` modules, loop/future/handle methods: bindings of the reference loop.
+// The `asyncio` module: loop, future and handle methods, tasks and the asyncio functions, bound to
+// the reference loop.
 #include <fmt/format.h>
 
 #include <cmath>
 #include <deque>
 
-#include "interp.hpp"
+#include "../interp.hpp"
 
 namespace aiospec::interp {
 
@@ -13,19 +14,6 @@ namespace {
 using asyncio::EventLoop;
 using asyncio::FutureBase;
 
-struct ModuleObj final : NativeObj {
-  explicit ModuleObj(std::string n) : name(std::move(n)) {}
-  std::string name;
-  std::map<std::string, Object, std::less<>> attrs;
-  const char* type_name() const override { return "module"; }
-  std::string repr(Interp&) override { return "<module '" + name + "'>"; }
-  Object getattr(Interp& ip, const Object&, std::string_view n) override {
-    auto it = attrs.find(n);
-    if (it != attrs.end()) return it->second;
-    if (n == "__name__") return ip.str_obj(name);
-    return {};
-  }
-};
 
 double seconds_arg(Interp& ip, const Object& o, const char* what) {
   if (o.is(Tag::Float)) return o.f();
@@ -800,50 +788,5 @@ Object make_asyncio_module(Interp& ip) {
   return Object(Tag::Native, m);
 }
 
-Object make_time_module(Interp& ip) {
-  auto m = asyncio::make_ref<ModuleObj>("time");
-  auto& A = m->attrs;
-  // Epoch-like offset for time.time(); monotonic clocks start near 0 like a fresh process.
-  A["time"] = ip.builtin("time", [](Interp& ip, BuiltinObj&, CallArgs& a) {
-    check_args(ip, "time", a, 0, 0);
-    return Object::real(1.7e9 + ip.now());
-  });
-  for (const char* n : {"monotonic", "perf_counter", "process_time"})
-    A[n] = ip.builtin(n, [](Interp& ip, BuiltinObj& b, CallArgs& a) {
-      check_args(ip, b.name, a, 0, 0);
-      return Object::real(ip.now());
-    });
-  A["time_ns"] = ip.builtin("time_ns", [](Interp& ip, BuiltinObj&, CallArgs& a) {
-    check_args(ip, "time_ns", a, 0, 0);
-    return Object::integer(1'700'000'000'000'000'000LL + ip.now_ns());
-  });
-  for (const char* n : {"monotonic_ns", "perf_counter_ns"})
-    A[n] = ip.builtin(n, [](Interp& ip, BuiltinObj& b, CallArgs& a) {
-      check_args(ip, b.name, a, 0, 0);
-      return Object::integer(ip.now_ns());
-    });
-  A["sleep"] = ip.builtin("sleep", [](Interp& ip, BuiltinObj&, CallArgs& a) {
-    check_args(ip, "sleep", a, 1, 1);
-    double d;
-    if (a.pos[0].is(Tag::Float)) d = a.pos[0].f();
-    else if (a.pos[0].is(Tag::Int) || a.pos[0].is(Tag::Bool)) d = static_cast<double>(a.pos[0].i());
-    else ip.raise(ip.T.TypeError, fmt::format("'{}' object cannot be interpreted as an integer", ip.type_of(a.pos[0])->name));
-    if (d < 0) ip.raise(ip.T.ValueError, "sleep length must be non-negative");
-    ip.sleep_blocking(asyncio::seconds_to_nanos(d));
-    return Object::none();
-  });
-  return Object(Tag::Native, m);
-}
-
-void Interp::sleep_blocking(asyncio::Nanos d) {
-  // time.sleep blocks the thread: a running loop's clock moves (its callbacks are late, as in
-  // CPython); outside a loop only the process clock moves.
-  if (auto* l = asyncio::running_loop()) {
-    use_loop(*l);
-    if (auto* vc = l->virtual_clock()) vc->advance(d);
-    return;
-  }
-  process_clock += d;
-}
 
 }  // namespace aiospec::interp

@@ -1,7 +1,7 @@
 // asyncio's synchronization primitives and queues (locks.py, queues.py) bound to the reference loop.
 #include <fmt/format.h>
 
-#include "interp.hpp"
+#include "../interp.hpp"
 
 namespace aiospec::interp {
 

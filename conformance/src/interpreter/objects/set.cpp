@@ -1,90 +1,10 @@
-// Containers, hashing helpers and float/str reprs.
-#include <charconv>
-#include <cmath>
-#include <cstdio>
-#include <cstring>
+// set and frozenset: CPython's open-addressing table (Objects/setobject.c) and their methods.
+#include <fmt/format.h>
 
-#include "interp.hpp"
+#include "../interp.hpp"
+#include "method.hpp"
 
 namespace aiospec::interp {
-
-std::int64_t StrObj::length() {
-  if (len_ < 0) {
-    std::int64_t n = 0;
-    for (unsigned char c : s) n += (c & 0xC0) != 0x80;
-    len_ = n;
-  }
-  return len_;
-}
-
-bool StrObj::ascii() { return length() == static_cast<std::int64_t>(s.size()); }
-
-Object CallArgs::take_kw(std::string_view name) {
-  for (auto it = kw.begin(); it != kw.end(); ++it)
-    if (it->first == name) {
-      Object v = std::move(it->second);
-      kw.erase(it);
-      return v;
-    }
-  return {};
-}
-
-// --- dict ---
-
-Object* DictObj::find(const Object& key, std::uint64_t h) {
-  auto [a, b] = index.equal_range(h);
-  Interp* ip = current_interp();
-  for (; a != b; ++a) {
-    Entry& e = entries[a->second];
-    if (e.key.same(key) || ip->eq(e.key, key)) return &e.value;
-  }
-  return nullptr;
-}
-
-void DictObj::set(const Object& key, std::uint64_t h, Object value) {
-  if (Object* v = find(key, h)) {
-    *v = std::move(value);
-    return;
-  }
-  index.emplace(h, static_cast<std::uint32_t>(entries.size()));
-  entries.push_back(Entry{key, std::move(value), h});
-  ++used;
-}
-
-bool DictObj::erase(const Object& key, std::uint64_t h) {
-  auto [a, b] = index.equal_range(h);
-  Interp* ip = current_interp();
-  for (; a != b; ++a) {
-    Entry& e = entries[a->second];
-    if (e.key.same(key) || ip->eq(e.key, key)) {
-      e.key = Object();
-      e.value = Object();
-      index.erase(a);
-      --used;
-      if (entries.size() > 16 && used * 2 < entries.size()) compact();
-      return true;
-    }
-  }
-  return false;
-}
-
-void DictObj::compact() {
-  std::vector<Entry> live;
-  live.reserve(used);
-  index.clear();
-  for (auto& e : entries)
-    if (!e.key.null()) {
-      index.emplace(e.hash, static_cast<std::uint32_t>(live.size()));
-      live.push_back(std::move(e));
-    }
-  entries = std::move(live);
-}
-
-void DictObj::clear() {
-  entries.clear();
-  index.clear();
-  used = 0;
-}
 
 // --- set (Objects/setobject.c) ---
 
@@ -199,113 +119,98 @@ void SetObj::clear() {
   fill = used = 0;
 }
 
-std::int64_t RangeObj::length() const {
-  if (step > 0) return start < stop ? (stop - start - 1) / step + 1 : 0;
-  return start > stop ? (start - stop - 1) / (-step) + 1 : 0;
+Object build_set(Interp& ip, CallArgs& a, const char* name, bool frozen) {
+  check_args(ip, name, a, 0, 1);
+  Object s = ip.set_obj();
+  s.as<SetObj>()->frozen = frozen;
+  if (!a.pos.empty())
+    for (auto& x : ip.to_vector(a.pos[0])) s.as<SetObj>()->add(x, ip.hash(x));
+  return s;
 }
 
-// --- reprs ---
-
-std::string int_to_str(std::int64_t v) {
-  char buf[24];
-  auto r = std::to_chars(buf, buf + sizeof buf, v);
-  return std::string(buf, r.ptr);
-}
-
-// float_repr_style 'short' (Python/pystrtod.c: format_float_short with 'r'): the shortest digits
-// that round-trip; exponent form when the decimal point lies before -4 or after 16 digits.
-std::string float_repr(double d) {
-  if (std::isnan(d)) return "nan";
-  if (std::isinf(d)) return d > 0 ? "inf" : "-inf";
-  if (d == 0) return std::signbit(d) ? "-0.0" : "0.0";
-  char buf[64];
-  auto r = std::to_chars(buf, buf + sizeof buf, d, std::chars_format::scientific);
-  std::string s(buf, r.ptr);
-  std::string sign;
-  if (s[0] == '-') {
-    sign = "-";
-    s.erase(0, 1);
+Object set_method(Interp& ip, const Object& self, std::string_view name) {
+  METHOD(add)
+    check_args(ip, "set.add", a, 1, 1);
+    b.self.as<SetObj>()->add(a.pos[0], ip.hash(a.pos[0]));
+    return Object::none();
+  END_METHOD
+  METHOD(remove)
+    check_args(ip, "set.remove", a, 1, 1);
+    if (!b.self.as<SetObj>()->discard(a.pos[0], ip.hash(a.pos[0]))) ip.raise_obj(ip.new_exc(ip.T.KeyError, {a.pos[0]}));
+    return Object::none();
+  END_METHOD
+  METHOD(discard)
+    check_args(ip, "set.discard", a, 1, 1);
+    b.self.as<SetObj>()->discard(a.pos[0], ip.hash(a.pos[0]));
+    return Object::none();
+  END_METHOD
+  METHOD(pop)
+    (void)a;
+    auto* s = b.self.as<SetObj>();
+    if (s->used == 0) ip.raise(ip.T.KeyError, "pop from an empty set");
+    // setobject.c: set_pop scans from the finger.
+    std::size_t mask = s->table.size() - 1, i = s->finger & mask;
+    while (s->table[i].key.null()) i = (i + 1) & mask;
+    Object k = s->table[i].key;
+    s->discard(k, s->table[i].hash);
+    s->finger = i + 1;
+    return k;
+  END_METHOD
+  METHOD(clear)
+    (void)ip; (void)a;
+    b.self.as<SetObj>()->clear();
+    return Object::none();
+  END_METHOD
+  METHOD(copy)
+    (void)a;
+    Object out = ip.set_obj();
+    b.self.as<SetObj>()->each([&](const Object& k) { out.as<SetObj>()->add(k, ip.hash(k)); });
+    return out;
+  END_METHOD
+  METHOD(update)
+    for (auto& src : a.pos)
+      for (auto& x : ip.to_vector(src)) b.self.as<SetObj>()->add(x, ip.hash(x));
+    return Object::none();
+  END_METHOD
+  if (name == "union" || name == "intersection" || name == "difference" || name == "symmetric_difference") {
+    Fn fn = [](Interp& ip, BuiltinObj& b, CallArgs& a) {
+      using scenario::BinOpKind;
+      std::string_view n = b.name;
+      BinOpKind op = n == "union" ? BinOpKind::BitOr : n == "intersection" ? BinOpKind::BitAnd : n == "difference" ? BinOpKind::Sub : BinOpKind::BitXor;
+      Object acc = b.self;
+      if (a.pos.empty()) acc = ip.binop(BinOpKind::BitOr, acc, ip.set_obj());
+      for (auto& other : a.pos) {
+        CallArgs ca;
+        ca.pos.push_back(other);
+        BuiltinObj dummy("set", nullptr);
+        acc = ip.binop(op, acc, build_set(ip, ca, "set", false));
+      }
+      return acc;
+    };
+    static const char* names[] = {"union", "intersection", "difference", "symmetric_difference"};
+    const char* nm = nullptr;
+    for (auto* n : names)
+      if (name == n) nm = n;
+    return ip.builtin(nm, fn, self);
   }
-  auto epos = s.find('e');
-  int exp = std::atoi(s.c_str() + epos + 1);
-  std::string digits;
-  for (std::size_t k = 0; k < epos; ++k)
-    if (s[k] != '.') digits += s[k];
-  int decpt = exp + 1;  // digits d1d2... represent 0.d1d2... * 10^decpt
-  std::string out;
-  if (decpt <= -4 || decpt > 16) {
-    out = digits.substr(0, 1);
-    if (digits.size() > 1) out += "." + digits.substr(1);
-    char eb[16];
-    std::snprintf(eb, sizeof eb, "e%c%02d", exp < 0 ? '-' : '+', std::abs(exp));
-    out += eb;
-  } else if (decpt <= 0) {
-    out = "0." + std::string(-decpt, '0') + digits;
-  } else if (static_cast<std::size_t>(decpt) >= digits.size()) {
-    out = digits + std::string(decpt - digits.size(), '0') + ".0";
-  } else {
-    out = digits.substr(0, decpt) + "." + digits.substr(decpt);
+  if (name == "issubset" || name == "issuperset" || name == "isdisjoint") {
+    Fn fn = [](Interp& ip, BuiltinObj& b, CallArgs& a) {
+      check_args(ip, b.name, a, 1, 1);
+      CallArgs ca;
+      ca.pos.push_back(a.pos[0]);
+      Object other = build_set(ip, ca, "set", false);
+      std::string_view n = b.name;
+      auto* x = b.self.as<SetObj>();
+      auto* y = other.as<SetObj>();
+      bool r = true;
+      if (n == "issubset") x->each([&](const Object& k) { r = r && y->contains(k, ip.hash(k)); });
+      else if (n == "issuperset") y->each([&](const Object& k) { r = r && x->contains(k, ip.hash(k)); });
+      else x->each([&](const Object& k) { r = r && !y->contains(k, ip.hash(k)); });
+      return Object::boolean(r);
+    };
+    return ip.builtin(name == "issubset" ? "issubset" : name == "issuperset" ? "issuperset" : "isdisjoint", fn, self);
   }
-  return sign + out;
+  return {};
 }
-
-std::string str_repr(std::string_view s) {
-  bool sq = s.find('\'') != std::string_view::npos, dq = s.find('"') != std::string_view::npos;
-  char q = (sq && !dq) ? '"' : '\'';
-  std::string out(1, q);
-  for (std::size_t i = 0; i < s.size(); ++i) {
-    unsigned char c = s[i];
-    if (c == q || c == '\\') {
-      out += '\\';
-      out += static_cast<char>(c);
-    } else if (c == '\n') {
-      out += "\\n";
-    } else if (c == '\r') {
-      out += "\\r";
-    } else if (c == '\t') {
-      out += "\\t";
-    } else if (c < 0x20 || c == 0x7f) {
-      char b[8];
-      std::snprintf(b, sizeof b, "\\x%02x", c);
-      out += b;
-    } else {
-      out += static_cast<char>(c);
-    }
-  }
-  out += q;
-  return out;
-}
-
-template <class Base>
-const char* PyException<Base>::module_name() const noexcept {
-  const std::string& m = obj->cls->module;
-  return m == "__main__" ? "" : m.c_str();
-}
-template <class Base>
-std::string PyException<Base>::str() const {
-  return current_interp()->exc_str(*obj);
-}
-template <class Base>
-std::string PyException<Base>::repr() const {
-  return current_interp()->exc_repr(*obj);
-}
-
-template class PyException<asyncio::BaseException>;
-template class PyException<asyncio::Exception>;
-template class PyException<asyncio::CancelledError>;
-template class PyException<asyncio::RuntimeError>;
-template class PyException<asyncio::ValueError>;
-template class PyException<asyncio::TypeError>;
-template class PyException<asyncio::OSError>;
-template class PyException<asyncio::TimeoutError>;
-template class PyException<asyncio::InvalidStateError>;
-template class PyException<asyncio::QueueEmpty>;
-template class PyException<asyncio::QueueFull>;
-template class PyException<asyncio::BrokenBarrierError>;
-template class PyException<asyncio::KeyboardInterrupt>;
-template class PyException<asyncio::SystemExit>;
-template class PyException<asyncio::GeneratorExit>;
-template class PyException<asyncio::BaseExceptionGroup>;
-template class PyException<asyncio::ExceptionGroup>;
 
 }  // namespace aiospec::interp

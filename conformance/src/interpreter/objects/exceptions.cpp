@@ -1,0 +1,246 @@
+// BaseException and its subclasses: the exception hierarchy, conversions between Python exception
+// objects and the reference loop's C++ exceptions, str/repr of exceptions.
+#include <fmt/format.h>
+
+#include "../interp.hpp"
+
+namespace aiospec::interp {
+
+namespace {
+
+// Indexes of the asyncio:: classes a Python exception travels as (TypeObj::core).
+enum Core {
+  kBaseException, kException, kCancelledError, kRuntimeError, kValueError, kTypeError, kOSError,
+  kTimeoutError, kInvalidStateError, kQueueEmpty, kQueueFull, kBrokenBarrierError,
+  kKeyboardInterrupt, kSystemExit, kGeneratorExit, kBaseExceptionGroup, kExceptionGroup,
+};
+
+}  // namespace
+
+void Interp::setup_exception_types() {
+  auto& t = T;
+  auto exc = [&](Ref<TypeObj>& slot, const char* name, const Ref<TypeObj>& base, int core, const char* module = "") {
+    slot = new_type(name, base, module);
+    slot->is_exception = true;
+    slot->core = core < 0 ? base->core : core;
+  };
+  exc(t.BaseException, "BaseException", t.object, kBaseException);
+  exc(t.Exception, "Exception", t.BaseException, kException);
+  exc(t.ArithmeticError, "ArithmeticError", t.Exception, -1);
+  exc(t.ZeroDivisionError, "ZeroDivisionError", t.ArithmeticError, -1);
+  exc(t.OverflowError, "OverflowError", t.ArithmeticError, -1);
+  exc(t.AssertionError, "AssertionError", t.Exception, -1);
+  exc(t.AttributeError, "AttributeError", t.Exception, -1);
+  exc(t.NameError, "NameError", t.Exception, -1);
+  exc(t.UnboundLocalError, "UnboundLocalError", t.NameError, -1);
+  exc(t.LookupError, "LookupError", t.Exception, -1);
+  exc(t.IndexError, "IndexError", t.LookupError, -1);
+  exc(t.KeyError, "KeyError", t.LookupError, -1);
+  exc(t.OSError, "OSError", t.Exception, kOSError);
+  exc(t.TimeoutError, "TimeoutError", t.OSError, kTimeoutError);
+  exc(t.RuntimeError, "RuntimeError", t.Exception, kRuntimeError);
+  exc(t.NotImplementedError, "NotImplementedError", t.RuntimeError, -1);
+  exc(t.RecursionError, "RecursionError", t.RuntimeError, -1);
+  exc(t.StopIteration, "StopIteration", t.Exception, -1);
+  exc(t.StopAsyncIteration, "StopAsyncIteration", t.Exception, -1);
+  exc(t.TypeError, "TypeError", t.Exception, kTypeError);
+  exc(t.ValueError, "ValueError", t.Exception, kValueError);
+  exc(t.Warning, "Warning", t.Exception, -1);
+  exc(t.DeprecationWarning, "DeprecationWarning", t.Warning, -1);
+  exc(t.RuntimeWarning, "RuntimeWarning", t.Warning, -1);
+  exc(t.UserWarning, "UserWarning", t.Warning, -1);
+  exc(t.CancelledError, "CancelledError", t.BaseException, kCancelledError, "asyncio.exceptions");
+  exc(t.InvalidStateError, "InvalidStateError", t.Exception, kInvalidStateError, "asyncio.exceptions");
+  exc(t.BrokenBarrierError, "BrokenBarrierError", t.RuntimeError, kBrokenBarrierError, "asyncio.exceptions");
+  exc(t.SendfileNotAvailableError, "SendfileNotAvailableError", t.RuntimeError, -1, "asyncio.exceptions");
+  exc(t.IncompleteReadError, "IncompleteReadError", t.Exception, -1, "asyncio.exceptions");
+  exc(t.LimitOverrunError, "LimitOverrunError", t.Exception, -1, "asyncio.exceptions");
+  exc(t.QueueEmpty, "QueueEmpty", t.Exception, kQueueEmpty, "asyncio.queues");
+  exc(t.QueueFull, "QueueFull", t.Exception, kQueueFull, "asyncio.queues");
+  exc(t.KeyboardInterrupt, "KeyboardInterrupt", t.BaseException, kKeyboardInterrupt);
+  exc(t.SystemExit, "SystemExit", t.BaseException, kSystemExit);
+  exc(t.GeneratorExit, "GeneratorExit", t.BaseException, kGeneratorExit);
+  exc(t.BaseExceptionGroup, "BaseExceptionGroup", t.BaseException, kBaseExceptionGroup);
+  exc(t.ExceptionGroup, "ExceptionGroup", t.BaseExceptionGroup, kExceptionGroup);
+  t.ExceptionGroup->base2 = t.Exception;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Exceptions
+
+Ref<ExcObj> Interp::new_exc(const Ref<TypeObj>& t, std::vector<Object> args) {
+  auto e = asyncio::make_ref<ExcObj>();
+  e->cls = t;
+  e->args = std::move(args);
+  return e;
+}
+
+void Interp::raise(const Ref<TypeObj>& t, std::string msg) {
+  std::vector<Object> args;
+  args.push_back(str_obj(std::move(msg)));
+  raise_obj(new_exc(t, std::move(args)));
+}
+
+void Interp::raise_obj(const Ref<ExcObj>& e) { std::rethrow_exception(to_cpp(e)); }
+
+ExcObj::~ExcObj() {
+  if (cache_key)
+    if (Interp* ip = current_interp()) ip->converted_.erase(cache_key);
+}
+
+std::exception_ptr Interp::to_cpp(const Ref<ExcObj>& e) {
+  if (e->origin) return e->origin;
+  return holder_of(e);
+}
+
+void Interp::rethrow_keeping(const std::exception_ptr& ep, std::vector<Object> refs) {
+  Ref<ExcObj> e = to_python(ep);  // rethrows Abort
+  for (auto& r : refs)
+    if (!r.null()) e->traceback_refs.push_back(std::move(r));
+  try {
+    std::rethrow_exception(ep);
+  } catch (const PyExcHolder&) {
+    throw;
+  } catch (...) {
+  }
+  std::rethrow_exception(holder_of(e));
+}
+
+std::exception_ptr Interp::holder_of(const Ref<ExcObj>& e) {
+  switch (e->cls->core) {
+    case kException: return std::make_exception_ptr(PyException<asyncio::Exception>(e));
+    case kCancelledError: return std::make_exception_ptr(PyException<asyncio::CancelledError>(e));
+    case kRuntimeError: return std::make_exception_ptr(PyException<asyncio::RuntimeError>(e));
+    case kValueError: return std::make_exception_ptr(PyException<asyncio::ValueError>(e));
+    case kTypeError: return std::make_exception_ptr(PyException<asyncio::TypeError>(e));
+    case kOSError: return std::make_exception_ptr(PyException<asyncio::OSError>(e));
+    case kTimeoutError: return std::make_exception_ptr(PyException<asyncio::TimeoutError>(e));
+    case kInvalidStateError: return std::make_exception_ptr(PyException<asyncio::InvalidStateError>(e));
+    case kQueueEmpty: return std::make_exception_ptr(PyException<asyncio::QueueEmpty>(e));
+    case kQueueFull: return std::make_exception_ptr(PyException<asyncio::QueueFull>(e));
+    case kBrokenBarrierError: return std::make_exception_ptr(PyException<asyncio::BrokenBarrierError>(e));
+    case kKeyboardInterrupt: return std::make_exception_ptr(PyException<asyncio::KeyboardInterrupt>(e));
+    case kSystemExit: return std::make_exception_ptr(PyException<asyncio::SystemExit>(e));
+    case kGeneratorExit: return std::make_exception_ptr(PyException<asyncio::GeneratorExit>(e));
+    case kBaseExceptionGroup:
+    case kExceptionGroup: {
+      std::vector<std::exception_ptr> members;
+      for (auto& m : e->group) members.push_back(to_cpp(Ref<ExcObj>(m.as<ExcObj>())));
+      std::string msg = e->args.empty() ? "" : str(e->args[0]);
+      if (e->cls->core == kExceptionGroup)
+        return std::make_exception_ptr(PyException<asyncio::ExceptionGroup>(e, msg, std::move(members)));
+      return std::make_exception_ptr(PyException<asyncio::BaseExceptionGroup>(e, msg, std::move(members)));
+    }
+    default: return std::make_exception_ptr(PyException<asyncio::BaseException>(e));
+  }
+}
+
+Ref<TypeObj> Interp::find_exc_type(std::string_view name) {
+  auto it = builtins.find(name);
+  if (it != builtins.end() && it->second.is(Tag::Type) && it->second.as<TypeObj>()->is_exception)
+    return Ref<TypeObj>(it->second.as<TypeObj>());
+  for (auto* t : {&T.CancelledError, &T.InvalidStateError, &T.QueueEmpty, &T.QueueFull, &T.BrokenBarrierError})
+    if ((*t)->name == name) return *t;
+  return nullptr;
+}
+
+Ref<ExcObj> Interp::to_python(const std::exception_ptr& ep) {
+  try {
+    std::rethrow_exception(ep);
+  } catch (const Abort&) {
+    throw;
+  } catch (const asyncio::Deadlock& d) {
+    deadlock(d);
+  } catch (const asyncio::BaseException& e) {
+    if (auto* h = dynamic_cast<const PyExcHolder*>(&e)) return h->obj;
+    auto it = converted_.find(&e);
+    if (it != converted_.end()) return Ref<ExcObj>(it->second);
+    Ref<TypeObj> t = find_exc_type(e.type_name());
+    if (!t) t = asyncio::is_exception(ep) ? T.Exception : T.BaseException;
+    std::vector<Object> args;
+    Ref<ExcObj> obj;
+    if (auto* g = dynamic_cast<const asyncio::BaseExceptionGroup*>(&e)) {
+      std::vector<Object> members;
+      for (auto& m : g->exceptions()) members.push_back(exc_object(m));
+      args.push_back(str_obj(g->message()));
+      args.push_back(list_obj(members));
+      obj = new_exc(t, std::move(args));
+      obj->group = std::move(members);
+    } else {
+      for (auto& a : e.args()) args.push_back(str_obj(a));
+      obj = new_exc(t, std::move(args));
+    }
+    obj->origin = ep;
+    if (e.cause) obj->cause = exc_object(e.cause);
+    obj->cache_key = &e;
+    converted_.emplace(&e, obj.get());
+    return obj;
+  } catch (const std::exception& e) {
+    return new_exc(T.RuntimeError, {str_obj(std::string("internal error: ") + e.what())});
+  }
+}
+
+std::string Interp::exc_str(ExcObj& e) {
+  if (e.cls->user) {
+    Object m = getattr_opt(Object(Tag::Exc, &e), "__str__");
+    if (!m.null() && m.is(Tag::Builtin) && m.as<BuiltinObj>()->data.is(Tag::Func)) return str(call0(m));
+  }
+  if (e.cls->subclass_of(T.BaseExceptionGroup.get())) {
+    std::size_t n = e.group.size();
+    return (e.args.empty() ? std::string() : str(e.args[0])) + " (" + std::to_string(n) +
+           (n == 1 ? " sub-exception)" : " sub-exceptions)");
+  }
+  if (e.args.empty()) return "";
+  if (e.args.size() == 1) return e.cls->subclass_of(T.KeyError.get()) ? repr(e.args[0]) : str(e.args[0]);
+  return repr(tuple_obj(e.args));
+}
+
+std::string Interp::exc_repr(ExcObj& e) {
+  std::string out = e.cls->name + "(";
+  for (std::size_t i = 0; i < e.args.size(); ++i) {
+    if (i) out += ", ";
+    out += repr(e.args[i]);
+  }
+  return out + ")";
+}
+
+std::string Interp::exc_line(ExcObj& e) {
+  std::string name = e.cls->name;
+  if (!e.cls->module.empty() && e.cls->module != "__main__") name = e.cls->module + "." + name;
+  std::string msg = exc_str(e);
+  return msg.empty() ? name : name + ": " + msg;
+}
+
+template <class Base>
+const char* PyException<Base>::module_name() const noexcept {
+  const std::string& m = obj->cls->module;
+  return m == "__main__" ? "" : m.c_str();
+}
+template <class Base>
+std::string PyException<Base>::str() const {
+  return current_interp()->exc_str(*obj);
+}
+template <class Base>
+std::string PyException<Base>::repr() const {
+  return current_interp()->exc_repr(*obj);
+}
+
+template class PyException<asyncio::BaseException>;
+template class PyException<asyncio::Exception>;
+template class PyException<asyncio::CancelledError>;
+template class PyException<asyncio::RuntimeError>;
+template class PyException<asyncio::ValueError>;
+template class PyException<asyncio::TypeError>;
+template class PyException<asyncio::OSError>;
+template class PyException<asyncio::TimeoutError>;
+template class PyException<asyncio::InvalidStateError>;
+template class PyException<asyncio::QueueEmpty>;
+template class PyException<asyncio::QueueFull>;
+template class PyException<asyncio::BrokenBarrierError>;
+template class PyException<asyncio::KeyboardInterrupt>;
+template class PyException<asyncio::SystemExit>;
+template class PyException<asyncio::GeneratorExit>;
+template class PyException<asyncio::BaseExceptionGroup>;
+template class PyException<asyncio::ExceptionGroup>;
+
+}  // namespace aiospec::interp

@@ -1,0 +1,328 @@
+// str: UTF-8 strings, their repr and their methods.
+#include <fmt/format.h>
+
+#include "../interp.hpp"
+#include "method.hpp"
+
+namespace aiospec::interp {
+
+std::int64_t StrObj::length() {
+  if (len_ < 0) {
+    std::int64_t n = 0;
+    for (unsigned char c : s) n += (c & 0xC0) != 0x80;
+    len_ = n;
+  }
+  return len_;
+}
+
+bool StrObj::ascii() { return length() == static_cast<std::int64_t>(s.size()); }
+
+
+std::string str_repr(std::string_view s) {
+  bool sq = s.find('\'') != std::string_view::npos, dq = s.find('"') != std::string_view::npos;
+  char q = (sq && !dq) ? '"' : '\'';
+  std::string out(1, q);
+  for (std::size_t i = 0; i < s.size(); ++i) {
+    unsigned char c = s[i];
+    if (c == q || c == '\\') {
+      out += '\\';
+      out += static_cast<char>(c);
+    } else if (c == '\n') {
+      out += "\\n";
+    } else if (c == '\r') {
+      out += "\\r";
+    } else if (c == '\t') {
+      out += "\\t";
+    } else if (c < 0x20 || c == 0x7f) {
+      char b[8];
+      std::snprintf(b, sizeof b, "\\x%02x", c);
+      out += b;
+    } else {
+      out += static_cast<char>(c);
+    }
+  }
+  out += q;
+  return out;
+}
+
+namespace {
+
+std::vector<std::string> split_ws(const std::string& s, std::int64_t maxsplit) {
+  std::vector<std::string> out;
+  std::size_t i = 0;
+  auto ws = [](char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v'; };
+  while (i < s.size()) {
+    while (i < s.size() && ws(s[i])) ++i;
+    if (i >= s.size()) break;
+    if (maxsplit >= 0 && static_cast<std::int64_t>(out.size()) == maxsplit) {
+      std::string rest = s.substr(i);
+      while (!rest.empty() && ws(rest.back())) rest.pop_back();
+      out.push_back(rest);
+      break;
+    }
+    std::size_t j = i;
+    while (j < s.size() && !ws(s[j])) ++j;
+    out.push_back(s.substr(i, j - i));
+    i = j;
+  }
+  return out;
+}
+
+std::string strip_chars(const std::string& s, const std::string& chars, bool left, bool right) {
+  std::size_t b = 0, e = s.size();
+  if (left) while (b < e && chars.find(s[b]) != std::string::npos) ++b;
+  if (right) while (e > b && chars.find(s[e - 1]) != std::string::npos) --e;
+  return s.substr(b, e - b);
+}
+
+const std::string& S(const BuiltinObj& b) { return b.self.as<StrObj>()->s; }
+
+}  // namespace
+
+Object str_method(Interp& ip, const Object& self, std::string_view name) {
+  METHOD(join)
+    check_args(ip, "join", a, 1, 1);
+    std::string out;
+    bool first = true;
+    for (auto& x : ip.to_vector(a.pos[0])) {
+      if (!x.is(Tag::Str)) ip.raise(ip.T.TypeError, fmt::format("sequence item {}: expected str instance, {} found", 0, ip.type_of(x)->name));
+      if (!first) out += S(b);
+      first = false;
+      out += x.as<StrObj>()->s;
+    }
+    return ip.str_obj(std::move(out));
+  END_METHOD
+  METHOD(split)
+    Object sep = arg_or(a, 0, "sep", Object::none());
+    std::int64_t maxsplit = arg_or(a, 1, "maxsplit", Object::integer(-1)).i();
+    std::vector<Object> out;
+    if (sep.is_none()) {
+      for (auto& p : split_ws(S(b), maxsplit)) out.push_back(ip.str_obj(p));
+      return ip.list_obj(std::move(out));
+    }
+    const std::string& d = sep.as<StrObj>()->s;
+    if (d.empty()) ip.raise(ip.T.ValueError, "empty separator");
+    const std::string& s = S(b);
+    std::size_t i = 0;
+    while (true) {
+      std::size_t j = s.find(d, i);
+      if (j == std::string::npos || (maxsplit >= 0 && static_cast<std::int64_t>(out.size()) == maxsplit)) {
+        out.push_back(ip.str_obj(s.substr(i)));
+        break;
+      }
+      out.push_back(ip.str_obj(s.substr(i, j - i)));
+      i = j + d.size();
+    }
+    return ip.list_obj(std::move(out));
+  END_METHOD
+  METHOD(splitlines)
+    std::vector<Object> out;
+    const std::string& s = S(b);
+    std::size_t i = 0;
+    while (i < s.size()) {
+      std::size_t j = s.find_first_of("\r\n", i);
+      if (j == std::string::npos) {
+        out.push_back(ip.str_obj(s.substr(i)));
+        break;
+      }
+      out.push_back(ip.str_obj(s.substr(i, j - i)));
+      i = j + ((s[j] == '\r' && j + 1 < s.size() && s[j + 1] == '\n') ? 2 : 1);
+    }
+    return ip.list_obj(std::move(out));
+  END_METHOD
+  if (name == "strip" || name == "lstrip" || name == "rstrip") {
+    Fn fn;
+    if (name == "strip") fn = [](Interp& ip, BuiltinObj& b, CallArgs& a) { Object c = arg_or(a, 0, "chars", Object::none()); return ip.str_obj(strip_chars(S(b), c.is_none() ? " \t\n\r\f\v" : c.as<StrObj>()->s, true, true)); };
+    else if (name == "lstrip") fn = [](Interp& ip, BuiltinObj& b, CallArgs& a) { Object c = arg_or(a, 0, "chars", Object::none()); return ip.str_obj(strip_chars(S(b), c.is_none() ? " \t\n\r\f\v" : c.as<StrObj>()->s, true, false)); };
+    else fn = [](Interp& ip, BuiltinObj& b, CallArgs& a) { Object c = arg_or(a, 0, "chars", Object::none()); return ip.str_obj(strip_chars(S(b), c.is_none() ? " \t\n\r\f\v" : c.as<StrObj>()->s, false, true)); };
+    return ip.builtin(name == "strip" ? "strip" : name == "lstrip" ? "lstrip" : "rstrip", fn, self);
+  }
+  METHOD(upper)
+    std::string s = S(b);
+    for (auto& c : s) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+    return ip.str_obj(s);
+  END_METHOD
+  METHOD(lower)
+    std::string s = S(b);
+    for (auto& c : s) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    return ip.str_obj(s);
+  END_METHOD
+  METHOD(capitalize)
+    std::string s = S(b);
+    for (auto& c : s) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    if (!s.empty()) s[0] = static_cast<char>(std::toupper(static_cast<unsigned char>(s[0])));
+    return ip.str_obj(s);
+  END_METHOD
+  METHOD(title)
+    std::string s = S(b);
+    bool prev = false;
+    for (auto& c : s) {
+      bool alpha = std::isalpha(static_cast<unsigned char>(c));
+      c = static_cast<char>(alpha && !prev ? std::toupper(static_cast<unsigned char>(c)) : std::tolower(static_cast<unsigned char>(c)));
+      prev = alpha;
+    }
+    return ip.str_obj(s);
+  END_METHOD
+  if (name == "startswith" || name == "endswith") {
+    Fn fn = [](Interp& ip, BuiltinObj& b, CallArgs& a) {
+      check_args(ip, b.name, a, 1, 1);
+      bool start = b.name[0] == 's';
+      std::vector<Object> cands = a.pos[0].is(Tag::Tuple) ? a.pos[0].as<ListObj>()->v : std::vector<Object>{a.pos[0]};
+      const std::string& s = S(b);
+      for (auto& c : cands) {
+        if (!c.is(Tag::Str)) ip.raise(ip.T.TypeError, fmt::format("{} first arg must be str or a tuple of str, not {}", b.name, ip.type_of(c)->name));
+        const std::string& p = c.as<StrObj>()->s;
+        if (p.size() <= s.size() && (start ? s.compare(0, p.size(), p) == 0 : s.compare(s.size() - p.size(), p.size(), p) == 0))
+          return Object::boolean(true);
+      }
+      return Object::boolean(false);
+    };
+    return ip.builtin(name == "startswith" ? "startswith" : "endswith", fn, self);
+  }
+  METHOD(replace)
+    check_args(ip, "replace", a, 2, 3);
+    std::string s = S(b), from = ip.str(a.pos[0]), to = ip.str(a.pos[1]);
+    std::int64_t count = a.pos.size() == 3 ? a.pos[2].i() : -1;
+    std::string out;
+    std::size_t i = 0;
+    if (from.empty()) {
+      // Insert `to` between code points.
+      std::string r;
+      for (std::size_t k = 0; k < s.size(); ++k) {
+        if ((static_cast<unsigned char>(s[k]) & 0xC0) != 0x80 && count != 0) {
+          r += to;
+          if (count > 0) --count;
+        }
+        r += s[k];
+      }
+      if (count != 0) r += to;
+      return ip.str_obj(r);
+    }
+    while (count != 0) {
+      std::size_t j = s.find(from, i);
+      if (j == std::string::npos) break;
+      out += s.substr(i, j - i) + to;
+      i = j + from.size();
+      if (count > 0) --count;
+    }
+    out += s.substr(i);
+    return ip.str_obj(out);
+  END_METHOD
+  if (name == "find" || name == "index" || name == "rfind" || name == "rindex" || name == "count") {
+    Fn fn = [](Interp& ip, BuiltinObj& b, CallArgs& a) -> Object {
+      check_args(ip, b.name, a, 1, 1);
+      if (!a.pos[0].is(Tag::Str)) ip.raise(ip.T.TypeError, fmt::format("must be str, not {}", ip.type_of(a.pos[0])->name));
+      const std::string& s = S(b);
+      const std::string& sub = a.pos[0].as<StrObj>()->s;
+      std::string_view n = b.name;
+      auto to_cp = [&](std::size_t byte) {
+        std::int64_t k = 0;
+        for (std::size_t i = 0; i < byte; ++i) k += (static_cast<unsigned char>(s[i]) & 0xC0) != 0x80;
+        return k;
+      };
+      if (n == "count") {
+        if (sub.empty()) return Object::integer(b.self.as<StrObj>()->length() + 1);
+        std::int64_t c = 0;
+        for (std::size_t i = s.find(sub); i != std::string::npos; i = s.find(sub, i + sub.size())) ++c;
+        return Object::integer(c);
+      }
+      std::size_t pos = n[0] == 'r' ? s.rfind(sub) : s.find(sub);
+      if (pos == std::string::npos) {
+        if (n == "index" || n == "rindex") ip.raise(ip.T.ValueError, "substring not found");
+        return Object::integer(-1);
+      }
+      return Object::integer(to_cp(pos));
+    };
+    static const char* names[] = {"find", "index", "rfind", "rindex", "count"};
+    const char* nm = names[name == "find" ? 0 : name == "index" ? 1 : name == "rfind" ? 2 : name == "rindex" ? 3 : 4];
+    return ip.builtin(nm, fn, self);
+  }
+  METHOD(format)
+    return ip.str_obj(str_format(ip, S(b), a));
+  END_METHOD
+  if (name == "isdigit" || name == "isalpha" || name == "isalnum" || name == "isspace" || name == "isupper" || name == "islower" || name == "isdecimal" || name == "isnumeric" || name == "isidentifier") {
+    static const char* names[] = {"isdigit", "isalpha", "isalnum", "isspace", "isupper", "islower", "isdecimal", "isnumeric", "isidentifier"};
+    const char* nm = nullptr;
+    for (auto* n : names)
+      if (name == n) nm = n;
+    return ip.builtin(nm, [](Interp&, BuiltinObj& b, CallArgs&) {
+      const std::string& s = S(b);
+      std::string_view n = b.name;
+      if (s.empty()) return Object::boolean(false);
+      bool any_cased = false;
+      for (std::size_t i = 0; i < s.size(); ++i) {
+        auto c = static_cast<unsigned char>(s[i]);
+        bool ok;
+        if (n == "isdigit" || n == "isdecimal" || n == "isnumeric") ok = std::isdigit(c);
+        else if (n == "isalpha") ok = std::isalpha(c) || c >= 0x80;
+        else if (n == "isalnum") ok = std::isalnum(c) || c >= 0x80;
+        else if (n == "isspace") ok = std::isspace(c);
+        else if (n == "isidentifier") ok = c == '_' || std::isalpha(c) || c >= 0x80 || (i > 0 && std::isdigit(c));
+        else if (n == "isupper") { ok = !std::islower(c); any_cased |= std::isupper(c) != 0; }
+        else { ok = !std::isupper(c); any_cased |= std::islower(c) != 0; }
+        if (!ok) return Object::boolean(false);
+      }
+      return Object::boolean((n != "isupper" && n != "islower") || any_cased);
+    }, self);
+  }
+  METHOD(zfill)
+    check_args(ip, "zfill", a, 1, 1);
+    std::string s = S(b);
+    std::int64_t w = a.pos[0].i(), n = b.self.as<StrObj>()->length();
+    if (n >= w) return b.self;
+    std::string sign;
+    if (!s.empty() && (s[0] == '-' || s[0] == '+')) {
+      sign = s.substr(0, 1);
+      s = s.substr(1);
+    }
+    return ip.str_obj(sign + std::string(w - n, '0') + s);
+  END_METHOD
+  if (name == "center" || name == "ljust" || name == "rjust") {
+    Fn fn = [](Interp& ip, BuiltinObj& b, CallArgs& a) {
+      check_args(ip, b.name, a, 1, 2);
+      std::string fill = a.pos.size() == 2 ? ip.str(a.pos[1]) : " ";
+      char align = b.name[0] == 'c' ? '^' : b.name[0] == 'l' ? '<' : '>';
+      std::string spec = fill + align + std::to_string(a.pos[0].i());
+      if (align == '^') {
+        // str.center puts the extra fill on the right only when the padding is odd and the width odd.
+        std::int64_t n = b.self.as<StrObj>()->length(), w = a.pos[0].i();
+        if (n >= w) return b.self;
+        std::int64_t marg = w - n, left = marg / 2 + (marg & w & 1);
+        std::string l, r;
+        for (std::int64_t k = 0; k < left; ++k) l += fill;
+        for (std::int64_t k = 0; k < marg - left; ++k) r += fill;
+        return ip.str_obj(l + S(b) + r);
+      }
+      return ip.str_obj(ip.format(b.self, spec));
+    };
+    return ip.builtin(name == "center" ? "center" : name == "ljust" ? "ljust" : "rjust", fn, self);
+  }
+  if (name == "partition" || name == "rpartition") {
+    Fn fn = [](Interp& ip, BuiltinObj& b, CallArgs& a) {
+      check_args(ip, b.name, a, 1, 1);
+      const std::string& s = S(b);
+      std::string sep = ip.str(a.pos[0]);
+      std::size_t p = b.name[0] == 'r' ? s.rfind(sep) : s.find(sep);
+      if (p == std::string::npos)
+        return b.name[0] == 'r' ? ip.tuple_obj({ip.str_obj(""), ip.str_obj(""), b.self}) : ip.tuple_obj({b.self, ip.str_obj(""), ip.str_obj("")});
+      return ip.tuple_obj({ip.str_obj(s.substr(0, p)), ip.str_obj(sep), ip.str_obj(s.substr(p + sep.size()))});
+    };
+    return ip.builtin(name == "partition" ? "partition" : "rpartition", fn, self);
+  }
+  METHOD(swapcase)
+    std::string s = S(b);
+    for (auto& c : s) c = static_cast<char>(std::isupper(static_cast<unsigned char>(c)) ? std::tolower(static_cast<unsigned char>(c)) : std::toupper(static_cast<unsigned char>(c)));
+    return ip.str_obj(s);
+  END_METHOD
+  METHOD(removeprefix)
+    std::string s = S(b), p = ip.str(a.pos.at(0));
+    return ip.str_obj(s.compare(0, p.size(), p) == 0 ? s.substr(p.size()) : s);
+  END_METHOD
+  METHOD(removesuffix)
+    std::string s = S(b), p = ip.str(a.pos.at(0));
+    return ip.str_obj(!p.empty() && s.size() >= p.size() && s.compare(s.size() - p.size(), p.size(), p) == 0 ? s.substr(0, s.size() - p.size()) : s);
+  END_METHOD
+  return {};
+}
+
+}  // namespace aiospec::interp
