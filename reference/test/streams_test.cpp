@@ -1335,6 +1335,64 @@ TEST_P(Streams, ClientConnectedCallbackRaising) {
 
 // A plain function is called in connection_made; the StreamReaderProtocol keeps the writer (and
 // through it the reader) until the connection is lost.
+// 3.11's done callback of client_connected_cb's task calls task.exception() without checking for
+// cancellation: a handler task cancelled at shutdown raises CancelledError in that callback, which
+// the loop reports.
+// Python:
+//   import asyncio
+//   async def handle(reader, writer):
+//       print('server: waiting')
+//       try:
+//           await reader.read()
+//       except asyncio.CancelledError:
+//           print('server: cancelled')
+//           writer.close()
+//           raise
+//   def handler(loop, context):
+//       print('handler:', context['message'].startswith('Exception in callback '), repr(context['exception']))
+//   async def main():
+//       asyncio.get_running_loop().set_exception_handler(handler)
+//       server = await asyncio.start_server(handle, '127.0.0.1', 0)
+//       port = server.sockets[0].getsockname()[1]
+//       reader, writer = await asyncio.open_connection('127.0.0.1', port)
+//       await asyncio.sleep(0.01)
+//       server.close()
+//       await server.wait_closed()
+//       print('main: returns')
+//   asyncio.run(main())
+// Output:
+//   server: waiting
+//   main: returns
+//   server: cancelled
+//   handler: True CancelledError()
+TEST_P(Streams, CancelledClientConnectedTaskIsReported) {
+  Trace t;
+  WarningLog unclosed;  // the client's writer, dropped open (CPython's default filters hide it)
+  run([&]() -> Coro<> {
+    get_running_loop().set_exception_handler([&](EventLoop&, const ExceptionContext& c) {
+      t("handler: " + py_bool(c.message.starts_with("Exception in callback ")) + " " + repr(c.exception));
+    });
+    auto handle = [&](Ref<StreamReader> reader, Ref<StreamWriter> writer) -> Coro<> {
+      t("server: waiting");
+      try {
+        co_await reader->read();
+      } catch (const CancelledError&) {
+        t("server: cancelled");
+        writer->close();
+        throw;
+      }
+    };
+    Ref<Server> server = co_await start_server(handle, "127.0.0.1", "0");
+    auto [reader, writer] = co_await open_connection("127.0.0.1", port_of(server));
+    co_await sleep(0.01);
+    server->close();
+    co_await server->wait_closed();
+    t("main: returns");
+  }());
+  EXPECT_EQ(t.events,
+            (Events{"server: waiting", "main: returns", "server: cancelled", "handler: True CancelledError()"}));
+}
+
 // Python:
 //   import asyncio
 //   def handle(reader, writer):
