@@ -1033,6 +1033,89 @@ TEST_P(Streams, DrainWaitsWhileThePeerDoesNotRead) {
                               "server: read True", "client: eof b''"}));
 }
 
+// The connection lost while writing is paused wakes every drain() waiting, with its error; the
+// reader keeps the error, so later drain() calls raise it too.
+// Python:
+//   import asyncio
+//   async def main():
+//       abort = asyncio.Event()
+//       async def handle(reader, writer):
+//           await abort.wait()
+//           print('server: abort')
+//           writer.transport.abort()
+//       server = await asyncio.start_server(handle, '127.0.0.1', 0)
+//       port = server.sockets[0].getsockname()[1]
+//       reader, writer = await asyncio.open_connection('127.0.0.1', port)
+//       while writer.transport.get_write_buffer_size() <= 65536:
+//           writer.write(b'x' * 65536)
+//           await asyncio.sleep(0)
+//       drains = [asyncio.create_task(writer.drain()) for _ in range(2)]
+//       await asyncio.sleep(0.01)
+//       print('client: drains waiting', [d.done() for d in drains])
+//       abort.set()
+//       for d in drains:
+//           try:
+//               await d
+//           except ConnectionError as e:
+//               print('client: drain', repr(e))
+//       print('client: reader', repr(reader.exception()))
+//       try:
+//           await writer.drain()
+//       except ConnectionError as e:
+//           print('client: drain again', repr(e))
+//       server.close()
+//       await server.wait_closed()
+//   asyncio.run(main())
+// Output:
+//   client: drains waiting [False, False]
+//   server: abort
+//   client: drain ConnectionResetError(104, 'Connection reset by peer')
+//   client: drain ConnectionResetError(104, 'Connection reset by peer')
+//   client: reader ConnectionResetError(104, 'Connection reset by peer')
+//   client: drain again ConnectionResetError(104, 'Connection reset by peer')
+TEST_P(Streams, ConnectionLostWakesTheWaitingDrains) {
+  Trace t;
+  run([&]() -> Coro<> {
+    Event abort;
+    auto handle = [&](Ref<StreamReader>, Ref<StreamWriter> writer) -> Coro<> {
+      co_await abort.wait();
+      t("server: abort");
+      writer->transport().abort();
+    };
+    Ref<Server> server = co_await start_server(handle, "127.0.0.1", "0");
+    auto [reader, writer] = co_await open_connection("127.0.0.1", port_of(server));
+    const std::string chunk(65536, 'x');
+    while (writer->transport().get_write_buffer_size() <= 65536) {
+      writer->write(chunk);
+      co_await sleep(0);
+    }
+    std::vector<Task<>> drains{create_task(writer->drain()), create_task(writer->drain())};
+    co_await sleep(0.01);
+    t("client: drains waiting [" + py_bool(drains[0].done()) + ", " + py_bool(drains[1].done()) + "]");
+    abort.set();
+    for (auto& d : drains) {
+      try {
+        co_await d;
+      } catch (const ConnectionError& e) {
+        t("client: drain " + e.repr());
+      }
+    }
+    t("client: reader " + repr(reader->exception()));
+    try {
+      co_await writer->drain();
+    } catch (const ConnectionError& e) {
+      t("client: drain again " + e.repr());
+    }
+    server->close();
+    co_await server->wait_closed();
+  }());
+  EXPECT_EQ(t.events, (Events{"client: drains waiting [False, False]", "server: abort",
+                              "client: drain ConnectionResetError(104, 'Connection reset by peer')",
+                              "client: drain ConnectionResetError(104, 'Connection reset by peer')",
+                              "client: reader ConnectionResetError(104, 'Connection reset by peer')",
+                              "client: drain again ConnectionResetError(104, 'Connection reset by peer')"}));
+}
+
 // close() counts as a lost connection for write(): what is written after it is dropped, and from
 // the fifth such write on each one logs a warning. drain() after close() yields, so that
 // connection_lost runs, then raises.
