@@ -363,8 +363,8 @@ Coro<StreamPair> open_stream(long limit, Connect connect) {
   EventLoop& loop = get_running_loop();
   auto reader = make_ref<StreamReader>(limit, &loop);
   auto protocol = make_ref<StreamReaderProtocol>(reader, std::nullopt, &loop);
-  // Named: g++ 12 destroys a temporary that lives across a co_await twice (a lambda converted to a
-  // std::function argument releases its captured reference twice).
+  // Named: g++ 12 destroys a lambda written inside a co_await expression twice, which would release
+  // the protocol it captures twice.
   ProtocolFactory factory = [protocol]() -> Ref<BaseProtocol> { return protocol; };
   auto connection = co_await connect(loop, std::move(factory));
   auto writer = make_ref<StreamWriter>(std::move(connection.first), protocol, reader, loop);

@@ -140,7 +140,9 @@ class FlowControlMixin : public Protocol {
 
 /// client_connected_cb of start_server: a coroutine function, whose coroutine runs as a task
 /// (an error from it goes to the exception handler, 'Unhandled exception in client_connected_cb',
-/// and closes the transport), or a plain function.
+/// and closes the transport), or a plain function. Each connection's protocol holds a copy. With
+/// g++ 12, a lambda that captures by value must be named before `co_await start_server(...)`: one
+/// written inside the co_await expression is destroyed twice.
 class ClientConnectedCallback {
  public:
   template <class F>
