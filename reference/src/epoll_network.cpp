@@ -11,6 +11,8 @@
 
 #include <algorithm>
 #include <cerrno>
+#include <csignal>
+#include <mutex>
 #include <cstddef>
 #include <cstring>
 #include <fcntl.h>
@@ -94,6 +96,14 @@ EpollNetwork::EpollNetwork() : epfd_(epoll_create1(EPOLL_CLOEXEC)), wakeup_fd_(e
   ev.data.fd = wakeup_fd_;
   if (epoll_ctl(epfd_, EPOLL_CTL_ADD, wakeup_fd_, &ev) < 0) raise_os_error(errno);
   events_.resize(1);
+  // A write to a pipe whose reader is gone raises SIGPIPE, which kills the process; send() avoids it
+  // with MSG_NOSIGNAL, write() cannot. CPython ignores SIGPIPE at start-up (pylifecycle.c:
+  // init_signals); so does this network, unless the program installed a handler of its own.
+  static std::once_flag once;
+  std::call_once(once, [] {
+    struct sigaction old{};
+    if (sigaction(SIGPIPE, nullptr, &old) == 0 && old.sa_handler == SIG_DFL) std::signal(SIGPIPE, SIG_IGN);
+  });
 }
 
 EpollNetwork::~EpollNetwork() {
@@ -101,9 +111,23 @@ EpollNetwork::~EpollNetwork() {
   ::close(epfd_);
 }
 
-int EpollNetwork::socket(int family, int type, int protocol) { return rc(::socket(family, type | kFlags, protocol)); }
-int EpollNetwork::socketpair(int family, int type, int fds[2]) { return rc(::socketpair(family, type | kFlags, 0, fds)); }
-int EpollNetwork::pipe(int fds[2]) { return rc(::pipe2(fds, O_NONBLOCK | O_CLOEXEC)); }
+// A new socket may reuse the number of a descriptor closed behind this network's back.
+int EpollNetwork::socket(int family, int type, int protocol) {
+  const int fd = rc(::socket(family, type | kFlags, protocol));
+  set_not_socket(fd, false);
+  return fd;
+}
+
+int EpollNetwork::socketpair(int family, int type, int fds[2]) {
+  const int r = rc(::socketpair(family, type | kFlags, 0, fds));
+  if (r == 0) set_not_socket(fds[0], false), set_not_socket(fds[1], false);
+  return r;
+}
+int EpollNetwork::pipe(int fds[2]) {
+  const int r = rc(::pipe2(fds, O_NONBLOCK | O_CLOEXEC));
+  if (r == 0) set_not_socket(fds[0], true), set_not_socket(fds[1], true);
+  return r;
+}
 
 int EpollNetwork::close(int fd) {
   // A closed descriptor leaves the epoll set by itself; forget its interest so that a new descriptor
@@ -112,6 +136,7 @@ int EpollNetwork::close(int fd) {
     interest_[fd] = 0;
     --registered_;
   }
+  set_not_socket(fd, false);
   return rc(::close(fd));
 }
 
@@ -133,6 +158,7 @@ int EpollNetwork::accept(int fd, SockAddr* peer) {
   sockaddr_storage s;
   socklen_t len = sizeof s;
   const int r = rc(::accept4(fd, reinterpret_cast<sockaddr*>(&s), &len, kFlags));
+  set_not_socket(r, false);
   if (r >= 0 && peer) *peer = decode_sockaddr(&s, len);
   return r;
 }
@@ -170,17 +196,37 @@ int EpollNetwork::fd_kind(int fd) {
   return ::fstat(fd, &st) < 0 ? -errno : static_cast<int>(st.st_mode & S_IFMT);
 }
 
-// send/recv on a socket; write/read on anything else (a pipe), as os.write/os.read would.
+bool EpollNetwork::known_not_socket(int fd) const noexcept {
+  return fd >= 0 && static_cast<std::size_t>(fd) < not_socket_.size() && not_socket_[fd];
+}
+
+void EpollNetwork::set_not_socket(int fd, bool value) {
+  if (fd < 0) return;
+  if (static_cast<std::size_t>(fd) >= not_socket_.size()) {
+    if (!value) return;
+    not_socket_.resize(fd + 1, false);
+  }
+  not_socket_[fd] = value;
+}
+
+// send/recv on a socket; write/read on anything else (a pipe), as os.write/os.read would. A
+// descriptor found not to be a socket is remembered, so a pipe costs one system call per write.
 long EpollNetwork::send(int fd, const void* data, std::size_t n) {
-  const long r = ::send(fd, data, n, MSG_NOSIGNAL);
-  if (r < 0 && errno == ENOTSOCK) return lrc(::write(fd, data, n));
-  return lrc(r);
+  if (!known_not_socket(fd)) {
+    const long r = ::send(fd, data, n, MSG_NOSIGNAL);
+    if (r >= 0 || errno != ENOTSOCK) return lrc(r);
+    set_not_socket(fd, true);
+  }
+  return lrc(::write(fd, data, n));
 }
 
 long EpollNetwork::recv(int fd, void* buf, std::size_t n) {
-  const long r = ::recv(fd, buf, n, 0);
-  if (r < 0 && errno == ENOTSOCK) return lrc(::read(fd, buf, n));
-  return lrc(r);
+  if (!known_not_socket(fd)) {
+    const long r = ::recv(fd, buf, n, 0);
+    if (r >= 0 || errno != ENOTSOCK) return lrc(r);
+    set_not_socket(fd, true);
+  }
+  return lrc(::read(fd, buf, n));
 }
 
 long EpollNetwork::sendto(int fd, const void* data, std::size_t n, const SockAddr& to) {

@@ -80,8 +80,10 @@ EventLoopPtr new_real_time_event_loop() { return make_ref<EventLoop>(std::make_u
 void set_log_sink(LogSink sink) { log_sink() = std::move(sink); }
 
 void log_message(const std::string& text) {
+  ExceptionContext ctx;
+  ctx.message = text;
   if (auto& sink = log_sink())
-    sink(text, ExceptionContext{});
+    sink(text, ctx);
   else
     std::fprintf(stderr, "%s\n", text.c_str());
 }

@@ -18,6 +18,7 @@
 #include "asyncio/events.hpp"
 #include "asyncio/exceptions.hpp"
 #include "asyncio/transports.hpp"
+#include "transport_support.hpp"
 
 namespace asyncio {
 
@@ -161,7 +162,10 @@ void EventLoop::close_network() noexcept {
 namespace asyncio {
 
 namespace {
-bool would_block(long rc) noexcept { return rc == -EAGAIN || rc == -EWOULDBLOCK || rc == -EINTR; }
+using detail::read_buffer;
+using detail::reprlib_other;
+using detail::would_block;
+static_assert(SelectorTransport::kMaxSize <= detail::kReadBufferSize);
 
 bool is_os_error(const std::exception_ptr& e) {
   try {
@@ -171,21 +175,6 @@ bool is_os_error(const std::exception_ptr& e) {
   } catch (...) {
     return false;
   }
-}
-
-// recv() reads into one buffer per thread: data_received gets a view of it, so an idle connection
-// costs no receive buffer (CPython allocates a bytes object per recv instead).
-char* read_buffer() {
-  thread_local std::unique_ptr<char[]> buf(new char[SelectorTransport::kMaxSize]);
-  return buf.get();
-}
-
-// reprlib.repr of an object with a long repr (Repr.repr_instance, maxother=30): the middle elided.
-std::string reprlib_other(std::string s) {
-  constexpr std::size_t kMax = 30;
-  if (s.size() <= kMax) return s;
-  const std::size_t i = (kMax - 3) / 2, j = kMax - 3 - i;
-  return s.substr(0, i) + "..." + s.substr(s.size() - j);
 }
 
 // Runs a protocol callback as the transports do: KeyboardInterrupt/SystemExit propagate, anything
@@ -207,6 +196,8 @@ bool protocol_call(F&& f, OnError&& on_error) {
 SelectorTransport::SelectorTransport(EventLoop& loop, Socket sock, Ref<BaseProtocol> protocol,
                                      std::optional<SockAddr> peername, Server* server)
     : loop_(&loop), sock_(std::move(sock)), sock_fd_(sock_.fileno()), server_(server) {
+  // schedule_start's call_soon would fail on a closed loop with this transport half-built.
+  loop.check_closed();
   SockAddr a;
   if (sock_.network().getsockname(sock_fd_, a) == 0) sockname_ = a;
   if (peername)
@@ -560,7 +551,6 @@ void SelectorDatagramTransport::sendto_ready() {
 namespace asyncio {
 
 namespace {
-bool sock_would_block(long rc) noexcept { return rc == -EAGAIN || rc == -EWOULDBLOCK || rc == -EINTR; }
 
 // The done callbacks of the sock_* futures (_sock_read_done / _sock_write_done): unless the handle
 // was replaced (cancelled) meanwhile, the reader or writer goes.
@@ -581,7 +571,7 @@ template <class T, class Op, class Done>
 void try_complete(const Future<T>& fut, Op& op, Done& done) {
   if (fut.done()) return;
   const long rc = op();
-  if (sock_would_block(rc)) return;
+  if (would_block(rc)) return;
   if (rc < 0)
     fut.set_exception(make_os_error(static_cast<int>(-rc)));
   else
@@ -593,7 +583,7 @@ void try_complete(const Future<T>& fut, Op& op, Done& done) {
 template <class T, class Op, class Done>
 Coro<T> sock_io(EventLoop& loop, int fd, bool reader, Op op, Done done) {
   const long rc = op();
-  if (!sock_would_block(rc)) {
+  if (!would_block(rc)) {
     if (rc < 0) raise_os_error(static_cast<int>(-rc));
     co_return done(rc);
   }
@@ -651,7 +641,7 @@ Coro<void> EventLoop::sock_sendall(Socket& sock, std::string data) {
   const int fd = sock.fileno();
   auto net = sock.network_ptr();
   long n = net->send(fd, data.data(), data.size());
-  if (sock_would_block(n))
+  if (would_block(n))
     n = 0;
   else if (n < 0)
     raise_os_error(static_cast<int>(-n));
@@ -663,7 +653,7 @@ Coro<void> EventLoop::sock_sendall(Socket& sock, std::string data) {
                                       pos = static_cast<std::size_t>(n)]() mutable {
     if (fut.done()) return;
     const long rc = net->send(fd, d->data() + pos, d->size() - pos);
-    if (sock_would_block(rc)) return;
+    if (would_block(rc)) return;
     if (rc < 0) return fut.set_exception(make_os_error(static_cast<int>(-rc)));
     pos += static_cast<std::size_t>(rc);
     if (pos == d->size()) fut.set_result();
@@ -677,7 +667,7 @@ namespace {
 void sock_connect_cb(const Future<>& fut, Network& net, int fd, const SockAddr& address) {
   if (fut.done()) return;
   const int err = net.getsockopt(fd, SOL_SOCKET, SO_ERROR);
-  if (sock_would_block(err)) return;
+  if (would_block(err)) return;
   if (err < 0) return fut.set_exception(make_os_error(-err));
   if (err != 0) return fut.set_exception(make_os_error(err, "Connect call failed " + address.repr()));
   fut.set_result();
@@ -695,7 +685,7 @@ Coro<void> EventLoop::sock_connect(Socket& sock, SockAddr address) {
   const int fd = sock.fileno();
   auto net = sock.network_ptr();
   const int rc = net->connect(fd, address);
-  if (rc == -EINPROGRESS || sock_would_block(rc)) {
+  if (rc == -EINPROGRESS || would_block(rc)) {
     ensure_fd_no_transport(fd);
     Handle h = add_writer_internal(fd, [fut, net, fd, address] { sock_connect_cb(fut, *net, fd, address); });
     remove_when_done(*this, fut, fd, std::move(h), false);
@@ -713,7 +703,7 @@ void sock_accept_step(EventLoop& loop, const Future<std::pair<Socket, SockAddr>>
                       const std::shared_ptr<Network>& net, int fd, int family, int type, int proto) {
   SockAddr peer;
   const int conn = net->accept(fd, &peer);
-  if (sock_would_block(conn)) {
+  if (would_block(conn)) {
     loop.ensure_fd_no_transport(fd);
     Handle h = loop.add_reader_internal(fd, [&loop, fut, net, fd, family, type, proto] {
       if (!fut.done()) sock_accept_step(loop, fut, net, fd, family, type, proto);
@@ -762,7 +752,7 @@ void EventLoop::accept_connections(Ref<Server> server, Socket& sock, int backlog
   for (int i = 0; i < backlog; ++i) {
     SockAddr peer;
     const int conn = net.accept(sock.fileno(), &peer);
-    if (sock_would_block(conn) || conn == -ECONNABORTED) return;
+    if (would_block(conn) || conn == -ECONNABORTED) return;
     if (conn < 0) {
       const int err = -conn;
       if (err == EMFILE || err == ENFILE || err == ENOBUFS || err == ENOMEM) {

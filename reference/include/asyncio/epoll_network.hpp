@@ -45,7 +45,10 @@ class EpollNetwork final : public Network {
  private:
   int epfd_;
   int wakeup_fd_;  // an eventfd: the self-pipe
+  bool known_not_socket(int fd) const noexcept;
+  void set_not_socket(int fd, bool value);
   std::vector<unsigned> interest_;  // by fd
+  std::vector<bool> not_socket_;    // by fd: send/recv failed with ENOTSOCK (a pipe, a tty)
   std::size_t registered_ = 0;
   std::vector<::epoll_event> events_;
 };
