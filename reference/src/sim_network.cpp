@@ -389,6 +389,7 @@ void SimNetwork::size_buffers(Sock& s) {
 int SimNetwork::socket(int family, int type, int protocol) {
   if (family != AF_INET && family != AF_INET6 && family != AF_UNIX) return -EAFNOSUPPORT;
   type &= ~(SOCK_NONBLOCK | SOCK_CLOEXEC);
+  if (type < 0 || type >= 10) return -EINVAL;  // SOCK_MAX (__sock_create)
   if (type != SOCK_STREAM && type != SOCK_DGRAM) return -ESOCKTNOSUPPORT;
   const bool stream = type == SOCK_STREAM;
   if (protocol != 0 && (family == AF_UNIX || protocol != (stream ? IPPROTO_TCP : IPPROTO_UDP))) return -EPROTONOSUPPORT;
