@@ -123,7 +123,7 @@ std::string Interp::repr(const Object& o) {
     case Tag::Type: {
       auto* t = o.as<TypeObj>();
       std::string m = t->module.empty() ? (t->is_exception || t == T.object.get() || t->name.find('.') == std::string::npos ? "" : "") : t->module + ".";
-      return "<class '" + m + t->name + "'>";
+      return "<class '" + m + (t->qualname.empty() ? t->name : t->qualname) + "'>";
     }
     case Tag::Exc: return exc_repr(*o.as<ExcObj>());
     case Tag::Coro: return fmt::format("<coroutine object {} at {:#x}>", o.as<CoroObj>()->qualname, o.bits());
@@ -136,6 +136,18 @@ std::string Interp::repr(const Object& o) {
     case Tag::Future: return future_repr(*this, *o.as<asyncio::FutureBase>());
     case Tag::Loop: return o.as<asyncio::EventLoop>()->repr();
     case Tag::Handle: return handle_repr(*this, *o.as<asyncio::HandleState>());
+    case Tag::Instance: {
+      Object m = special(o, "__repr__");
+      if (m.null()) return default_repr(o);
+      if (++repr_depth_ > 200) {
+        --repr_depth_;
+        raise(T.RecursionError, "maximum recursion depth exceeded while getting the repr of an object");
+      }
+      Object r = call0(m);
+      --repr_depth_;
+      if (!r.is(Tag::Str)) raise(T.TypeError, fmt::format("__repr__ returned non-string (type {})", type_of(r)->name));
+      return r.as<StrObj>()->s;
+    }
   }
   return "?";
 }
@@ -145,6 +157,13 @@ std::string Interp::str(const Object& o) {
     case Tag::Str: return o.as<StrObj>()->s;
     case Tag::Exc: return exc_str(*o.as<ExcObj>());
     case Tag::Native: return o.as<NativeObj>()->str(*this);
+    case Tag::Instance: {
+      Object m = special(o, "__str__");
+      if (m.null()) return repr(o);
+      Object r = call0(m);
+      if (!r.is(Tag::Str)) raise(T.TypeError, fmt::format("__str__ returned non-string (type {})", type_of(r)->name));
+      return r.as<StrObj>()->s;
+    }
     default: return repr(o);
   }
 }
@@ -162,6 +181,16 @@ bool Interp::truthy(const Object& o) {
     case Tag::Dict: return o.as<DictObj>()->used != 0;
     case Tag::Set: return o.as<SetObj>()->used != 0;
     case Tag::Range: return o.as<RangeObj>()->length() != 0;
+    case Tag::Instance: {
+      Object m = special(o, "__bool__");
+      if (!m.null()) {
+        Object r = call0(m);
+        if (!r.is(Tag::Bool)) raise(T.TypeError, fmt::format("__bool__ should return bool, returned {}", type_of(r)->name));
+        return r.i() != 0;
+      }
+      if (!special(o, "__len__").null()) return len(o) != 0;
+      return true;
+    }
     default: return true;
   }
 }
@@ -172,6 +201,7 @@ double as_double(const Object& o) { return o.is(Tag::Float) ? o.f() : static_cas
 }  // namespace
 
 bool Interp::eq(const Object& a, const Object& b) {
+  if (a.is(Tag::Instance) || b.is(Tag::Instance)) return truthy(rich_compare(scenario::CmpOpKind::Eq, a, b));
   if (numeric(a) && numeric(b)) {
     if (a.is(Tag::Float) || b.is(Tag::Float)) return as_double(a) == as_double(b);
     return a.i() == b.i();
@@ -227,12 +257,7 @@ std::uint64_t Interp::hash(const Object& o) {
       if (std::isfinite(d) && d == std::floor(d) && std::fabs(d) < 9.2e18) return hash_int(static_cast<std::int64_t>(d));
       return hash_double(d);
     }
-    case Tag::Str: {
-      // FNV-1a; CPython's str hash is randomised per process (PYTHONHASHSEED).
-      std::uint64_t h = 1469598103934665603ULL;
-      for (unsigned char c : o.as<StrObj>()->s) h = (h ^ c) * 1099511628211ULL;
-      return h == static_cast<std::uint64_t>(-1) ? static_cast<std::uint64_t>(-2) : h;
-    }
+    case Tag::Str: return str_hash(o.as<StrObj>()->s);
     case Tag::Tuple: {
       // Objects/tupleobject.c: tuplehash (xxHash-based).
       constexpr std::uint64_t P1 = 11400714785074694791ULL, P2 = 14029467366897019727ULL, P5 = 2870177450012600261ULL;
@@ -251,6 +276,17 @@ std::uint64_t Interp::hash(const Object& o) {
     case Tag::Set:
       if (!o.as<SetObj>()->frozen) raise(T.TypeError, "unhashable type: 'set'");
       return o.bits() >> 4;
+    case Tag::Instance: {
+      Object* m = type_lookup(o.as<InstanceObj>()->cls.get(), "__hash__");
+      if (m && m->is_none()) raise(T.TypeError, fmt::format("unhashable type: '{}'", type_of(o)->name));
+      if (m) {
+        Object r = call0(bind(*m, o, o.as<InstanceObj>()->cls));
+        if (!r.is(Tag::Int) && !r.is(Tag::Bool)) raise(T.TypeError, "__hash__ method should return an integer");
+        return hash_int(r.i());
+      }
+      std::uint64_t y = o.bits();
+      return (y >> 4) | (y << 60);
+    }
     default: {
       // _Py_HashPointer: the address rotated by 4 bits.
       std::uint64_t y = o.bits();
@@ -272,6 +308,15 @@ std::int64_t Interp::len(const Object& o) {
       if (!m.null()) return call0(m).i();
       break;
     }
+    case Tag::Instance: {
+      Object m = special(o, "__len__");
+      if (m.null()) break;
+      Object r = call0(m);
+      if (!r.is(Tag::Int) && !r.is(Tag::Bool))
+        raise(T.TypeError, fmt::format("'{}' object cannot be interpreted as an integer", type_of(r)->name));
+      if (r.i() < 0) raise(T.ValueError, "__len__() should return >= 0");
+      return r.i();
+    }
     default: break;
   }
   raise(T.TypeError, fmt::format("object of type '{}' has no len()", type_of(o)->name));
@@ -279,6 +324,17 @@ std::int64_t Interp::len(const Object& o) {
 
 bool Interp::contains(const Object& c, const Object& x) {
   switch (c.tag()) {
+    case Tag::Instance: {
+      Object m = special(c, "__contains__");
+      if (!m.null()) return truthy(call1(m, x));
+      if (special(c, "__iter__").null())
+        raise(T.TypeError, fmt::format("argument of type '{}' is not iterable", type_of(c)->name));
+      Object it = iter(c);
+      Object v;
+      while (next(*it.as<IterObj>(), v))
+        if (v.same(x) || eq(v, x)) return true;
+      return false;
+    }
     case Tag::Str: {
       if (!x.is(Tag::Str)) raise(T.TypeError, fmt::format("'in <string>' requires string as left operand, not {}", type_of(x)->name));
       return c.as<StrObj>()->s.find(x.as<StrObj>()->s) != std::string::npos;
@@ -333,6 +389,8 @@ double py_fmod(double a, double b) {
 }  // namespace
 
 Object Interp::binop(BinOpKind op, const Object& a, const Object& b) {
+  if (a.is(Tag::Instance) || b.is(Tag::Instance))
+    if (Object r = instance_binop(op, a, b, false); !r.null()) return r;
   const bool ai = a.is(Tag::Int) || a.is(Tag::Bool), bi = b.is(Tag::Int) || b.is(Tag::Bool);
   auto overflow = [&]() -> Object {
     raise(T.OverflowError, "integer result too large (the scenario language has 64-bit ints)");
@@ -460,7 +518,76 @@ Object Interp::binop(BinOpKind op, const Object& a, const Object& b) {
                                  type_of(a)->name, type_of(b)->name));
 }
 
+namespace {
+const char* const kBinopDunders[][3] = {
+    {"__add__", "__radd__", "__iadd__"}, {"__sub__", "__rsub__", "__isub__"},
+    {"__mul__", "__rmul__", "__imul__"}, {"__truediv__", "__rtruediv__", "__itruediv__"},
+    {"__floordiv__", "__rfloordiv__", "__ifloordiv__"}, {"__mod__", "__rmod__", "__imod__"},
+    {"__pow__", "__rpow__", "__ipow__"}, {"__lshift__", "__rlshift__", "__ilshift__"},
+    {"__rshift__", "__rrshift__", "__irshift__"}, {"__or__", "__ror__", "__ior__"},
+    {"__xor__", "__rxor__", "__ixor__"}, {"__and__", "__rand__", "__iand__"},
+};
+}  // namespace
+
+Object Interp::instance_binop(BinOpKind op, const Object& a, const Object& b, bool inplace) {
+  const auto& names = kBinopDunders[static_cast<int>(op)];
+  auto attempt = [&](const Object& self, const char* name, const Object& other) -> Object {
+    if (!self.is(Tag::Instance)) return {};
+    Object m = special(self, name);
+    if (m.null()) return {};
+    Object r = call1(m, other);
+    return r.same(not_implemented) ? Object() : r;
+  };
+  Object r;
+  if (inplace) r = attempt(a, names[2], b);
+  if (r.null()) r = attempt(a, names[0], b);
+  if (r.null() && !(a.is(Tag::Instance) && b.is(Tag::Instance) && a.as<InstanceObj>()->cls == b.as<InstanceObj>()->cls))
+    r = attempt(b, names[1], a);
+  if (!r.null() || !inplace) return r;
+  raise(T.TypeError, fmt::format("unsupported operand type(s) for {}=: '{}' and '{}'", op == BinOpKind::Pow ? "**" : binop_symbol(op),
+                                 type_of(a)->name, type_of(b)->name));
+}
+
+Object Interp::rich_compare(scenario::CmpOpKind op, const Object& a, const Object& b) {
+  using scenario::CmpOpKind;
+  struct Names {
+    const char *name, *reflected, *symbol;
+  };
+  auto names = [&]() -> Names {
+    switch (op) {
+      case CmpOpKind::Eq: return {"__eq__", "__eq__", "=="};
+      case CmpOpKind::NotEq: return {"__ne__", "__ne__", "!="};
+      case CmpOpKind::Lt: return {"__lt__", "__gt__", "<"};
+      case CmpOpKind::LtE: return {"__le__", "__ge__", "<="};
+      case CmpOpKind::Gt: return {"__gt__", "__lt__", ">"};
+      default: return {"__ge__", "__le__", ">="};
+    }
+  }();
+  auto attempt = [&](const Object& self, const char* name, const Object& other) -> Object {
+    if (!self.is(Tag::Instance)) return {};
+    Object m = special(self, name);
+    if (m.null() || m.is_none()) return {};
+    Object r = call1(m, other);
+    return r.same(not_implemented) ? Object() : r;
+  };
+  // The right operand's reflection goes first when its class is a subclass of the left's.
+  bool right_first = b.is(Tag::Instance) && type_of(b) != type_of(a) && type_of(b)->subclass_of(type_of(a).get());
+  Object r = right_first ? attempt(b, names.reflected, a) : attempt(a, names.name, b);
+  if (r.null()) r = right_first ? attempt(a, names.name, b) : attempt(b, names.reflected, a);
+  if (!r.null()) return r;
+  if (op == CmpOpKind::NotEq) {
+    // object.__ne__ inverts __eq__.
+    Object e = attempt(a, "__eq__", b);
+    if (e.null()) e = attempt(b, "__eq__", a);
+    if (!e.null()) return Object::boolean(!truthy(e));
+    return Object::boolean(!a.same(b));
+  }
+  if (op == CmpOpKind::Eq) return Object::boolean(a.same(b));
+  raise(T.TypeError, fmt::format("'{}' not supported between instances of '{}' and '{}'", names.symbol, type_of(a)->name, type_of(b)->name));
+}
+
 bool Interp::lt(const Object& a, const Object& b) {
+  if (a.is(Tag::Instance) || b.is(Tag::Instance)) return truthy(rich_compare(scenario::CmpOpKind::Lt, a, b));
   if (numeric(a) && numeric(b)) {
     if (a.is(Tag::Float) || b.is(Tag::Float)) return as_double(a) < as_double(b);
     return a.i() < b.i();
@@ -486,6 +613,9 @@ bool Interp::compare(scenario::CmpOpKind op, const Object& a, const Object& b) {
   auto unorderable = [&](const char* sym) {
     raise(T.TypeError, fmt::format("'{}' not supported between instances of '{}' and '{}'", sym, type_of(a)->name, type_of(b)->name));
   };
+  if ((a.is(Tag::Instance) || b.is(Tag::Instance)) && op != CmpOpKind::Is && op != CmpOpKind::IsNot &&
+      op != CmpOpKind::In && op != CmpOpKind::NotIn)
+    return truthy(rich_compare(op, a, b));
   switch (op) {
     case CmpOpKind::Eq: return a.same(b) || eq(a, b);
     case CmpOpKind::NotEq: return !(a.same(b) || eq(a, b));
@@ -562,11 +692,14 @@ Object Interp::iter(const Object& o) {
       it->snapshot = true;
       return Object(Tag::Iter, it);
     }
-    case Tag::Native: {
-      Object m = getattr_opt(o, "__iter__");
+    case Tag::Native:
+    case Tag::Instance: {
+      Object m = o.is(Tag::Native) ? getattr_opt(o, "__iter__") : special(o, "__iter__");
       if (!m.null()) {
         Object r = call0(m);
         if (r.is(Tag::Iter)) return r;
+        if (!r.is(Tag::Native) && special(r, "__next__").null())
+          raise(T.TypeError, fmt::format("iter() returned non-iterator of type '{}'", type_of(r)->name));
         auto it = asyncio::make_ref<IterObj>();  // a native iterator: IterObj drives its __next__
         it->src = r;
         return Object(Tag::Iter, it);
@@ -604,6 +737,22 @@ bool Interp::next(IterObj& it, Object& out) {
       Object m = getattr(s, "__next__");
       out = call0(m);
       return !out.null();
+    }
+    case Tag::Instance: {
+      // A program's iterator: its __next__ raises StopIteration when exhausted.
+      Object m = special(s, "__next__");
+      if (m.null()) raise(T.TypeError, fmt::format("iter() returned non-iterator of type '{}'", type_of(s)->name));
+      std::exception_ptr ep;
+      try {
+        out = call0(m);
+        return true;
+      } catch (const Abort&) {
+        throw;
+      } catch (...) {
+        ep = std::current_exception();
+      }
+      if (to_python(ep)->cls->subclass_of(T.StopIteration.get())) return false;
+      std::rethrow_exception(ep);
     }
     default: return false;
   }
@@ -663,6 +812,11 @@ std::vector<std::string_view> code_points(const std::string& s) {
 
 Object Interp::getitem(const Object& o, const Object& key) {
   switch (o.tag()) {
+    case Tag::Instance: {
+      Object m = special(o, "__getitem__");
+      if (m.null()) break;
+      return call1(m, key);
+    }
     case Tag::List:
     case Tag::Tuple: {
       auto& v = o.as<ListObj>()->v;
@@ -726,6 +880,15 @@ Object Interp::getitem(const Object& o, const Object& key) {
 }
 
 void Interp::setitem(const Object& o, const Object& key, Object v) {
+  if (o.is(Tag::Instance)) {
+    Object m = special(o, "__setitem__");
+    if (!m.null()) {
+      CallArgs a;
+      a.pos = {key, std::move(v)};
+      call(m, a);
+      return;
+    }
+  }
   if (o.is(Tag::List)) {
     auto& vec = o.as<ListObj>()->v;
     if (key.is(Tag::Slice)) {
@@ -757,6 +920,13 @@ void Interp::setitem(const Object& o, const Object& key, Object v) {
 }
 
 void Interp::delitem(const Object& o, const Object& key) {
+  if (o.is(Tag::Instance)) {
+    Object m = special(o, "__delitem__");
+    if (!m.null()) {
+      call1(m, key);
+      return;
+    }
+  }
   if (o.is(Tag::List)) {
     auto& vec = o.as<ListObj>()->v;
     if (key.is(Tag::Slice)) {
@@ -785,13 +955,6 @@ void Interp::delitem(const Object& o, const Object& key) {
 
 // ---------------------------------------------------------------------------------------------
 // Attributes
-
-namespace {
-Object bound_method_call(Interp& ip, BuiltinObj& b, CallArgs& a) {
-  a.pos.insert(a.pos.begin(), b.self);
-  return ip.call(b.data, a);
-}
-}  // namespace
 
 Object Interp::getattr_opt(const Object& o, std::string_view name) {
   switch (o.tag()) {
@@ -858,16 +1021,33 @@ Object Interp::getattr_opt(const Object& o, std::string_view name) {
           return Object::none();
         }, o);
       if (name == "cr_running") return Object::boolean(false);
+      if (name == "__await__")  // awaiting the result awaits the coroutine (a class's __await__ returns it)
+        return builtin("__await__", [](Interp&, BuiltinObj& b, CallArgs&) { return b.self; }, o);
       return {};
     }
     case Tag::Type: {
       auto* t = o.as<TypeObj>();
-      if (name == "__name__" || name == "__qualname__") return str_obj(t->name);
-      if (name == "__module__") return str_obj(t->module.empty() ? "builtins" : t->module);
+      if (name == "__name__") return str_obj(t->name);
+      if (name == "__qualname__") return str_obj(t->qualname.empty() ? t->name : t->qualname);
+      if (name == "__module__" && !t->user) return str_obj(t->module.empty() ? "builtins" : t->module);
       if (name == "__base__") return t->base ? Object(Tag::Type, t->base) : Object::none();
-      for (TypeObj* c = t; c; c = c->base.get())
-        if (c->ns)
-          if (Object* v = c->ns->find(str_obj(std::string(name)), hash(str_obj(std::string(name))))) return *v;
+      if (name == "__bases__") {
+        std::vector<Object> bs;
+        for (auto& b : t->bases) bs.emplace_back(Tag::Type, b);
+        if (t->bases.empty() && t->base) bs.emplace_back(Tag::Type, t->base);
+        return tuple_obj(std::move(bs));
+      }
+      if (name == "__mro__") {
+        std::vector<Object> ms;
+        if (!t->mro.empty())
+          for (TypeObj* c : t->mro) ms.emplace_back(Tag::Type, c);
+        else
+          for (TypeObj* c = t; c; c = c->base.get()) ms.emplace_back(Tag::Type, c);
+        return tuple_obj(std::move(ms));
+      }
+      if (name == "__dict__" && t->ns) return Object(Tag::Dict, t->ns);
+      if (Object* v = type_lookup(t, name)) return bind(*v, Object(), Ref<TypeObj>(t));
+      if (Object m = object_method(*this, name); !m.null()) return m;
       // Unbound methods of builtin types (`str.lower`): call the method of the first argument.
       Object sample = t == T.str.get() ? str_obj("") : t == T.list.get() ? list_obj() : t == T.tuple.get() ? tuple_obj()
                     : t == T.dict.get() ? dict_obj() : t == T.set.get() ? set_obj() : Object();
@@ -885,18 +1065,12 @@ Object Interp::getattr_opt(const Object& o, std::string_view name) {
     }
     case Tag::Exc: {
       auto* e = o.as<ExcObj>();
-      if (e->attrs) {
-        Object k = str_obj(std::string(name));
-        if (Object* v = e->attrs->find(k, hash(k))) return *v;
+      if (e->cls->user) {
+        Object v = generic_getattr(o, e->cls, e->attrs.get(), name);
+        if (!v.null()) return v;
+      } else if (e->attrs) {
+        if (Object* v = e->attrs->find_str(name)) return *v;
       }
-      for (TypeObj* c = e->cls.get(); c; c = c->base.get())
-        if (c->ns) {
-          Object k = str_obj(std::string(name));
-          if (Object* v = c->ns->find(k, hash(k))) {
-            if (v->is(Tag::Func)) return builtin(v->as<FuncObj>()->name.c_str(), bound_method_call, o, *v);
-            return *v;
-          }
-        }
       if (name == "args") return tuple_obj(e->args);
       if (name == "__cause__") return e->cause.null() ? Object::none() : e->cause;
       if (name == "__context__") return e->context.null() ? Object::none() : e->context;
@@ -912,6 +1086,10 @@ Object Interp::getattr_opt(const Object& o, std::string_view name) {
       if (name == "add_note")
         return builtin("add_note", [](Interp&, BuiltinObj&, CallArgs&) { return Object::none(); }, o);
       return {};
+    }
+    case Tag::Instance: {
+      auto* in = o.as<InstanceObj>();
+      return generic_getattr(o, in->cls, in->dict.get(), name);
     }
     default: return {};
   }
@@ -929,6 +1107,28 @@ Object Interp::getattr(const Object& o, std::string_view name) {
 }
 
 void Interp::setattr(const Object& o, std::string_view name, Object v) {
+  if (o.is(Tag::Instance)) {
+    auto* in = o.as<InstanceObj>();
+    if (Object* m = type_lookup(in->cls.get(), v.null() ? "__delattr__" : "__setattr__")) {
+      CallArgs a;
+      a.pos.push_back(str_obj(std::string(name)));
+      if (!v.null()) a.pos.push_back(std::move(v));
+      call(bind(*m, o, in->cls), a);
+      return;
+    }
+    generic_setattr(o, in->cls, in->dict, name, std::move(v));
+    return;
+  }
+  if (o.is(Tag::Type) && o.as<TypeObj>()->user) {
+    auto* t = o.as<TypeObj>();
+    Object k = str_obj(std::string(name));
+    if (v.null()) {
+      if (!t->ns->erase(k, hash(k))) raise(T.AttributeError, fmt::format("type object '{}' has no attribute '{}'", t->name, name));
+    } else {
+      t->ns->set(k, hash(k), std::move(v));
+    }
+    return;
+  }
   if (o.is(Tag::Exc)) {
     auto* e = o.as<ExcObj>();
     if (name == "__cause__") {
@@ -944,6 +1144,7 @@ void Interp::setattr(const Object& o, std::string_view name, Object v) {
       e->args = to_vector(v);
       return;
     }
+    if (e->cls->user) return generic_setattr(o, e->cls, e->attrs, name, std::move(v));
     if (!e->attrs) e->attrs = asyncio::make_ref<DictObj>();
     Object k = str_obj(std::string(name));
     e->attrs->set(k, hash(k), std::move(v));
@@ -989,6 +1190,7 @@ Object Interp::call(const Object& fn, CallArgs& args) {
         BuiltinObj self(t->name.c_str(), t->construct, fn);
         return t->construct(*this, self, args);
       }
+      if (t->user && !t->is_exception) return new_instance(Ref<TypeObj>(t), args);
       if (t->is_exception) {
         Ref<TypeObj> cls(t);
         Object init = getattr_opt(fn, "__init__");
@@ -1023,6 +1225,11 @@ Object Interp::call(const Object& fn, CallArgs& args) {
     }
     case Tag::Native: {
       Object m = getattr_opt(fn, "__call__");
+      if (!m.null()) return call(m, args);
+      break;
+    }
+    case Tag::Instance: {
+      Object m = special(fn, "__call__");
       if (!m.null()) return call(m, args);
       break;
     }

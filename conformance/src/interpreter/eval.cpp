@@ -150,9 +150,26 @@ Object Interp::eval_call(const Call& c, Frame& f) {
       return make_super(f.cls, self);
     }
   }
-  Object fn = eval(c.func, f);
   CallArgs a;
-  a.pos.reserve(c.args.size());
+  Object fn;
+  // obj.method(...) on an instance calls the class's function with obj first, without making a
+  // bound method (CPython's LOAD_METHOD); anything else goes through getattr.
+  if (c.func->kind == ExprKind::Attribute) {
+    const auto& at = c.func->as<Attribute>();
+    Object obj = eval(at.value, f);
+    if (obj.is(Tag::Instance)) {
+      auto* in = obj.as<InstanceObj>();
+      Object* m = type_lookup(in->cls.get(), at.attr);
+      if (m && m->is(Tag::Func) && !(in->dict && in->dict->find_str(at.attr))) {
+        fn = *m;
+        a.pos.push_back(std::move(obj));
+      }
+    }
+    if (fn.null()) fn = getattr(obj, at.attr);
+  } else {
+    fn = eval(c.func, f);
+  }
+  a.pos.reserve(c.args.size() + a.pos.size());
   for (Expr* e : c.args) push_arg(a, e, eval(e->kind == ExprKind::Starred ? e->as<Starred>().value : e, f));
   for (const Keyword& k : c.keywords) {
     if (k.arg.empty())
@@ -334,6 +351,11 @@ Object Interp::eval(const Expr* e, Frame& f) {
 }
 
 Object Interp::unary(UnaryOpKind op, const Object& v) {
+  if (v.is(Tag::Instance) && op != UnaryOpKind::Not) {
+    const char* name = op == UnaryOpKind::Neg ? "__neg__" : op == UnaryOpKind::Pos ? "__pos__" : "__invert__";
+    Object m = special(v, name);
+    if (!m.null()) return call0(m);
+  }
   switch (op) {
     case UnaryOpKind::Not: return Object::boolean(!truthy(v));
     case UnaryOpKind::Neg:
@@ -403,6 +425,7 @@ void Interp::assign(const Expr* target, Frame& f, Object v) {
 namespace {
 // `x op= v` keeps list identity for +=, as list.__iadd__ does.
 Object inplace(Interp& ip, BinOpKind op, const Object& cur, const Object& v) {
+  if (cur.is(Tag::Instance)) return ip.instance_binop(op, cur, v, true);
   if (op == BinOpKind::Add && cur.is(Tag::List)) {
     for (auto& x : ip.to_vector(v)) cur.as<ListObj>()->v.push_back(x);
     return cur;
@@ -418,6 +441,11 @@ Object inplace(Interp& ip, BinOpKind op, const Object& cur, const Object& v) {
   return ip.binop(op, cur, v);
 }
 }  // namespace
+
+Object Interp::decorate(const std::vector<Object>& decorators, Object v) {
+  for (auto it = decorators.rbegin(); it != decorators.rend(); ++it) v = call1(*it, std::move(v));
+  return v;
+}
 
 Flow Interp::exec_body(Body b, Frame& f) {
   for (const Stmt* s : b) {
@@ -567,13 +595,20 @@ Flow Interp::exec(const Stmt* s, Frame& f) {
   switch (s->kind) {
     case StmtKind::FunctionDef: {
       auto& d = s->as<FunctionDef>();
-      std::vector<Object> defaults, kwdefaults;
+      std::vector<Object> decorators, defaults, kwdefaults;
+      for (Expr* x : d.decorators) decorators.push_back(eval(x, f));
       for (auto& p : d.args.posargs) defaults.push_back(p.default_value ? eval(p.default_value, f) : Object());
       for (auto& p : d.args.kwonly) kwdefaults.push_back(p.default_value ? eval(p.default_value, f) : Object());
-      store_name(*d.name, f, make_function(&d, f, std::move(defaults), std::move(kwdefaults)));
+      store_name(*d.name, f, decorate(decorators, make_function(&d, f, std::move(defaults), std::move(kwdefaults))));
       return Flow::Normal;
     }
-    case StmtKind::ClassDef: store_name(*s->as<ClassDef>().name, f, build_class(s->as<ClassDef>(), f)); return Flow::Normal;
+    case StmtKind::ClassDef: {
+      auto& c = s->as<ClassDef>();
+      std::vector<Object> decorators;
+      for (Expr* x : c.decorators) decorators.push_back(eval(x, f));
+      store_name(*c.name, f, decorate(decorators, build_class(c, f)));
+      return Flow::Normal;
+    }
     case StmtKind::Return: {
       auto& r = s->as<Return>();
       f.retval = r.value ? eval(r.value, f) : Object::none();
@@ -586,6 +621,8 @@ Flow Interp::exec(const Stmt* s, Frame& f) {
         } else if (t->kind == ExprKind::Subscript) {
           Object o = eval(t->as<Subscript>().value, f);
           delitem(o, eval(t->as<Subscript>().slice, f));
+        } else if (t->kind == ExprKind::Attribute) {
+          setattr(eval(t->as<Attribute>().value, f), t->as<Attribute>().attr, Object());
         } else if (t->kind == ExprKind::Tuple || t->kind == ExprKind::List) {
           for (Expr* x : t->as<Sequence>().elts)
             if (x->kind == ExprKind::Name) delete_name(x->as<Name>(), f);
@@ -1111,10 +1148,11 @@ asyncio::Coro<Flow> Interp::exec_a(const Stmt* s, Frame& f) {
     }
     case StmtKind::FunctionDef: {
       auto& d = s->as<FunctionDef>();
-      std::vector<Object> defaults, kwdefaults;
+      std::vector<Object> decorators, defaults, kwdefaults;
+      for (Expr* x : d.decorators) decorators.push_back(EVAL(x));
       for (auto& p : d.args.posargs) defaults.push_back(p.default_value ? EVAL(p.default_value) : Object());
       for (auto& p : d.args.kwonly) kwdefaults.push_back(p.default_value ? EVAL(p.default_value) : Object());
-      store_name(*d.name, f, make_function(&d, f, std::move(defaults), std::move(kwdefaults)));
+      store_name(*d.name, f, decorate(decorators, make_function(&d, f, std::move(defaults), std::move(kwdefaults))));
       co_return Flow::Normal;
     }
     default: co_return exec(s, f);

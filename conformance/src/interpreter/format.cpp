@@ -232,6 +232,16 @@ std::string format_int(Interp& ip, std::int64_t v, const Spec& sp) {
 }  // namespace
 
 std::string Interp::format(const Object& o, std::string_view spec) {
+  if (o.is(Tag::Instance)) {
+    Object m = special(o, "__format__");
+    if (m.null()) {
+      if (spec.empty()) return str(o);
+      raise(T.TypeError, fmt::format("unsupported format string passed to {}.__format__", type_of(o)->name));
+    }
+    Object r = call1(m, str_obj(std::string(spec)));
+    if (!r.is(Tag::Str)) raise(T.TypeError, fmt::format("__format__ must return a str, not {}", type_of(r)->name));
+    return r.as<StrObj>()->s;
+  }
   if (spec.empty()) return str(o);
   Spec sp = parse_spec(*this, spec);
   switch (o.tag()) {

@@ -106,6 +106,23 @@ class Interp {
   // The type of native objects whose type_name() is `name`, created on first use (base: object).
   Ref<TypeObj> native_type(std::string_view name, const Ref<TypeObj>& base = nullptr, std::string module = "");
   bool isinstance(const Object& o, const TypeObj* t);
+  // --- classes (objects/object.cpp) ---
+  Object* type_lookup(const TypeObj* t, std::string_view name);  // along the MRO; null when absent
+  // `attr` found on a class, as seen through `self` (an instance, or the class itself: `self` null).
+  Object bind(const Object& attr, const Object& self, const Ref<TypeObj>& cls);
+  // object.__getattribute__: data descriptors, the instance's dict, class attributes, __getattr__.
+  Object generic_getattr(const Object& self, const Ref<TypeObj>& cls, DictObj* dict, std::string_view name);
+  // object.__setattr__; `dict` is created when null.
+  void generic_setattr(const Object& self, const Ref<TypeObj>& cls, Ref<DictObj>& dict, std::string_view name, Object v);
+  // The special method `name` of o's class bound to o (Null when the class has none): user classes only.
+  Object special(const Object& o, std::string_view name);
+  // The operator's special methods (in-place first when `inplace`); Null when none applies, except
+  // that an in-place operator raises the TypeError.
+  Object instance_binop(scenario::BinOpKind op, const Object& a, const Object& b, bool inplace);
+  Object rich_compare(scenario::CmpOpKind op, const Object& a, const Object& b);
+  std::string default_repr(const Object& o);  // <__main__.C object at 0x...>
+  Object new_instance(const Ref<TypeObj>& cls, CallArgs& args);  // calling a user class
+  Object not_implemented;
   std::string format(const Object& o, std::string_view spec);
   std::int64_t index_arg(const Object& o, const char* what);
 
@@ -212,6 +229,7 @@ class Interp {
   Object eval_fstring(const scenario::JoinedStr& j, Frame& f);
   Object make_slice(const scenario::Slice& s, Frame& f);
   Object build_class(const scenario::ClassDef& c, Frame& f);
+  Object decorate(const std::vector<Object>& decorators, Object v);  // applied innermost first
   Flow exec_try(const scenario::Try& t, Frame& f);
   Flow exec_with(const scenario::With& w, Frame& f);
   bool exception_matches(const Object& exc, const Object& spec);
@@ -287,6 +305,19 @@ const char* child_qualname(Interp& ip, Frame& f, std::string_view name);
 // Sizes a fresh frame for scope `s`, with the cells of its non-parameter cell variables.
 void init_slots(Frame& f, const scenario::Scope* s);
 Object make_super(Object cls, Object self);
+// C3 linearisation of a class with these bases (TypeError when none exists).
+std::vector<TypeObj*> c3_mro(Interp& ip, TypeObj* cls, const std::vector<Ref<TypeObj>>& bases);
+void install_descriptors(Interp& ip);
+void install_object(Interp& ip);  // NotImplemented (objects/object.cpp)
+// object.__init__, object.__setattr__...: unbound, the instance first (Null for other names).
+Object object_method(Interp& ip, std::string_view name);  // property, classmethod, staticmethod (objects/descriptors.cpp)
+// The descriptors' payloads: the function a classmethod/staticmethod wraps; null for other objects.
+const Object* classmethod_func(const Object& o);
+const Object* staticmethod_func(const Object& o);
+struct PropertyObj;
+PropertyObj* as_property(const Object& o);
+Object property_get(Interp& ip, PropertyObj& p, const Object& self);
+void property_set(Interp& ip, PropertyObj& p, const Object& self, std::string_view name, const Ref<TypeObj>& cls, Object v);
 Object snapshot_iter(std::vector<Object> items);  // an iterator over a fixed list
 void py_sort(Interp& ip, std::vector<Object>& v, const Object& key, bool reverse);  // list.sort
 void dict_update(Interp& ip, DictObj& d, CallArgs& a);

@@ -33,6 +33,7 @@ enum class Tag : std::uint8_t {
   Future,  // asyncio::FutureBase (Future, Task, _GatheringFuture, shield's outer future)
   Loop,    // asyncio::EventLoop
   Handle,  // asyncio::HandleState (Handle, TimerHandle)
+  Instance,  // an instance of a class defined by the program
 };
 
 class Object {
@@ -122,6 +123,9 @@ struct StrObj final : RefCounted {
   std::int64_t len_ = -1;
 };
 
+// hash() of a str: FNV-1a (CPython's is randomised per process, PYTHONHASHSEED).
+std::uint64_t str_hash(std::string_view s) noexcept;
+
 struct ListObj final : RefCounted {
   ListObj() = default;
   explicit ListObj(std::vector<Object> items) : v(std::move(items)) {}
@@ -140,6 +144,7 @@ struct DictObj final : RefCounted {
   std::size_t used = 0;
 
   Object* find(const Object& key, std::uint64_t h);
+  Object* find_str(std::string_view key);  // a str key, without making a str object
   void set(const Object& key, std::uint64_t h, Object value);
   bool erase(const Object& key, std::uint64_t h);
   void clear();
@@ -210,6 +215,7 @@ struct FuncObj final : RefCounted {
   std::string name;
   const char* qualname = "";  // interned: coroutine objects refer to it
   Object cls;                 // the class a method was defined in (zero-argument super())
+  Ref<DictObj> dict;          // attributes set on the function (decorators set them)
   bool is_async = false;
 };
 
@@ -229,22 +235,39 @@ struct BuiltinObj final : RefCounted {
   std::function<Object(Interp&, CallArgs&)> closure;  // when fn is null
 };
 
-// A class: builtin types and exception classes (user classes are exception subclasses).
+// A class: a builtin type, or a class defined by the program (`user`).
 struct TypeObj final : RefCounted {
   std::string name;
+  std::string qualname;  // user classes ("f.<locals>.C"); builtins use `name`
   std::string module;  // "" for builtins, "asyncio.exceptions", "__main__"…
-  Ref<TypeObj> base;
+  Ref<TypeObj> base;   // the first base (builtins: the only one)
   Ref<TypeObj> base2;  // ExceptionGroup is also an Exception
+  std::vector<Ref<TypeObj>> bases;  // user classes: every base, in order
+  std::vector<TypeObj*> mro;        // user classes: C3 linearisation, this class first, object last
   bool is_exception = false;
   bool user = false;
+  bool has_dict = true;  // false when __slots__ leaves instances without a __dict__
+  std::vector<std::string> slots;  // this class's __slots__
   Ref<DictObj> ns;  // class body namespace (user classes)
   BuiltinObj::Fn construct = nullptr;  // calling the type
   int core = 0;  // exceptions: which asyncio:: class carries instances through C++ (see exceptions.cpp)
   bool subclass_of(const TypeObj* other) const {
+    if (!mro.empty()) {
+      for (const TypeObj* t : mro)
+        if (t == other) return true;
+      return false;
+    }
     for (const TypeObj* t = this; t; t = t->base.get())
       if (t == other || (t->base2 && t->base2->subclass_of(other))) return true;
     return false;
   }
+};
+
+// An instance of a user class (exception subclasses' instances are ExcObj).
+struct InstanceObj final : RefCounted {
+  explicit InstanceObj(Ref<TypeObj> c) : cls(std::move(c)) {}
+  Ref<TypeObj> cls;
+  Ref<DictObj> dict;  // created on first attribute
 };
 
 // An exception instance.

@@ -147,11 +147,12 @@ bool eq(const Stmt* a, const Stmt* b) {
   switch (a->kind) {
     case StmtKind::FunctionDef: {
       auto &x = a->as<FunctionDef>(), &y = b->as<FunctionDef>();
-      return x.name->id == y.name->id && x.is_async == y.is_async && eq(x.args, y.args) && eq(x.body, y.body);
+      return x.name->id == y.name->id && x.is_async == y.is_async && eq(x.decorators, y.decorators) && eq(x.args, y.args) &&
+             eq(x.body, y.body);
     }
     case StmtKind::ClassDef: {
       auto &x = a->as<ClassDef>(), &y = b->as<ClassDef>();
-      return x.name->id == y.name->id && eq(x.bases, y.bases) && eq(x.body, y.body);
+      return x.name->id == y.name->id && eq(x.decorators, y.decorators) && eq(x.bases, y.bases) && eq(x.body, y.body);
     }
     case StmtKind::Return: return eq(a->as<Return>().value, b->as<Return>().value);
     case StmtKind::Delete: return eq(a->as<Delete>().targets, b->as<Delete>().targets);

@@ -16,21 +16,6 @@ namespace aiospec::scenario {
 
 namespace {
 
-constexpr std::string_view kExceptionBases[] = {
-    // builtins
-    "BaseException", "Exception", "ArithmeticError", "AssertionError", "AttributeError",
-    "BufferError", "EOFError", "ImportError", "LookupError", "IndexError", "KeyError",
-    "MemoryError", "NameError", "NotImplementedError", "OSError", "OverflowError",
-    "RecursionError", "ReferenceError", "RuntimeError", "StopIteration", "StopAsyncIteration",
-    "SystemError", "TypeError", "UnboundLocalError", "ValueError", "ZeroDivisionError",
-    "TimeoutError", "ConnectionError", "UnicodeError", "KeyboardInterrupt", "SystemExit",
-    "GeneratorExit", "ExceptionGroup", "BaseExceptionGroup", "Warning", "UserWarning",
-    "DeprecationWarning", "RuntimeWarning",
-    // asyncio's, for `from asyncio import CancelledError` and `asyncio.CancelledError`
-    "CancelledError", "InvalidStateError", "QueueEmpty", "QueueFull", "BrokenBarrierError",
-    "IncompleteReadError", "LimitOverrunError", "SendfileNotAvailableError",
-};
-
 bool is_module_supported(std::string_view name) { return name == "asyncio" || name == "time"; }
 
 // State shared by the module parser and the parsers of f-string fields.
@@ -38,7 +23,6 @@ struct Context {
   std::string filename;
   Arena& arena;
   std::unordered_map<std::string_view, std::string_view> names;  // interned identifiers
-  std::unordered_set<std::string_view> exception_classes;        // defined so far in the module
 };
 
 const char* describe(const Expr& e) {
@@ -119,7 +103,7 @@ class Parser {
     const Token& t = peek();
     switch (t.kind) {
       case Tok::KwYield: unsupported(t, "yield");
-      case Tok::At: unsupported(t, "@ (decorator or matrix multiplication)");
+      case Tok::At: unsupported(t, "matrix multiplication (@)");
       case Tok::AtEq: unsupported(t, "@=");
       case Tok::Walrus: unsupported(t, "assignment expression (:=)");
       case Tok::Indent: fail(t, "unexpected indent", ErrorKind::Indentation);
@@ -171,7 +155,7 @@ class Parser {
       case Tok::KwFor: out.push_back(for_stmt(t, false)); return;
       case Tok::KwTry: out.push_back(try_stmt()); return;
       case Tok::KwWith: out.push_back(with_stmt(t, false)); return;
-      case Tok::At: unsupported(t, "decorator");
+      case Tok::At: out.push_back(decorated()); return;
       case Tok::KwAsync: {
         next();
         switch (peek().kind) {
@@ -516,6 +500,26 @@ class Parser {
     return args;
   }
 
+  // `@expr NEWLINE`... then the def, async def or class they decorate.
+  Stmt* decorated() {
+    std::vector<Expr*> decorators;
+    while (accept(Tok::At)) {
+      decorators.push_back(named_expression());
+      expect(Tok::Newline);
+    }
+    const Token& t = peek();
+    if (t.kind == Tok::KwClass) {
+      auto* c = static_cast<ClassDef*>(class_def());
+      c->decorators = array(decorators);
+      return c;
+    }
+    bool is_async = accept(Tok::KwAsync);
+    if (!at(Tok::KwDef)) unexpected();
+    auto* f = static_cast<FunctionDef*>(function_def(is_async ? t : peek(), is_async));
+    f->decorators = array(decorators);
+    return f;
+  }
+
   Stmt* class_def() {
     const Token& t = next();
     auto* c = node<ClassDef>(t);
@@ -532,39 +536,8 @@ class Parser {
       expect(Tok::RParen);
     }
     c->bases = array(bases);
-    bool exception = !bases.empty();
-    for (Expr* b : bases) exception = exception && is_exception_base(*b);
-    if (!exception)
-      unsupported(t, "class that is not an exception subclass");
     c->body = block(t, "class definition");
-    for (Stmt* s : c->body) {
-      switch (s->kind) {
-        case StmtKind::FunctionDef: case StmtKind::Pass: case StmtKind::Assign:
-        case StmtKind::AnnAssign:
-          break;
-        case StmtKind::ExprStmt:
-          if (s->as<ExprStmt>().value->is<Str>() || s->as<ExprStmt>().value->is<Constant>()) break;
-          [[fallthrough]];
-        default: unsupported(*s, "statement other than a docstring, pass, assignment or def in a class body");
-      }
-    }
-    cx_.exception_classes.insert(c->name->id);
     return c;
-  }
-
-  bool is_exception_base(const Expr& e) const {
-    std::string_view id;
-    if (e.is<Name>()) {
-      id = e.as<Name>().id;
-      if (cx_.exception_classes.count(id)) return true;
-    } else if (e.is<Attribute>() && e.as<Attribute>().value->is<Name>()) {
-      id = e.as<Attribute>().attr;
-    } else {
-      return false;
-    }
-    for (std::string_view b : kExceptionBases)
-      if (b == id) return true;
-    return false;
   }
 
   Stmt* if_stmt() {
@@ -1287,7 +1260,7 @@ Module parse(std::string_view source, std::string filename) {
   Module m;
   m.filename = std::move(filename);
   TokenStream ts = tokenize(source, m.filename);
-  Context cx{m.filename, m.arena, {}, {}};
+  Context cx{m.filename, m.arena, {}};
   m.body = Parser(ts, cx).module();
   resolve(m);
   return m;

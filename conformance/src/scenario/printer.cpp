@@ -407,6 +407,16 @@ class Printer {
   }
 
   // ---- statements -----------------------------------------------------------------------------
+  // `@d` lines before a def or class (the first indent is already written).
+  void decorators(std::span<Expr*> ds, int level) {
+    for (Expr* d : ds) {
+      out += '@';
+      expr(d);
+      out += '\n';
+      indent(level);
+    }
+  }
+
   void indent(int level) { out.append(static_cast<std::size_t>(level) * 4, ' '); }
 
   void body(Body b, int level) {
@@ -423,6 +433,7 @@ class Printer {
     switch (s.kind) {
       case StmtKind::FunctionDef: {
         auto& f = s.as<FunctionDef>();
+        decorators(f.decorators, level);
         out += f.is_async ? "async def " : "def ";
         out += f.name->id;
         out += '(';
@@ -433,6 +444,7 @@ class Printer {
       }
       case StmtKind::ClassDef: {
         auto& c = s.as<ClassDef>();
+        decorators(c.decorators, level);
         out += "class ";
         out += c.name->id;
         out += '(';

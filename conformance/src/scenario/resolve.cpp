@@ -261,7 +261,8 @@ class Resolver {
     switch (s->kind) {
       case StmtKind::FunctionDef: {
         auto& f = s->as<FunctionDef>();
-        aw = defaults(f.args);
+        aw = exprs(f.decorators);
+        aw = defaults(f.args) || aw;
         expr(f.name);
         ScopeData* scope = push(ScopeKind::Function);
         scope->is_async = f.is_async;
@@ -274,7 +275,8 @@ class Resolver {
       }
       case StmtKind::ClassDef: {
         auto& c = s->as<ClassDef>();
-        aw = exprs(c.bases);
+        aw = exprs(c.decorators);
+        aw = exprs(c.bases) || aw;
         expr(c.name);
         ScopeData* scope = push(ScopeKind::Class);
         c.scope = scope->out;

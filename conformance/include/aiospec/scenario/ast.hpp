@@ -325,6 +325,7 @@ using Body = std::span<Stmt*>;
 // def / async def. `has_await` (the statement's) covers the defaults only; `body_awaits` tells
 // whether the body itself can suspend. `name` is the Store target the function is bound to.
 struct FunctionDef : StmtOf<StmtKind::FunctionDef> {
+  std::span<Expr*> decorators;  // outermost first
   Name* name = nullptr;
   bool is_async = false;
   bool body_awaits = false;
@@ -334,9 +335,9 @@ struct FunctionDef : StmtOf<StmtKind::FunctionDef> {
   Scope* scope = nullptr;
 };
 
-// Only exception subclasses: `class E(Exception): ...` whose body is a docstring, pass, simple
-// assignments and methods. Names bound in the body have NameScope::ClassBody.
+// Names bound in a class body have NameScope::ClassBody.
 struct ClassDef : StmtOf<StmtKind::ClassDef> {
+  std::span<Expr*> decorators;  // outermost first
   Name* name = nullptr;
   std::span<Expr*> bases;
   Body body;

@@ -141,6 +141,7 @@ Object b_abs(Interp& ip, BuiltinObj&, CallArgs& a) {
   const Object& x = a.pos[0];
   if (x.is(Tag::Float)) return Object::real(std::fabs(x.f()));
   if (x.is(Tag::Int) || x.is(Tag::Bool)) return ip.unary(x.i() < 0 ? scenario::UnaryOpKind::Neg : scenario::UnaryOpKind::Pos, x);
+  if (Object m = ip.special(x, "__abs__"); !m.null()) return ip.call0(m);
   ip.raise(ip.T.TypeError, fmt::format("bad operand type for abs(): '{}'", ip.type_of(x)->name));
 }
 
@@ -341,18 +342,33 @@ Object b_iter(Interp& ip, BuiltinObj&, CallArgs& a) {
 }
 Object b_next(Interp& ip, BuiltinObj&, CallArgs& a) {
   check_args(ip, "next", a, 1, 2);
+  if (Object m = ip.special(a.pos[0], "__next__"); !m.null()) {
+    if (a.pos.size() == 1) return ip.call0(m);
+    auto it = asyncio::make_ref<IterObj>();  // drives __next__, turning StopIteration into the default
+    it->src = a.pos[0];
+    Object v;
+    return ip.next(*it, v) ? v : a.pos[1];
+  }
   if (!a.pos[0].is(Tag::Iter)) ip.raise(ip.T.TypeError, fmt::format("'{}' object is not an iterator", ip.type_of(a.pos[0])->name));
   Object v;
   if (ip.next(*a.pos[0].as<IterObj>(), v)) return v;
   if (a.pos.size() == 2) return a.pos[1];
   ip.raise_obj(ip.new_exc(ip.T.StopIteration, {}));
 }
-Object b_super(Interp& ip, BuiltinObj&, CallArgs&) {
-  ip.raise(ip.T.RuntimeError, "super(): only the zero-argument form inside a method is supported");
+Object b_super(Interp& ip, BuiltinObj&, CallArgs& a) {
+  // Zero-argument super() is resolved where it is called (eval_call); this is super(cls, obj).
+  if (a.pos.size() != 2 || !a.kw.empty()) ip.raise(ip.T.RuntimeError, "super(): no arguments");
+  if (!a.pos[0].is(Tag::Type)) ip.raise(ip.T.TypeError, fmt::format("super() argument 1 must be a type, not {}", ip.type_of(a.pos[0])->name));
+  const TypeObj* t = a.pos[0].as<TypeObj>();
+  const Object& obj = a.pos[1];
+  if (!(obj.is(Tag::Type) ? obj.as<TypeObj>()->subclass_of(t) : ip.isinstance(obj, t)))
+    ip.raise(ip.T.TypeError, "super(type, obj): obj must be an instance or subtype of type");
+  return make_super(a.pos[0], obj);
 }
 Object b_callable(Interp& ip, BuiltinObj&, CallArgs& a) {
   check_args(ip, "callable", a, 1, 1);
   Tag t = a.pos[0].tag();
+  if (t == Tag::Instance) return Object::boolean(!ip.special(a.pos[0], "__call__").null());
   return Object::boolean(t == Tag::Func || t == Tag::Builtin || t == Tag::Type);
 }
 Object b_divmod(Interp& ip, BuiltinObj&, CallArgs& a) {
@@ -502,6 +518,8 @@ void install_builtins(Interp& ip) {
                   &ip.T.SystemExit, &ip.T.GeneratorExit, &ip.T.BaseExceptionGroup, &ip.T.ExceptionGroup,
                   &ip.T.Warning, &ip.T.DeprecationWarning, &ip.T.RuntimeWarning, &ip.T.UserWarning})
     B[(*t)->name] = Object(Tag::Type, *t);
+  install_descriptors(ip);
+  install_object(ip);
   ip.asyncio_module = make_asyncio_module(ip);
   ip.time_module = make_time_module(ip);
 }

@@ -41,8 +41,9 @@ asyncio::Coro<Object> Interp::await_object(Object x) {
       co_await awaiter;
       co_return future_result(*fut);
     }
-    case Tag::Native: {
-      Object aw = getattr_opt(x, "__await__");
+    case Tag::Native:
+    case Tag::Instance: {
+      Object aw = x.is(Tag::Native) ? getattr_opt(x, "__await__") : special(x, "__await__");
       if (!aw.null()) co_return co_await await_object(call0(aw));
       break;
     }

@@ -6,6 +6,15 @@
 
 namespace aiospec::interp {
 
+Object* DictObj::find_str(std::string_view key) {
+  auto [a, b] = index.equal_range(str_hash(key));
+  for (; a != b; ++a) {
+    Entry& e = entries[a->second];
+    if (e.key.is(Tag::Str) && e.key.as<StrObj>()->s == key) return &e.value;
+  }
+  return nullptr;
+}
+
 Object* DictObj::find(const Object& key, std::uint64_t h) {
   auto [a, b] = index.equal_range(h);
   Interp* ip = current_interp();

@@ -40,6 +40,7 @@ Object Interp::make_function(const FunctionDef* def, Frame& f, std::vector<Objec
   fn->name = std::string(def->name->id);
   fn->qualname = child_qualname(*this, f, def->name->id);
   fn->is_async = def->is_async;
+  fn->cls = f.cls;
   return Object(Tag::Func, fn);
 }
 
@@ -53,6 +54,7 @@ Object Interp::make_lambda(const Lambda* l, Frame& f) {
   fn->closure = capture(l->scope, f);
   fn->name = "<lambda>";
   fn->qualname = child_qualname(*this, f, "<lambda>");
+  fn->cls = f.cls;
   return Object(Tag::Func, fn);
 }
 

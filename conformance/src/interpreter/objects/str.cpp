@@ -15,6 +15,12 @@ std::int64_t StrObj::length() {
   return len_;
 }
 
+std::uint64_t str_hash(std::string_view s) noexcept {
+  std::uint64_t h = 1469598103934665603ULL;
+  for (unsigned char c : s) h = (h ^ c) * 1099511628211ULL;
+  return h == static_cast<std::uint64_t>(-1) ? static_cast<std::uint64_t>(-2) : h;
+}
+
 bool StrObj::ascii() { return length() == static_cast<std::int64_t>(s.size()); }
 
 

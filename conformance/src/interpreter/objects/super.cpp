@@ -7,24 +7,40 @@ namespace aiospec::interp {
 
 namespace {
 
-// The SuperObj of `super()` inside a method of an exception subclass.
+Object bound_call(Interp& ip, BuiltinObj& b, CallArgs& a) {
+  a.pos.insert(a.pos.begin(), b.self);
+  return ip.call(b.data, a);
+}
+
+// super(cls, self): attributes of the classes after `cls` in the MRO of self's class (or of self,
+// when it is a class: super() in a classmethod).
 struct SuperObj final : NativeObj {
   SuperObj(Object c, Object s) : cls(std::move(c)), self(std::move(s)) {}
   Object cls, self;
   const char* type_name() const override { return "super"; }
-  Object getattr(Interp& ip, const Object& me, std::string_view name) override {
-    auto* t = cls.as<TypeObj>();
-    for (TypeObj* c = t->base.get(); c; c = c->base.get())
-      if (c->ns) {
-        Object k = str_key(ip, name);
-        if (Object* v = c->ns->find(k, ip.hash(k))) {
-          if (!v->is(Tag::Func)) return *v;
-          return ip.builtin(v->as<FuncObj>()->name.c_str(), [](Interp& ip, BuiltinObj& b, CallArgs& a) {
-            a.pos.insert(a.pos.begin(), b.self);
-            return ip.call(b.data, a);
-          }, self, *v);
-        }
-      }
+  std::string repr(Interp& ip) override {
+    return fmt::format("<super: <class '{}'>, <{} object>>", cls.as<TypeObj>()->name, ip.type_of(self)->name);
+  }
+  Object getattr(Interp& ip, const Object&, std::string_view name) override {
+    auto* start = cls.as<TypeObj>();
+    bool of_class = self.is(Tag::Type);
+    Ref<TypeObj> objtype = of_class ? Ref<TypeObj>(self.as<TypeObj>()) : ip.type_of(self);
+    const std::vector<TypeObj*>& mro = objtype->mro;
+    std::size_t i = 0;
+    while (i < mro.size() && mro[i] != start) ++i;
+    for (++i; i < mro.size(); ++i)
+      if (mro[i]->ns)
+        if (Object* v = mro[i]->ns->find_str(name)) return ip.bind(*v, of_class ? Object() : self, objtype);
+    if (self.is(Tag::Exc)) {
+      if (Object v = exception_method(ip, name); !v.null()) return v;
+    }
+    Object m = object_method(ip, name);
+    if (m.null() || (of_class && name != "__new__" && name != "__init_subclass__")) return m;
+    if (name == "__new__") return m;  // a static method: the class is passed explicitly
+    return ip.builtin(m.as<BuiltinObj>()->name, bound_call, self, m);
+  }
+
+  Object exception_method(Interp& ip, std::string_view name) {
     if (name == "__init__")
       return ip.builtin("__init__", [](Interp&, BuiltinObj& b, CallArgs& a) {
         auto* e = b.self.as<ExcObj>();
@@ -41,7 +57,6 @@ struct SuperObj final : NativeObj {
       }, self);
     if (name == "__repr__")
       return ip.builtin("__repr__", [](Interp& ip, BuiltinObj& b, CallArgs&) { return ip.str_obj(ip.exc_repr(*b.self.as<ExcObj>())); }, self);
-    (void)me;
     return {};
   }
 };

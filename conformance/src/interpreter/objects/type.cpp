@@ -82,6 +82,7 @@ Ref<TypeObj> Interp::type_of(const Object& o) {
     }
     case Tag::Loop: return T.loop;
     case Tag::Handle: return o.as<asyncio::HandleState>()->timer ? T.timer_handle : T.handle;
+    case Tag::Instance: return o.as<InstanceObj>()->cls;
   }
   return T.object;
 }
@@ -96,32 +97,68 @@ Ref<TypeObj> Interp::native_type(std::string_view name, const Ref<TypeObj>& base
 bool Interp::isinstance(const Object& o, const TypeObj* t) { return type_of(o)->subclass_of(t); }
 
 Object Interp::build_class(const ClassDef& c, Frame& f) {
-  std::vector<Object> bases;
-  for (Expr* b : c.bases) bases.push_back(eval(b, f));
-  Ref<TypeObj> base = T.Exception;
-  if (!bases.empty()) {
-    if (!bases[0].is(Tag::Type) || !bases[0].as<TypeObj>()->is_exception)
-      raise(T.TypeError, "only exception subclasses are supported (see spec/language.md)");
-    base = Ref<TypeObj>(bases[0].as<TypeObj>());
+  std::vector<Ref<TypeObj>> bases;
+  for (Expr* b : c.bases) {
+    Object v = eval(b, f);
+    if (!v.is(Tag::Type)) raise(T.TypeError, fmt::format("bases must be types, not '{}'", type_of(v)->name));
+    auto* bt = v.as<TypeObj>();
+    if (!bt->user && !bt->is_exception && bt != T.object.get())
+      raise(T.TypeError, fmt::format("subclassing '{}' is not in the scenario language (see spec/language.md)", bt->name));
+    bases.emplace_back(bt);
   }
+  if (bases.empty()) bases.push_back(T.object);
   auto t = asyncio::make_ref<TypeObj>();
   t->name = std::string(c.name->id);
+  t->qualname = child_qualname(*this, f, c.name->id);
   t->module = "__main__";
-  t->base = base;
-  t->is_exception = true;
   t->user = true;
-  t->core = base->core;
+  t->base = bases[0];
+  for (auto& b : bases)
+    if (b->is_exception && !t->is_exception) {
+      t->is_exception = true;
+      t->core = b->core;
+    }
+  t->mro = c3_mro(*this, t.get(), bases);
+  t->bases = std::move(bases);
   t->ns = asyncio::make_ref<DictObj>();
   Object cls(Tag::Type, t);
+  auto put = [&](const char* k, Object v) { t->ns->set(str_obj(k), str_hash(k), std::move(v)); };
+  put("__module__", str_obj("__main__"));
+  put("__qualname__", str_obj(t->qualname));
   std::vector<Ref<CellObj>> closure = capture(c.scope, f);
   Frame cf;
   cf.class_ns = t->ns.get();
   cf.closure = &closure;
-  cf.qualname = child_qualname(*this, f, c.name->id);
+  cf.qualname = t->qualname.c_str();
+  cf.cls = cls;
   exec_body(c.body, cf);
-  t->ns->each([&](const Object&, const Object& v) {
-    if (v.is(Tag::Func)) v.as<FuncObj>()->cls = cls;
-  });
+  if (!t->ns->find_str("__doc__")) {
+    const Stmt* first = c.body.empty() ? nullptr : c.body[0];
+    bool doc = first && first->kind == StmtKind::ExprStmt && first->as<ExprStmt>().value->kind == ExprKind::Str;
+    put("__doc__", doc ? eval(first->as<ExprStmt>().value, cf) : Object::none());
+  }
+  // A class that defines __eq__ and not __hash__ has unhashable instances.
+  if (t->ns->find_str("__eq__") && !t->ns->find_str("__hash__")) put("__hash__", Object::none());
+  for (const char* hook : {"__del__", "__getattribute__", "__class_getitem__", "__set_name__"})
+    if (t->ns->find_str(hook))
+      raise(T.TypeError, fmt::format("{} is not in the scenario language (see spec/language.md)", hook));
+  if (Object* sl = t->ns->find_str("__slots__")) {
+    std::vector<Object> names = sl->is(Tag::Str) ? std::vector<Object>{*sl} : to_vector(*sl);
+    t->has_dict = false;
+    for (auto& n : names) {
+      if (!n.is(Tag::Str)) raise(T.TypeError, fmt::format("__slots__ items must be strings, not '{}'", type_of(n)->name));
+      t->slots.push_back(n.as<StrObj>()->s);
+      t->has_dict = t->has_dict || t->slots.back() == "__dict__";
+    }
+    for (auto& b : t->bases) t->has_dict = t->has_dict || (b->user ? b->has_dict : b.get() != T.object.get());
+  }
+  // The nearest base's __init_subclass__, an implicit classmethod.
+  for (std::size_t i = 1; i < t->mro.size(); ++i)
+    if (Object* hook = t->mro[i]->ns ? t->mro[i]->ns->find_str("__init_subclass__") : nullptr) {
+      const Object* fn = classmethod_func(*hook);
+      call1(fn ? *fn : *hook, cls);
+      break;
+    }
   return cls;
 }
 
