@@ -3,6 +3,7 @@
 // socket transports (_SelectorTransport, _SelectorSocketTransport, _SelectorDatagramTransport).
 #include "asyncio/selector_events.hpp"
 
+#include <arpa/inet.h>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
 #include <sys/socket.h>
@@ -193,17 +194,32 @@ bool protocol_call(F&& f, OnError&& on_error) {
 }
 }  // namespace
 
+detail::PackedAddr::PackedAddr(const SockAddr& a)
+    : family_(static_cast<std::uint8_t>(a.family)), port_(a.port), flowinfo_(a.flowinfo), scope_id_(a.scope_id) {
+  if (a.family == AF_UNIX)
+    path_ = std::make_unique<std::string>(a.path);
+  else if (inet_pton(a.family, a.host.c_str(), ip_) != 1)
+    family_ = 0;  // not numeric: cannot come from getsockname/getpeername/accept
+}
+
+SockAddr detail::PackedAddr::unpack() const {
+  if (family_ == AF_UNIX) return SockAddr::unix_path(*path_);
+  char text[INET6_ADDRSTRLEN];
+  inet_ntop(family_, ip_, text, sizeof text);
+  return family_ == AF_INET6 ? SockAddr::inet6(text, port_, flowinfo_, scope_id_) : SockAddr::inet(text, port_);
+}
+
 SelectorTransport::SelectorTransport(EventLoop& loop, Socket sock, Ref<BaseProtocol> protocol,
                                      std::optional<SockAddr> peername, Server* server)
     : loop_(&loop), sock_(std::move(sock)), sock_fd_(sock_.fileno()), server_(server) {
   // schedule_start's call_soon would fail on a closed loop with this transport half-built.
   loop.check_closed();
   SockAddr a;
-  if (sock_.network().getsockname(sock_fd_, a) == 0) sockname_ = a;
+  if (sock_.network().getsockname(sock_fd_, a) == 0) sockname_ = detail::PackedAddr(a);
   if (peername)
-    peername_ = std::move(peername);
+    peername_ = detail::PackedAddr(*peername);
   else if (sock_.network().getpeername(sock_fd_, a) == 0)
-    peername_ = a;
+    peername_ = detail::PackedAddr(a);
   protocol_ = std::move(protocol);
   protocol_connected_ = true;
   if (server_) server_->attach();
@@ -228,8 +244,8 @@ void SelectorTransport::schedule_start(std::optional<Future<>> waiter) {
 
 ExtraInfo SelectorTransport::get_extra_info(std::string_view name) const {
   if (name == "socket") return sock_.fileno() >= 0 ? const_cast<Socket*>(&sock_) : ExtraInfo{};
-  if (name == "sockname") return sockname_ ? ExtraInfo(*sockname_) : ExtraInfo{};
-  if (name == "peername") return peername_ ? ExtraInfo(*peername_) : ExtraInfo{};
+  if (name == "sockname") return sockname_ ? ExtraInfo(sockname_.unpack()) : ExtraInfo{};
+  if (name == "peername") return peername_ ? ExtraInfo(peername_.unpack()) : ExtraInfo{};
   return {};
 }
 

@@ -249,3 +249,129 @@ int main() {
 TEST(ReadmeExamples, StreamsEchoServerAndClient) {
   EXPECT_EQ(run_capturing(readme_streams::main), "server received hello\nclient received hello\n");
 }
+
+namespace readme_protocols {
+
+struct EchoServer : asyncio::Protocol {
+  asyncio::Ref<asyncio::Transport> transport;
+  void connection_made(asyncio::BaseTransport& t) override {
+    transport = asyncio::transport_cast<asyncio::Transport>(t);
+    auto peer = std::get<asyncio::SockAddr>(transport->get_extra_info("peername"));
+    std::printf("server: connection from %s\n", peer.host.c_str());
+  }
+  void data_received(std::string_view data) override {
+    std::printf("server: received %.*s\n", int(data.size()), data.data());
+    transport->write(data);
+  }
+  bool eof_received() override {
+    std::printf("server: eof\n");
+    return false;  // false closes the transport
+  }
+  void connection_lost(std::exception_ptr) override { transport = nullptr; }  // break the cycle
+};
+
+struct EchoClient : asyncio::Protocol {
+  asyncio::Future<> done;
+  explicit EchoClient(asyncio::Future<> done) : done(done) {}
+  void connection_made(asyncio::BaseTransport& t) override {
+    auto transport = asyncio::transport_cast<asyncio::Transport>(t);
+    transport->write("hello");
+    transport->write_eof();
+  }
+  void data_received(std::string_view data) override {
+    std::printf("client: received %.*s\n", int(data.size()), data.data());
+  }
+  void connection_lost(std::exception_ptr exc) override {
+    std::printf("client: connection lost %s\n", exc ? "with an error" : "None");
+    done.set_result();
+  }
+};
+
+asyncio::Coro<> amain() {
+  asyncio::EventLoop& loop = asyncio::get_running_loop();
+  auto server = co_await loop.create_server([] { return asyncio::make_ref<EchoServer>(); }, "127.0.0.1", "0");
+  const int port = server->sockets().at(0).getsockname().port;  // port "0": the system picks one
+  auto done = loop.create_future();
+  co_await loop.create_connection([&] { return asyncio::make_ref<EchoClient>(done); }, "127.0.0.1",
+                                  std::to_string(port));
+  co_await done;
+  server->close();
+  co_await server->wait_closed();
+}
+
+}  // namespace readme_protocols
+
+namespace readme_datagrams {
+
+struct Echo : asyncio::DatagramProtocol {
+  asyncio::Ref<asyncio::DatagramTransport> transport;
+  void connection_made(asyncio::BaseTransport& t) override {
+    transport = asyncio::transport_cast<asyncio::DatagramTransport>(t);
+  }
+  void datagram_received(std::string_view data, const asyncio::SockAddr& addr) override {
+    std::printf("server: received %.*s\n", int(data.size()), data.data());
+    transport->sendto(std::string(data.rbegin(), data.rend()), addr);
+  }
+  void connection_lost(std::exception_ptr) override { transport = nullptr; }
+};
+
+struct Ask : asyncio::DatagramProtocol {
+  asyncio::Future<std::string> answer;
+  explicit Ask(asyncio::Future<std::string> answer) : answer(answer) {}
+  void connection_made(asyncio::BaseTransport& t) override {
+    asyncio::transport_cast<asyncio::DatagramTransport>(t)->sendto("ping");
+  }
+  void datagram_received(std::string_view data, const asyncio::SockAddr&) override {
+    answer.set_result(std::string(data));
+  }
+};
+
+asyncio::Coro<> amain() {
+  asyncio::EventLoop& loop = asyncio::get_running_loop();
+  asyncio::DatagramOptions server_options;
+  server_options.local_addr = {"127.0.0.1", "0"};
+  auto [server, echo] = co_await loop.create_datagram_endpoint([] { return asyncio::make_ref<Echo>(); },
+                                                               std::move(server_options));
+  auto addr = std::get<asyncio::SockAddr>(server->get_extra_info("sockname"));
+  asyncio::DatagramOptions client_options;
+  client_options.remote_addr = {addr.host, std::to_string(addr.port)};
+  auto answer = loop.create_future<std::string>();
+  auto [client, ask] = co_await loop.create_datagram_endpoint([&] { return asyncio::make_ref<Ask>(answer); },
+                                                               std::move(client_options));
+  std::printf("client: received %s\n", (co_await answer).c_str());
+  client->close();
+  server->close();
+}
+
+}  // namespace readme_datagrams
+
+namespace {
+// An example's amain on the simulated network (asyncio::run) and on the kernel's (a real-time Runner).
+std::string run_on_both_networks(asyncio::Coro<> (*amain)()) {
+  testing::internal::CaptureStdout();
+  asyncio::run(amain());
+  std::fflush(stdout);
+  const std::string simulated = testing::internal::GetCapturedStdout();
+  testing::internal::CaptureStdout();
+  {
+    asyncio::Runner runner(&asyncio::new_real_time_event_loop);
+    runner.run(amain());
+  }
+  std::fflush(stdout);
+  EXPECT_EQ(testing::internal::GetCapturedStdout(), simulated) << "the networks disagree";
+  return simulated;
+}
+}  // namespace
+
+TEST(ReadmeExamples, ProtocolsEchoServerAndClient) {
+  EXPECT_EQ(run_on_both_networks(readme_protocols::amain),
+            "server: connection from 127.0.0.1\n"
+            "server: received hello\n"
+            "server: eof\n"
+            "client: received hello\n"
+            "client: connection lost None\n");
+}
+
+TEST(ReadmeExamples, DatagramExchange) {
+  EXPECT_EQ(run_on_both_networks(readme_datagrams::amain), "server: received ping\nclient: received gnip\n");
+}

@@ -3,7 +3,9 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cstdlib>
+#include <numeric>
 
 #include "net_support.hpp"
 
@@ -672,6 +674,196 @@ TEST_P(NetTest, UnixSocketsHalfCloseWhenEofReceivedReturnsTrue) {
   EXPECT_EQ(out, (Log{"True", "server peer ''", "server eof", "client got b'abc'", "server closing: False",
                       "server lost None", "client got b'late'", "client eof", "client lost None",
                       "rebound after close"}));
+}
+
+
+std::string replace_all(std::string s, const std::string& from, const std::string& to) {
+  for (auto at = s.find(from); at != std::string::npos; at = s.find(from, at + to.size())) s.replace(at, from.size(), to);
+  return s;
+}
+
+// Python:
+//   import asyncio, socket
+//   class P(asyncio.Protocol):
+//       def connection_made(self, t):
+//           self.t = t
+//   async def main():
+//       loop = asyncio.get_running_loop()
+//       server = await loop.create_server(P, '127.0.0.1', 0)
+//       print(server.is_serving(), len(server.sockets))
+//       port = server.sockets[0].getsockname()[1]
+//       t, p = await loop.create_connection(P, '127.0.0.1', port)
+//       fd = t.get_extra_info('socket').fileno()
+//       try:
+//           loop.add_reader(fd, print)
+//       except RuntimeError as e:
+//           print(str(e).split(' is used by transport ')[0].replace(str(fd), 'FD'), '<' + repr(t).split(' fd=')[0][1:])
+//       print(repr(t).replace(str(fd), 'FD'))
+//       task = asyncio.create_task(server.serve_forever())
+//       await asyncio.sleep(0)
+//       try:
+//           await server.serve_forever()
+//       except RuntimeError as e:
+//           print(type(e).__name__, str(e).split(' is already')[1])
+//       task.cancel()
+//       try:
+//           await task
+//       except asyncio.CancelledError:
+//           print('serve_forever cancelled; serving:', server.is_serving(), server.sockets)
+//       t.close()
+//       print(repr(t).replace(str(fd), 'FD'))
+//       await asyncio.sleep(0)
+//       print(repr(t).replace(str(fd), 'FD'))
+//       async with await loop.create_server(P, '127.0.0.1', 0) as s2:
+//           print('in async with', s2.is_serving())
+//       print('after async with', s2.is_serving(), s2.sockets)
+//   asyncio.run(main())
+// Output:
+//   True 1
+//   File descriptor FD <_SelectorSocketTransport
+//   <_SelectorSocketTransport fd=FD read=polling write=<idle, bufsize=0>>
+//   RuntimeError  being awaited on serve_forever()
+//   serve_forever cancelled; serving: False ()
+//   <_SelectorSocketTransport closing fd=FD read=idle write=<idle, bufsize=0>>
+//   <_SelectorSocketTransport closed fd=FD>
+//   in async with True
+//   after async with False ()
+TEST_P(NetTest, ServerLifecycleAndTransportRepr) {
+  Log out;
+  run([&]() -> Coro<> {
+    EventLoop& loop = get_running_loop();
+    auto factory = [] { return make_ref<Protocol>(); };
+    Ref<Server> server = co_await loop.create_server(factory, "127.0.0.1", "0");
+    out.push_back(std::string(server->is_serving() ? "True" : "False") + " " + std::to_string(server->sockets().size()));
+    auto [t, p] = co_await loop.create_connection(factory, "127.0.0.1", std::to_string(server_port(*server)));
+    const int fd = std::get<Socket*>(t->get_extra_info("socket"))->fileno();
+    const std::string fds = std::to_string(fd);
+    try {
+      loop.add_reader(fd, [] {});
+    } catch (const RuntimeError& e) {
+      const std::string text = e.str();
+      out.push_back(replace_all(text.substr(0, text.find(" is used by transport ")), fds, "FD") + " <" +
+                    t->repr().substr(1, t->repr().find(" fd=") - 1));
+    }
+    out.push_back(replace_all(t->repr(), fds, "FD"));
+    auto task = create_task(server->serve_forever());
+    co_await sleep(0);
+    try {
+      co_await server->serve_forever();
+    } catch (const RuntimeError& e) {
+      const std::string text = e.str();
+      out.push_back(std::string(e.type_name()) + " " + text.substr(text.find(" is already") + 11));
+    }
+    task.cancel();
+    try {
+      co_await task;
+    } catch (const CancelledError&) {
+      out.push_back(std::string("serve_forever cancelled; serving: ") + (server->is_serving() ? "True" : "False") +
+                    (server->sockets().empty() ? " ()" : " (...)"));
+    }
+    t->close();
+    out.push_back(replace_all(t->repr(), fds, "FD"));
+    co_await sleep(0);
+    out.push_back(replace_all(t->repr(), fds, "FD"));
+    Ref<Server> s2 = co_await loop.create_server(factory, "127.0.0.1", "0");
+    co_await async_with(*s2, [&](Server* s) -> Coro<> {
+      out.push_back(std::string("in async with ") + (s->is_serving() ? "True" : "False"));
+      co_return;
+    });
+    out.push_back(std::string("after async with ") + (s2->is_serving() ? "True" : "False") +
+                  (s2->sockets().empty() ? " ()" : " (...)"));
+  }());
+  EXPECT_EQ(out, (Log{"True 1", "File descriptor FD <_SelectorSocketTransport",
+                      "<_SelectorSocketTransport fd=FD read=polling write=<idle, bufsize=0>>",
+                      "RuntimeError  being awaited on serve_forever()", "serve_forever cancelled; serving: False ()",
+                      "<_SelectorSocketTransport closing fd=FD read=idle write=<idle, bufsize=0>>",
+                      "<_SelectorSocketTransport closed fd=FD>", "in async with True", "after async with False ()"}));
+}
+
+struct CountingClient : Protocol {
+  int i;
+  std::vector<int>& results;
+  std::string expected, buf;
+  Ref<Transport> t;
+  CountingClient(int i, std::vector<int>& results) : i(i), results(results) {
+    for (int k = 0; k < 1000; ++k) expected += std::to_string(i) + ";";
+  }
+  void connection_made(BaseTransport& bt) override {
+    t = transport_cast<Transport>(bt);
+    t->write(expected);
+  }
+  void data_received(std::string_view data) override {
+    buf += data;
+    if (buf.size() == expected.size()) {
+      results.push_back(buf == expected ? i : -1);
+      t->close();
+    }
+  }
+  void connection_lost(std::exception_ptr) override { t = nullptr; }
+};
+
+struct Echo : Protocol {
+  Ref<Transport> t;
+  void connection_made(BaseTransport& bt) override { t = transport_cast<Transport>(bt); }
+  void data_received(std::string_view data) override { t->write(data); }
+  void connection_lost(std::exception_ptr) override { t = nullptr; }
+};
+
+// Python:
+//   import asyncio
+//   N = 20
+//   class Echo(asyncio.Protocol):
+//       def connection_made(self, t):
+//           self.t = t
+//       def data_received(self, data):
+//           self.t.write(data)
+//   class Client(asyncio.Protocol):
+//       def __init__(self, i, results):
+//           self.i, self.results, self.buf = i, results, b''
+//       def connection_made(self, t):
+//           self.t = t
+//           t.write(b'%d;' % self.i * 1000)
+//       def data_received(self, data):
+//           self.buf += data
+//           if len(self.buf) == len(b'%d;' % self.i) * 1000:
+//               self.results.append(self.i)
+//               self.t.close()
+//   async def main():
+//       loop = asyncio.get_running_loop()
+//       server = await loop.create_server(Echo, '127.0.0.1', 0)
+//       port = server.sockets[0].getsockname()[1]
+//       results = []
+//       conns = await asyncio.gather(*[loop.create_connection(lambda i=i: Client(i, results), '127.0.0.1', port) for i in range(N)])
+//       while len(results) < N:
+//           await asyncio.sleep(0.001)
+//       print(sorted(results) == list(range(N)))
+//       server.close()
+//       await server.wait_closed()
+//       print('closed')
+//   asyncio.run(main())
+// Output:
+//   True
+//   closed
+TEST_P(NetTest, ManyConcurrentClientsEachGetTheirOwnBytes) {
+  constexpr int kClients = 20;
+  std::vector<int> results;
+  run([&]() -> Coro<> {
+    EventLoop& loop = get_running_loop();
+    Ref<Server> server = co_await loop.create_server([] { return make_ref<Echo>(); }, "127.0.0.1", "0");
+    const std::string port = std::to_string(server_port(*server));
+    std::vector<Task<std::pair<Ref<Transport>, Ref<BaseProtocol>>>> conns;
+    for (int i = 0; i < kClients; ++i)
+      conns.push_back(create_task(
+          loop.create_connection([i, &results] { return make_ref<CountingClient>(i, results); }, "127.0.0.1", port)));
+    co_await gather(std::move(conns));
+    while (results.size() < kClients) co_await sleep(0.001);
+    server->close();
+    co_await server->wait_closed();
+  }());
+  std::sort(results.begin(), results.end());
+  std::vector<int> expected(kClients);
+  std::iota(expected.begin(), expected.end(), 0);
+  EXPECT_EQ(results, expected);
 }
 
 INSTANTIATE_TEST_SUITE_P(Networks, NetTest, testing::Values(Net::real, Net::simulated), net_name);

@@ -8,7 +8,9 @@
 // result — so connection_made runs before the first data_received, and create_connection returns
 // one iteration after connection_made.
 #include <cstddef>
+#include <cstdint>
 #include <deque>
+#include <memory>
 #include <exception>
 #include <optional>
 #include <string>
@@ -16,12 +18,32 @@
 
 #include "asyncio/events.hpp"
 #include "asyncio/futures.hpp"
+#include "asyncio/pool.hpp"
 #include "asyncio/socket.hpp"
 #include "asyncio/transports.hpp"
 
 namespace asyncio {
 
 class Server;
+
+namespace detail {
+/// A socket address in 40 bytes (a SockAddr takes 80): the transports keep two per connection.
+class PackedAddr {
+ public:
+  PackedAddr() = default;
+  explicit PackedAddr(const SockAddr& a);
+  /// Whether an address is held (Python: the extra info is not None).
+  explicit operator bool() const noexcept { return family_ != 0; }
+  SockAddr unpack() const;
+
+ private:
+  std::uint8_t family_ = 0;  // 0: None
+  std::uint16_t port_ = 0;
+  std::uint32_t flowinfo_ = 0, scope_id_ = 0;
+  unsigned char ip_[16] = {};
+  std::unique_ptr<std::string> path_;  // AF_UNIX
+};
+}  // namespace detail
 
 /// _SelectorTransport: what socket transports share: the socket, the protocol, closing, flow control.
 class SelectorTransport : public Transport {
@@ -47,6 +69,10 @@ class SelectorTransport : public Transport {
   std::string repr() const override;
   /// The transport's socket (closed once connection_lost has run).
   const Socket& socket() const noexcept { return sock_; }
+
+  // One connection's transport is allocated per accept: from the loop's pools, without a malloc header.
+  static void* operator new(std::size_t size) { return detail::pool_allocate(size); }
+  static void operator delete(void* p, std::size_t size) noexcept { detail::pool_deallocate(p, size); }
 
  protected:
   SelectorTransport(EventLoop& loop, Socket sock, Ref<BaseProtocol> protocol, std::optional<SockAddr> peername,
@@ -76,7 +102,7 @@ class SelectorTransport : public Transport {
   int sock_fd_;
   Ref<BaseProtocol> protocol_;
   Ref<Server> server_;
-  std::optional<SockAddr> sockname_, peername_;
+  detail::PackedAddr sockname_, peername_;
   FlowControl flow_;
   int conn_lost_ = 0;
   bool closing_ = false;
