@@ -527,16 +527,32 @@ const char* const kBinopDunders[][3] = {
     {"__rshift__", "__rrshift__", "__irshift__"}, {"__or__", "__ror__", "__ior__"},
     {"__xor__", "__rxor__", "__ixor__"}, {"__and__", "__rand__", "__iand__"},
 };
+
+
+// self.name(other) for a binary special method of an instance's class; Null when the class has
+// none (or it is None) or it returns NotImplemented. A plain function is called without binding.
+Object call_binary_special(Interp& ip, const Object& self, const char* name, const Object& other) {
+  if (!self.is(Tag::Instance)) return {};
+  const Ref<TypeObj>& cls = self.as<InstanceObj>()->cls;
+  Object* m = ip.type_lookup(cls.get(), name);
+  if (!m || m->is_none()) return {};
+  CallArgs a;
+  Object r;
+  if (m->is(Tag::Func)) {
+    a.pos = {self, other};
+    r = ip.call(*m, a);
+  } else {
+    a.pos = {other};
+    r = ip.call(ip.bind(*m, self, cls), a);
+  }
+  return r.same(ip.not_implemented) ? Object() : r;
+}
 }  // namespace
 
 Object Interp::instance_binop(BinOpKind op, const Object& a, const Object& b, bool inplace) {
   const auto& names = kBinopDunders[static_cast<int>(op)];
-  auto attempt = [&](const Object& self, const char* name, const Object& other) -> Object {
-    if (!self.is(Tag::Instance)) return {};
-    Object m = special(self, name);
-    if (m.null()) return {};
-    Object r = call1(m, other);
-    return r.same(not_implemented) ? Object() : r;
+  auto attempt = [&](const Object& self, const char* name, const Object& other) {
+    return call_binary_special(*this, self, name, other);
   };
   Object r;
   if (inplace) r = attempt(a, names[2], b);
@@ -563,12 +579,8 @@ Object Interp::rich_compare(scenario::CmpOpKind op, const Object& a, const Objec
       default: return {"__ge__", "__le__", ">="};
     }
   }();
-  auto attempt = [&](const Object& self, const char* name, const Object& other) -> Object {
-    if (!self.is(Tag::Instance)) return {};
-    Object m = special(self, name);
-    if (m.null() || m.is_none()) return {};
-    Object r = call1(m, other);
-    return r.same(not_implemented) ? Object() : r;
+  auto attempt = [&](const Object& self, const char* name, const Object& other) {
+    return call_binary_special(*this, self, name, other);
   };
   // The right operand's reflection goes first when its class is a subclass of the left's.
   bool right_first = b.is(Tag::Instance) && type_of(b) != type_of(a) && type_of(b)->subclass_of(type_of(a).get());

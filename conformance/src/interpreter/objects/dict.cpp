@@ -6,8 +6,28 @@
 
 namespace aiospec::interp {
 
+namespace {
+
+// Small tables (instance and class dicts) are scanned and have no hash index: cheaper than building
+// and probing one.
+constexpr std::size_t kScanEntries = 8;
+
+void reindex(DictObj& d) {
+  d.index.clear();
+  for (std::size_t i = 0; i < d.entries.size(); ++i)
+    if (!d.entries[i].key.null()) d.index.emplace(d.entries[i].hash, static_cast<std::uint32_t>(i));
+}
+
+}  // namespace
+
 Object* DictObj::find_str(std::string_view key) {
-  auto [a, b] = index.equal_range(str_hash(key));
+  const std::uint64_t h = str_hash(key);
+  if (entries.size() <= kScanEntries) {
+    for (Entry& e : entries)
+      if (e.hash == h && e.key.is(Tag::Str) && e.key.as<StrObj>()->s == key) return &e.value;
+    return nullptr;
+  }
+  auto [a, b] = index.equal_range(h);
   for (; a != b; ++a) {
     Entry& e = entries[a->second];
     if (e.key.is(Tag::Str) && e.key.as<StrObj>()->s == key) return &e.value;
@@ -16,8 +36,13 @@ Object* DictObj::find_str(std::string_view key) {
 }
 
 Object* DictObj::find(const Object& key, std::uint64_t h) {
-  auto [a, b] = index.equal_range(h);
   Interp* ip = current_interp();
+  if (entries.size() <= kScanEntries) {
+    for (Entry& e : entries)
+      if (e.hash == h && !e.key.null() && (e.key.same(key) || ip->eq(e.key, key))) return &e.value;
+    return nullptr;
+  }
+  auto [a, b] = index.equal_range(h);
   for (; a != b; ++a) {
     Entry& e = entries[a->second];
     if (e.key.same(key) || ip->eq(e.key, key)) return &e.value;
@@ -30,14 +55,29 @@ void DictObj::set(const Object& key, std::uint64_t h, Object value) {
     *v = std::move(value);
     return;
   }
-  index.emplace(h, static_cast<std::uint32_t>(entries.size()));
   entries.push_back(Entry{key, std::move(value), h});
   ++used;
+  if (entries.size() == kScanEntries + 1)
+    reindex(*this);
+  else if (entries.size() > kScanEntries)
+    index.emplace(h, static_cast<std::uint32_t>(entries.size() - 1));
 }
 
+
+
 bool DictObj::erase(const Object& key, std::uint64_t h) {
-  auto [a, b] = index.equal_range(h);
   Interp* ip = current_interp();
+  if (entries.size() <= kScanEntries) {
+    for (Entry& e : entries)
+      if (e.hash == h && !e.key.null() && (e.key.same(key) || ip->eq(e.key, key))) {
+        e.key = Object();
+        e.value = Object();
+        --used;
+        return true;
+      }
+    return false;
+  }
+  auto [a, b] = index.equal_range(h);
   for (; a != b; ++a) {
     Entry& e = entries[a->second];
     if (e.key.same(key) || ip->eq(e.key, key)) {
@@ -55,13 +95,11 @@ bool DictObj::erase(const Object& key, std::uint64_t h) {
 void DictObj::compact() {
   std::vector<Entry> live;
   live.reserve(used);
-  index.clear();
   for (auto& e : entries)
-    if (!e.key.null()) {
-      index.emplace(e.hash, static_cast<std::uint32_t>(live.size()));
-      live.push_back(std::move(e));
-    }
+    if (!e.key.null()) live.push_back(std::move(e));
   entries = std::move(live);
+  index.clear();
+  if (entries.size() > kScanEntries) reindex(*this);
 }
 
 void DictObj::clear() {
