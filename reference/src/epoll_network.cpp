@@ -278,7 +278,10 @@ void EpollNetwork::select(std::optional<Nanos> timeout, std::vector<IoEvent>& ou
       (void)eventfd_read(wakeup_fd_, &v);
       continue;
     }
-    out.push_back({ev.data.fd, (ev.events & ~EPOLLOUT) != 0, (ev.events & ~EPOLLIN) != 0});
+    // selectors.py: `events & key.events` — a hang-up on a read-only registration is only readable.
+    const unsigned interest = interest_[ev.data.fd];
+    out.push_back({ev.data.fd, (ev.events & ~EPOLLOUT) != 0 && (interest & kEventRead),
+                   (ev.events & ~EPOLLIN) != 0 && (interest & kEventWrite)});
   }
 }
 
