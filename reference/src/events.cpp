@@ -6,10 +6,14 @@
 #include <limits>
 #include <thread>
 
+#include "asyncio/concurrent_futures.hpp"
 #include "asyncio/epoll_network.hpp"
 #include "asyncio/sim_network.hpp"
 #include "asyncio/sleep.hpp"
 #include "asyncio/tasks.hpp"
+#include "asyncio/threads.hpp"
+#include "asyncio/unix_events.hpp"
+#include "mixed_network.hpp"
 
 namespace asyncio {
 
@@ -103,6 +107,8 @@ const std::shared_ptr<Network>& EventLoop::network_ptr() {
 }
 
 EventLoop::~EventLoop() {
+  cut_links();
+  detail::close_signals(*this);
   for (std::size_t i = 0; i < ready_.size(); ++i) release_entry(ready_[i]);
   for (auto& e : scheduled_) release_entry(e.entry);
 }
@@ -145,7 +151,10 @@ void EventLoop::schedule_threadsafe(Ref<HandleState> h) {
   ts_queue_.push_back(std::move(h));
   ts_pending_.store(true, std::memory_order_release);
   // selector_events.py: call_soon_threadsafe -> _write_to_self.
-  if (!vclock_) network_->wakeup();
+  if (!vclock_)
+    network_->wakeup();
+  else if (kernel_)
+    kernel_->wakeup();
 }
 
 Nanos EventLoop::later_deadline(double delay) {
@@ -393,6 +402,7 @@ void EventLoop::run_until_complete(FutureBase& fut) {
 void EventLoop::close() {
   if (running_) throw RuntimeError("Cannot close a running event loop");
   if (closed_) return;
+  cut_links();  // before closed_: a thread's post() either queued its callback already or fails
   closed_ = true;
   {
     std::lock_guard lock(ts_mutex_);
@@ -412,6 +422,10 @@ void EventLoop::close() {
   for (auto& e : scheduled) release_entry(e.entry);
   for (auto& t : pending) t->discard_frame();
   close_network();
+  detail::close_signals(*this);
+  // base_events.py: close() shuts the default executor down without waiting for its jobs.
+  executor_shutdown_called_ = true;
+  if (auto executor = std::move(default_executor_)) executor->shutdown(false);
 }
 
 void EventLoop::queue_due_timers(Nanos end_time) {
@@ -431,6 +445,10 @@ void EventLoop::queue_due_timers(Nanos end_time) {
 
 void EventLoop::poll(std::optional<Nanos> timeout) {
   if (auto* vc = virtual_clock()) {
+    if (external_ && (!timeout || *timeout > 0) && wait_external()) [[unlikely]] {
+      drain_threadsafe();
+      return;
+    }
     // Ready descriptors, or a simulated delivery before the deadline, end the wait.
     if (io_registered_ && poll_network(timeout)) {
       drain_threadsafe();
@@ -453,6 +471,46 @@ void EventLoop::poll(std::optional<Nanos> timeout) {
   drain_threadsafe();
 }
 
+bool EventLoop::wait_external() {
+  for (;;) {
+    if (io_registered_ && poll_network(0)) return true;
+    {
+      std::lock_guard lock(ts_mutex_);
+      if (ts_pending_.load(std::memory_order_relaxed)) return true;
+      if (blocked_ >= external_) return false;
+    }
+    // Until a kernel descriptor is ready or wakeup() (an eventfd: a wakeup after the check above is
+    // not lost); what is ready is read by poll_network above.
+    std::vector<IoEvent> ignored;
+    kernel_->select(std::nullopt, ignored);
+  }
+}
+
+void EventLoop::note_blocking(long delta) noexcept {
+  std::lock_guard lock(ts_mutex_);
+  blocked_ = static_cast<std::size_t>(static_cast<long>(blocked_) + delta);
+  if (vclock_ && kernel_) kernel_->wakeup();
+}
+
+const std::shared_ptr<Network>& EventLoop::kernel() {
+  if (!vclock_) return network_;
+  if (!kernel_) {
+    auto k = std::make_shared<EpollNetwork>();
+    std::lock_guard lock(ts_mutex_);
+    kernel_ = std::move(k);
+  }
+  return kernel_;
+}
+
+int EventLoop::add_kernel_descriptor(int fd) {
+  if (!vclock_) return fd;
+  if (!mixed_) {
+    mixed_ = std::make_shared<detail::MixedNetwork>(network_ptr(), kernel());
+    network_ = mixed_;
+  }
+  return mixed_->adopt(fd);
+}
+
 void EventLoop::drain_threadsafe() {
   if (!ts_pending_.load(std::memory_order_acquire)) return;
   std::vector<Ref<HandleState>> q;
@@ -462,6 +520,7 @@ void EventLoop::drain_threadsafe() {
     ts_pending_.store(false, std::memory_order_release);
   }
   for (auto& h : q) ready_.push_back(reinterpret_cast<std::uintptr_t>(static_cast<RefCounted*>(h.detach())) | kHandle);
+  if (signals_) [[unlikely]] detail::queue_arrived_signals(*this);
 }
 
 void EventLoop::report_entry_error(std::exception_ptr e, const char* label) {
@@ -571,6 +630,90 @@ void EventLoop::unregister_task(TaskBase* t) noexcept {
     task_slots_.pop_back();
     --dead_task_slots_;
   }
+}
+
+void EventLoop::add_link(std::shared_ptr<LoopLink> link, bool external) {
+  check_closed();
+  {
+    std::lock_guard lock(link->mutex_);
+    link->loop_ = this;
+    link->external_ = external;
+    if (link->blocked_) note_blocking(link->blocked_);
+  }
+  if (external) kernel();  // where a virtual loop waits for it
+  external_ += external;
+  links_.push_back(std::move(link));
+}
+
+void EventLoop::remove_link(LoopLink& link) noexcept {
+  {
+    std::lock_guard lock(link.mutex_);
+    if (!link.loop_) return;
+    link.loop_ = nullptr;
+    if (link.blocked_) note_blocking(-link.blocked_);
+    link.detach();
+  }
+  external_ -= link.external_;
+  auto it = std::find_if(links_.begin(), links_.end(), [&](auto& l) { return l.get() == &link; });
+  links_.erase(it);
+}
+
+void EventLoop::cut_links() noexcept {
+  for (auto& link : links_) {
+    std::lock_guard lock(link->mutex_);
+    link->loop_ = nullptr;
+    link->detach();
+  }
+  links_.clear();
+  external_ = 0;
+  blocked_ = 0;
+}
+
+void EventLoop::set_default_executor(std::shared_ptr<concurrent::ThreadPoolExecutor> executor) {
+  default_executor_ = std::move(executor);
+}
+
+std::shared_ptr<concurrent::Executor> EventLoop::default_executor() {
+  check_closed();
+  // base_events.py: _check_default_executor.
+  if (executor_shutdown_called_) throw RuntimeError("Executor shutdown has been called");
+  if (!default_executor_) default_executor_ = std::make_shared<concurrent::ThreadPoolExecutor>(std::nullopt, "asyncio");
+  return default_executor_;
+}
+
+namespace {
+// base_events.py: _do_shutdown, in a thread of its own. Not in the coroutine below: g++ 12 destroys
+// a lambda's captures twice when the lambda is built inside a coroutine.
+std::jthread shutdown_in_thread(std::shared_ptr<detail::FutureLink<void>> link,
+                                std::shared_ptr<concurrent::Executor> executor) {
+  return std::jthread([link, executor] {
+    std::exception_ptr error;
+    try {
+      executor->shutdown(true);
+    } catch (...) {
+      error = std::current_exception();
+    }
+    link->post([link, error] {
+      // futures._set_result_unless_cancelled / future.set_exception unless cancelled.
+      Future<> f = link->take();
+      if (f.cancelled()) return;
+      if (error)
+        f.set_exception(error);
+      else
+        f.set_result();
+    });
+  });
+}
+}  // namespace
+
+// base_events.py: shutdown_default_executor. The jthread is joined however the coroutine ends, as
+// the `finally: thread.join()` does.
+Coro<void> EventLoop::shutdown_default_executor() {
+  executor_shutdown_called_ = true;
+  if (!default_executor_) co_return;
+  Future<> future = create_future<>();
+  std::jthread thread = shutdown_in_thread(detail::link_future(future), default_executor_);
+  co_await future;
 }
 
 }  // namespace asyncio

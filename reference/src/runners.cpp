@@ -1,16 +1,20 @@
 #include "asyncio/runners.hpp"
 
+#include <unistd.h>
+
+#include <csignal>
+
 #include "asyncio/gather.hpp"
+#include "asyncio/unix_events.hpp"
 
 namespace asyncio {
 
 namespace {
 
-// base_events.py: shutdown_asyncgens / shutdown_default_executor. There are no async generators or
-// executors here, but asyncio.run still runs both as tasks, and the loop iterations they take let
-// callbacks left in the ready queue run before the loop closes; keep them for identical traces.
+// base_events.py: shutdown_asyncgens. There are no async generators here, but asyncio.run still runs
+// it as a task, and the loop iteration it takes lets callbacks left in the ready queue run before the
+// loop closes; keep it for identical traces.
 Coro<void> shutdown_asyncgens() { co_return; }
-Coro<void> shutdown_default_executor() { co_return; }
 
 // runners.py: _cancel_all_tasks
 void cancel_all_tasks(EventLoop& loop) {
@@ -44,6 +48,34 @@ void run_to_completion(EventLoop& loop, Coro<void> c) {
 
 }  // namespace
 
+void Runner::install_sigint(TaskBase& main_task) {
+  interrupt_count_ = 0;
+  // threading.current_thread() is threading.main_thread() and SIGINT is default_int_handler (here
+  // SIG_DFL: see remove_signal_handler).
+  struct sigaction current{};
+  if (gettid() != getpid() || sigaction(SIGINT, nullptr, &current) < 0 || current.sa_handler != SIG_DFL) return;
+  loop_->add_signal_handler(SIGINT, [this, task = Ref<TaskBase>(&main_task)] {
+    // Runner._on_sigint.
+    if (++interrupt_count_ == 1 && !task->done()) {
+      task->cancel();
+      return;
+    }
+    throw KeyboardInterrupt();
+  });
+  sigint_handler_ = detail::signal_handler(*loop_, SIGINT);
+}
+
+void Runner::restore_sigint() noexcept {
+  // Back to default_int_handler, unless the program replaced the handler meanwhile.
+  if (!sigint_handler_) return;
+  if (detail::signal_handler(*loop_, SIGINT) == std::exchange(sigint_handler_, nullptr)) {
+    try {
+      loop_->remove_signal_handler(SIGINT);
+    } catch (...) {
+    }
+  }
+}
+
 void Runner::lazy_init() {
   if (state_ == State::closed) throw RuntimeError("Runner is closed");
   if (state_ == State::initialized) return;
@@ -72,7 +104,7 @@ void Runner::close() {
   } finally{*this};
   cancel_all_tasks(*loop_);
   run_to_completion(*loop_, shutdown_asyncgens());
-  run_to_completion(*loop_, shutdown_default_executor());
+  run_to_completion(*loop_, loop_->shutdown_default_executor());
 }
 
 }  // namespace asyncio

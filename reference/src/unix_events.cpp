@@ -1,6 +1,12 @@
 #include "asyncio/unix_events.hpp"
 
 #include <sys/stat.h>
+#include <unistd.h>
+
+#include <atomic>
+#include <csignal>
+#include <map>
+#include <vector>
 
 #include <cerrno>
 #include <string>
@@ -321,6 +327,134 @@ void UnixWritePipeTransport::maybe_pause_protocol() {
 
 void UnixWritePipeTransport::maybe_resume_protocol() {
   if (protocol_) flow_.maybe_resume(*loop_, *this, *protocol_, get_write_buffer_size());
+}
+
+}  // namespace asyncio
+
+// --- Signals (unix_events.py: add_signal_handler, remove_signal_handler, _handle_signal) --------
+
+namespace asyncio {
+
+struct detail::SignalHandlers {
+  explicit SignalHandlers(EventLoop& l) : loop(&l) {}
+  EventLoop* loop;
+  std::map<int, Handle> handlers;  // _signal_handlers
+  std::atomic<unsigned> arrived[NSIG] = {};
+  std::atomic<bool> pending{false};  // something arrived since the last poll
+
+  static void on_signal(int sig) noexcept;
+  static void queue(EventLoop& loop);
+  static const void* handler(EventLoop& loop, int sig) noexcept;
+  static void close(EventLoop& loop) noexcept;
+  void read_from_self();
+};
+
+namespace {
+// The loop that receives signals (signal.set_wakeup_fd's descriptor is the loop's).
+std::atomic<detail::SignalHandlers*> g_receiver{nullptr};
+
+// valid_signals(): 1..NSIG-1 on Linux.
+void check_signal(int sig) {
+  if (sig < 1 || sig >= NSIG) throw ValueError("invalid signal number " + std::to_string(sig));
+}
+
+bool on_main_thread() { return gettid() == getpid(); }
+}  // namespace
+
+void detail::SignalHandlers::on_signal(int sig) noexcept {
+  const int saved_errno = errno;
+  if (SignalHandlers* s = g_receiver.load(std::memory_order_acquire)) {
+    s->arrived[sig].fetch_add(1, std::memory_order_relaxed);
+    s->pending.store(true, std::memory_order_release);
+    EventLoop& loop = *s->loop;
+    loop.ts_pending_.store(true, std::memory_order_release);
+    // _write_to_self: an eventfd write, async-signal-safe.
+    if (!loop.vclock_)
+      loop.network_->wakeup();
+    else if (Network* k = loop.kernel_.get())
+      k->wakeup();
+  }
+  errno = saved_errno;
+}
+
+// _read_from_self / _process_self_data: each arrived signal's handler joins the ready queue.
+void detail::SignalHandlers::read_from_self() {
+  for (int sig = 1; sig < NSIG; ++sig) {
+    for (unsigned n = arrived[sig].exchange(0, std::memory_order_acq_rel); n > 0; --n) {
+      auto it = handlers.find(sig);
+      if (it == handlers.end()) break;  // "Assume it's some race condition."
+      loop->schedule_soon(Ref<HandleState>(it->second.state()));
+    }
+  }
+}
+
+void detail::SignalHandlers::queue(EventLoop& loop) {
+  if (!loop.signals_->pending.exchange(false, std::memory_order_acq_rel)) return;
+  Ref<HandleState> h(new HandleState(&loop, [s = loop.signals_] { s->read_from_self(); }));
+  h->label = Label::literal("_UnixSelectorEventLoop._read_from_self()");
+  loop.push_ready(h.get(), EventLoop::kHandle);
+}
+
+void detail::queue_arrived_signals(EventLoop& loop) { SignalHandlers::queue(loop); }
+
+void EventLoop::add_signal_handler(int sig, std::function<void()> callback) {
+  check_signal(sig);
+  check_closed();
+  // set_wakeup_fd raises ValueError off the main thread; add_signal_handler re-raises it as RuntimeError.
+  if (!on_main_thread()) throw RuntimeError("set_wakeup_fd only works in main thread of the main interpreter");
+  if (!signals_) signals_ = std::make_shared<detail::SignalHandlers>(*this);
+  g_receiver.store(signals_.get(), std::memory_order_release);
+  signals_->handlers[sig] = Handle(Ref<HandleState>(new HandleState(this, std::move(callback))));
+  struct sigaction sa{};
+  sa.sa_handler = &detail::SignalHandlers::on_signal;
+  sa.sa_flags = SA_RESTART;  // signal.siginterrupt(sig, False)
+  sigemptyset(&sa.sa_mask);
+  if (sigaction(sig, &sa, nullptr) < 0) {
+    const int err = errno;
+    signals_->handlers.erase(sig);
+    if (err == EINVAL) throw RuntimeError("sig " + std::to_string(sig) + " cannot be caught");
+    raise_os_error(err);
+  }
+}
+
+bool EventLoop::remove_signal_handler(int sig) {
+  check_signal(sig);
+  if (!signals_ || !signals_->handlers.erase(sig)) return false;
+  // SIG_DFL; for SIGINT, Python's default_int_handler, which a C++ program has as SIG_DFL.
+  struct sigaction sa{};
+  sa.sa_handler = SIG_DFL;
+  sigemptyset(&sa.sa_mask);
+  if (sigaction(sig, &sa, nullptr) < 0) {
+    if (errno == EINVAL) throw RuntimeError("sig " + std::to_string(sig) + " cannot be caught");
+    raise_os_error(errno);
+  }
+  if (signals_->handlers.empty()) {
+    // set_wakeup_fd(-1).
+    detail::SignalHandlers* expected = signals_.get();
+    g_receiver.compare_exchange_strong(expected, nullptr);
+  }
+  return true;
+}
+
+const void* detail::signal_handler(EventLoop& loop, int sig) noexcept { return SignalHandlers::handler(loop, sig); }
+void detail::close_signals(EventLoop& loop) noexcept { SignalHandlers::close(loop); }
+
+const void* detail::SignalHandlers::handler(EventLoop& loop, int sig) noexcept {
+  if (!loop.signals_) return nullptr;
+  auto it = loop.signals_->handlers.find(sig);
+  return it == loop.signals_->handlers.end() ? nullptr : it->second.state();
+}
+
+void detail::SignalHandlers::close(EventLoop& loop) noexcept {
+  if (!loop.signals_) return;
+  std::vector<int> sigs;
+  for (auto& [sig, handle] : loop.signals_->handlers) sigs.push_back(sig);
+  for (int sig : sigs) {
+    try {
+      loop.remove_signal_handler(sig);
+    } catch (...) {
+    }
+  }
 }
 
 }  // namespace asyncio

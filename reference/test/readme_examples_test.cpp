@@ -15,6 +15,11 @@
 
 #include <asyncio/streams.hpp>
 
+#include <asyncio/subprocess.hpp>
+
+#include <csignal>
+#include <unistd.h>
+
 namespace {
 
 std::string run_capturing(int (*example_main)()) {
@@ -374,4 +379,48 @@ TEST(ReadmeExamples, ProtocolsEchoServerAndClient) {
 
 TEST(ReadmeExamples, DatagramExchange) {
   EXPECT_EQ(run_on_both_networks(readme_datagrams::amain), "server: received ping\nclient: received gnip\n");
+}
+
+namespace readme_processes {
+
+asyncio::Coro<> amain() {
+  // A child process: data through its pipes, its exit status from wait().
+  asyncio::SubprocessOptions opts = asyncio::kInheritStdio;
+  opts.std_in = asyncio::PIPE;
+  opts.std_out = asyncio::PIPE;
+  std::vector<std::string> args{"tr", "a-z", "A-Z"};
+  asyncio::Ref<asyncio::Process> proc = co_await asyncio::create_subprocess_exec(args, opts);
+  auto [out, err] = co_await proc->communicate("hello\n");
+  std::printf("child printed %s", out.c_str());
+  std::printf("exit status %d\n", co_await proc->wait());
+
+  // A blocking function, run in the default executor's thread pool.
+  int sum = co_await asyncio::to_thread([] { return 2 + 3; });
+  std::printf("to_thread returned %d\n", sum);
+
+  // A signal handler runs as a loop callback.
+  asyncio::EventLoop& loop = asyncio::get_running_loop();
+  asyncio::Future<> got = loop.create_future();
+  loop.add_signal_handler(SIGUSR1, [&] {
+    std::printf("SIGUSR1 handled\n");
+    got.set_result();
+  });
+  ::kill(::getpid(), SIGUSR1);
+  co_await got;
+  loop.remove_signal_handler(SIGUSR1);
+}
+
+int main() {
+  asyncio::run(amain());  // virtual clock: the child and the thread are external work it waits for
+  return 0;
+}
+
+}  // namespace readme_processes
+
+TEST(ReadmeExamples, SubprocessThreadAndSignal) {
+  EXPECT_EQ(run_capturing(readme_processes::main),
+            "child printed HELLO\n"
+            "exit status 0\n"
+            "to_thread returned 5\n"
+            "SIGUSR1 handled\n");
 }

@@ -12,6 +12,14 @@
 //      the deadline, or sooner to the moment the simulated network next delivers something (and with
 //      nothing to wait for, the loop is deadlocked: see Deadlock). A real clock waits in epoll_wait,
 //      and call_soon_threadsafe wakes it. Callbacks queued by other threads join the ready queue here.
+//      External work (a job in another thread: run_in_executor, to_thread, wrap_future, the
+//      executor's shutdown; a child process; see LoopLink) is what a virtual clock must not jump
+//      past: while any is pending and nothing is due, a virtual loop polls its descriptors without
+//      moving the clock and otherwise blocks, for real, in the kernel's epoll (see
+//      add_kernel_descriptor) until a kernel descriptor is ready or another thread queues a
+//      callback; it jumps only once no external work is pending, or all of it is blocked waiting
+//      for this loop (a job in result() of a run_coroutine_threadsafe future). A real clock needs
+//      nothing more: it waits in epoll anyway.
 //      With no descriptor registered and something ready, the poll is skipped (select(0) would return
 //      nothing).
 //   3. Due timers: every timer with deadline < time() + clock resolution (1 ns) is popped in heap order
@@ -30,6 +38,7 @@
 #include <optional>
 #include <span>
 #include <string>
+#include <type_traits>
 #include <utility>
 #include <vector>
 
@@ -56,12 +65,23 @@ struct AddrInfo;
 struct ConnectionOptions;
 struct ServerOptions;
 struct DatagramOptions;
+struct SubprocessOptions;
+class SubprocessTransport;
 template <class T>
 class Future;
 template <class T>
 class Task;
 template <class T>
 class Coro;
+class LoopLink;
+namespace detail {
+class MixedNetwork;
+struct SignalHandlers;
+}  // namespace detail
+namespace concurrent {
+class Executor;
+class ThreadPoolExecutor;
+}  // namespace concurrent
 
 /// Raised out of the loop when a virtual-time loop has nothing ready, no timer and no other thread
 /// that could wake it: waiting would be forever. Not a Python exception; aiospec's own diagnosis.
@@ -222,6 +242,31 @@ class EventLoop : public RefCounted {
   Coro<std::pair<Ref<Transport>, Ref<BaseProtocol>>> connect_read_pipe(ProtocolFactoryFn factory, int fd);
   Coro<std::pair<Ref<Transport>, Ref<BaseProtocol>>> connect_write_pipe(ProtocolFactoryFn factory, int fd);
 
+  // --- Subprocesses (base_events.py: subprocess_exec, subprocess_shell; see base_subprocess.hpp) ---
+  /// The child `args[0]` (looked up in PATH) with a SubprocessProtocol from `factory`; stdin, stdout
+  /// and stderr default to PIPE. FileNotFoundError(2, 'No such file or directory') for a missing
+  /// program.
+  Coro<std::pair<Ref<SubprocessTransport>, Ref<BaseProtocol>>> subprocess_exec(ProtocolFactoryFn factory,
+                                                                               std::vector<std::string> args,
+                                                                               SubprocessOptions opts);
+  Coro<std::pair<Ref<SubprocessTransport>, Ref<BaseProtocol>>> subprocess_exec(ProtocolFactoryFn factory,
+                                                                               std::vector<std::string> args);
+  /// `/bin/sh -c cmd`.
+  Coro<std::pair<Ref<SubprocessTransport>, Ref<BaseProtocol>>> subprocess_shell(ProtocolFactoryFn factory,
+                                                                                std::string cmd,
+                                                                                SubprocessOptions opts);
+  Coro<std::pair<Ref<SubprocessTransport>, Ref<BaseProtocol>>> subprocess_shell(ProtocolFactoryFn factory,
+                                                                                std::string cmd);
+
+  // --- Signals (unix_events.py: add_signal_handler, remove_signal_handler) ---
+  /// `callback` runs as a loop callback (call_soon) after the signal arrives. RuntimeError('sig 9
+  /// cannot be caught') for SIGKILL and SIGSTOP, ValueError('invalid signal number 0') outside
+  /// 1..NSIG-1, ValueError('set_wakeup_fd only works in main thread of the main interpreter') off
+  /// the main thread.
+  void add_signal_handler(int sig, std::function<void()> callback);
+  /// False if none was set; restores SIG_DFL (SIGINT: Python's default_int_handler, see unix_events.hpp).
+  bool remove_signal_handler(int sig);
+
   // Internal (base_events.py / selector_events.py): _ensure_resolved — a numeric host resolves at
   // once (_ipaddr_info), anything else through getaddrinfo; _start_serving / _stop_serving /
   // _accept_connection for a Server's listening socket.
@@ -293,6 +338,34 @@ class EventLoop : public RefCounted {
     if (closed_) [[unlikely]] throw_closed();
   }
 
+  // --- Executors (base_events.py: run_in_executor, set_default_executor, shutdown_default_executor) ---
+  /// Runs fn() in `executor` (null: the default one, a ThreadPoolExecutor named 'asyncio', made on
+  /// first use) and returns an asyncio future of its result (futures.wrap_future). RuntimeError
+  /// ('Executor shutdown has been called') for the default executor after
+  /// shutdown_default_executor() or close(). Defined in threads.hpp.
+  template <class F>
+  Future<std::invoke_result_t<F&>> run_in_executor(std::shared_ptr<concurrent::Executor> executor, F fn);
+  void set_default_executor(std::shared_ptr<concurrent::ThreadPoolExecutor> executor);
+  /// The default executor, made if needed (run_in_executor(None, ...)'s first lines).
+  std::shared_ptr<concurrent::Executor> default_executor();
+  /// Shuts the default executor down in a thread of its own (shutdown(wait=True)) and waits for it
+  /// without blocking the loop; later run_in_executor(None, ...) calls raise.
+  Coro<void> shutdown_default_executor();
+
+  // --- Links to other threads (see LoopLink) ---
+  /// Registers `link` (loop thread); an `external` one is pending work that holds a virtual clock.
+  void add_link(std::shared_ptr<LoopLink> link, bool external);
+  /// Ends `link` (loop thread): it posts nothing more, and its loop objects are released.
+  void remove_link(LoopLink& link) noexcept;
+  /// The external links pending.
+  std::size_t external_count() const noexcept { return external_; }
+  /// Makes a kernel descriptor (a pipe to a child process, a pidfd, a signal wakeup) one of this
+  /// loop's network, which then owns it, and returns its number there: the same on a real loop; on
+  /// a virtual loop the simulated network's descriptors and the kernel's share one numbering (the
+  /// kernel's above kKernelFdBase) and one selector.
+  int add_kernel_descriptor(int fd);
+  static constexpr int kKernelFdBase = 1 << 14;
+
   std::size_t ready_count() const noexcept { return ready_.size(); }
   std::size_t timer_count() const noexcept { return scheduled_.size(); }
 
@@ -300,6 +373,7 @@ class EventLoop : public RefCounted {
   friend class TaskBase;
   friend class FutureBase;
   friend class SleepFuture;
+  friend class LoopLink;
   // A ready-queue entry is a tagged pointer owning one reference. Internal callbacks that CPython
   // schedules with call_soon but that user code never sees as a Handle need no HandleState: the
   // entry names the object and what to do with it. Each is still exactly one FIFO entry, pushed
@@ -351,7 +425,14 @@ class EventLoop : public RefCounted {
   /// Phase 3 once the heap's head is due: pops every timer due before end_time into the ready queue.
   void queue_due_timers(Nanos end_time);  void iterate();
   void poll(std::optional<Nanos> timeout);
+  /// A virtual loop's poll while external work is pending: ready simulated descriptors, or else a
+  /// real wait for another thread's callback; the clock does not move. False, having waited for
+  /// nothing, when every external job is blocked on this loop.
+  bool wait_external();
+  /// LoopLink::blocking: a thread starts or stops waiting for something this loop computes.
+  void note_blocking(long delta) noexcept;
   void drain_threadsafe();
+  void cut_links() noexcept;
   template <class F>
   Ref<HandleState> make_io_handle(F&& cb, std::string label) {
     check_closed();
@@ -411,11 +492,67 @@ class EventLoop : public RefCounted {
   std::mutex ts_mutex_;
   std::vector<Ref<HandleState>> ts_queue_;
   std::atomic<bool> ts_pending_{false};
+  // A virtual loop's kernel epoll, made with its first external work or kernel descriptor: where it
+  // waits for them, and what call_soon_threadsafe wakes (set under ts_mutex_).
+  std::shared_ptr<Network> kernel_;
+  /// The kernel's network: network_ on a real loop, else kernel_, made if needed (loop thread).
+  const std::shared_ptr<Network>& kernel();
+  // A virtual loop's network once it has kernel descriptors: the simulated one and kernel_ in one.
+  std::shared_ptr<detail::MixedNetwork> mixed_;
+  // The signals with a handler and their wakeup descriptor (unix_events.cpp).
+  std::shared_ptr<detail::SignalHandlers> signals_;
+  friend struct detail::SignalHandlers;
+
+  std::shared_ptr<concurrent::Executor> default_executor_;
+  bool executor_shutdown_called_ = false;
+  std::vector<std::shared_ptr<LoopLink>> links_;
+  std::size_t external_ = 0;  // links_ that are external
+  std::size_t blocked_ = 0;   // threads in LoopLink::blocking(true), under ts_mutex_
 
   friend void timer_handle_cancelled(HandleState& h);
 };
 
 using EventLoopPtr = Ref<EventLoop>;
+
+/// What another thread holds to reach a loop: the loop's objects are reference-counted without
+/// atomics, so a thread never touches them; it posts closures (which capture only thread-safe
+/// values and the link) with post(), and the loop releases what the link keeps for it (detach())
+/// on its own thread, when the work ends (remove_link) or the loop closes. A link registered as
+/// external is work whose end a virtual clock waits for (see the poll phase).
+class LoopLink {
+ public:
+  LoopLink() = default;
+  LoopLink(const LoopLink&) = delete;
+  LoopLink& operator=(const LoopLink&) = delete;
+  virtual ~LoopLink() = default;
+  /// Any thread: call_soon_threadsafe(fn) on the linked loop; false, with fn dropped in this thread,
+  /// once the loop closed or the link ended.
+  template <class F>
+  bool post(F&& fn) {
+    std::lock_guard lock(mutex_);
+    if (!loop_) return false;
+    loop_->call_soon_threadsafe(std::forward<F>(fn));
+    return true;
+  }
+  /// Any thread: it waits (or stops waiting) for a result the linked loop computes, so a virtual
+  /// clock may move although the thread's own job is pending.
+  void blocking(bool on) {
+    std::lock_guard lock(mutex_);
+    blocked_ += on ? 1 : -1;
+    if (loop_) loop_->note_blocking(on ? 1 : -1);
+  }
+
+ protected:
+  /// Loop thread, under the link's lock: drop the loop objects kept for the work.
+  virtual void detach() noexcept {}
+
+ private:
+  friend class EventLoop;
+  std::mutex mutex_;
+  EventLoop* loop_ = nullptr;
+  bool external_ = false;
+  long blocked_ = 0;  // threads in blocking(true) on this link
+};
 
 inline void FutureBase::finish() {
   state_ = State::finished;

@@ -10,7 +10,13 @@ namespace asyncio {
 
 /// asyncio.Runner: one loop for several run() calls. The loop is created lazily, set as the current
 /// loop, and on close() the tasks left are cancelled and run to completion, errors other than
-/// cancellation are reported, the current loop is unset and the loop closed.
+/// cancellation are reported, the default executor is shut down, the current loop is unset and the
+/// loop closed.
+///
+/// Ctrl-C (Runner._on_sigint): on the main thread, unless SIGINT already has a handler, run()
+/// handles SIGINT with the loop's add_signal_handler while the task runs: the first SIGINT cancels
+/// the main task, and run() raises KeyboardInterrupt once it has ended cancelled (if uncancel()
+/// leaves no other cancellation); a second SIGINT raises KeyboardInterrupt out of the loop.
 class Runner {
  public:
   using LoopFactory = EventLoopPtr (*)();
@@ -33,7 +39,17 @@ class Runner {
     if (running_loop()) throw RuntimeError("Runner.run() cannot be called from a running event loop");
     lazy_init();
     auto task = loop_->create_task(std::move(coro));
-    return loop_->run_until_complete(task);
+    struct Restore {
+      Runner& r;
+      ~Restore() { r.restore_sigint(); }
+    } restore{*this};
+    install_sigint(task.state());
+    try {
+      return loop_->run_until_complete(task);
+    } catch (const CancelledError&) {
+      if (interrupt_count_ > 0 && task->uncancel() == 0) throw KeyboardInterrupt();
+      throw;
+    }
   }
   /// Idempotent; see the class comment.
   void close();
@@ -44,11 +60,16 @@ class Runner {
 
  private:
   void lazy_init();
+  void install_sigint(TaskBase& main_task);
+  void restore_sigint() noexcept;
   enum class State { created, initialized, closed };
   LoopFactory factory_;
   State state_ = State::created;
   bool set_event_loop_ = false;
   EventLoopPtr loop_;
+  int interrupt_count_ = 0;
+  // The SIGINT handler run() installed (see detail::signal_handler).
+  const void* sigint_handler_ = nullptr;
 };
 
 /// asyncio.run(main): a fresh loop runs main to completion, then leftovers are cancelled and the loop

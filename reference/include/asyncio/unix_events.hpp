@@ -1,7 +1,18 @@
 #pragma once
 // Pipe transports (unix_events.py: _UnixReadPipeTransport, _UnixWritePipeTransport), the transports
 // of loop.connect_read_pipe / connect_write_pipe, written on the loop's add_reader/add_writer and the
-// Network interface, so they run unchanged on epoll and on the simulated network.
+// Network interface, so they run unchanged on epoll and on the simulated network; and signal
+// handlers (add_signal_handler, remove_signal_handler; declared in events.hpp).
+//
+// Signals: while a loop has a handler, the process's handler of each of its signals counts the
+// arrival in the loop (async-signal-safe: atomics and an eventfd write), flags the loop's
+// threadsafe queue and wakes its poll, as the C handler writing the signal number to
+// signal.set_wakeup_fd's descriptor does. The poll phase then queues _read_from_self, which queues
+// each arrived signal's handler with call_soon (_process_self_data -> _handle_signal): a handler
+// runs two iterations after the poll that saw the signal, as in CPython. Arrivals are counted per
+// signal, and handled in signal-number order within one poll. One loop at a time receives signals
+// (set_wakeup_fd is process-wide): the last to add a handler. A virtual-time loop sees a signal at
+// its next poll; it waits for one only while external work is pending.
 //
 // A pipe is named by its descriptor (Python passes a file object; here the int is the 'pipe' extra
 // info), which must be non-blocking (os.set_blocking is the caller's: the networks' descriptors are).
@@ -141,5 +152,14 @@ class UnixWritePipeTransport final : public PipeTransport {
   std::string buffer_;
   std::size_t buffer_start_ = 0;
 };
+
+namespace detail {
+/// _UnixSelectorEventLoop.close(): removes the loop's signal handlers.
+void close_signals(EventLoop& loop) noexcept;
+/// The poll phase, once signals arrived: queues _read_from_self.
+void queue_arrived_signals(EventLoop& loop);
+/// The identity of the loop's handler of `sig` (loop._signal_handlers.get(sig)), or null.
+const void* signal_handler(EventLoop& loop, int sig) noexcept;
+}  // namespace detail
 
 }  // namespace asyncio
