@@ -297,7 +297,7 @@ void BaseSubprocessTransport::pipe_data_received(int fd, std::string_view data) 
 SubprocessProtocol& BaseSubprocessTransport::protocol() const { return static_cast<SubprocessProtocol&>(*protocol_); }
 
 void BaseSubprocessTransport::try_finish() {
-  if (!returncode_) return;
+  if (!returncode_ || finished_) return;  // CPython asserts `not self._finished`
   for (int fd = 0; fd < 3; ++fd)
     if (piped_[fd] && !(pipes_[fd] && pipes_[fd]->disconnected)) return;
   finished_ = true;
