@@ -78,32 +78,24 @@ class OSError : public Exception {
   int errno_ = 0;
 };
 
-#define ASYNCIO_OS_ERROR(Name, Base, Module)                                    \
-  class Name : public Base {                                                    \
-   public:                                                                      \
-    using Base::Base;                                                           \
-    const char* type_name() const noexcept override { return #Name; }           \
-    const char* module_name() const noexcept override { return Module; }        \
-  };
 /// asyncio.TimeoutError is builtins.TimeoutError since 3.11 (errno ETIMEDOUT).
-ASYNCIO_OS_ERROR(TimeoutError, OSError, "")
-ASYNCIO_OS_ERROR(BlockingIOError, OSError, "")
-ASYNCIO_OS_ERROR(ChildProcessError, OSError, "")
-ASYNCIO_OS_ERROR(ConnectionError, OSError, "")
-ASYNCIO_OS_ERROR(BrokenPipeError, ConnectionError, "")
-ASYNCIO_OS_ERROR(ConnectionAbortedError, ConnectionError, "")
-ASYNCIO_OS_ERROR(ConnectionRefusedError, ConnectionError, "")
-ASYNCIO_OS_ERROR(ConnectionResetError, ConnectionError, "")
-ASYNCIO_OS_ERROR(FileExistsError, OSError, "")
-ASYNCIO_OS_ERROR(FileNotFoundError, OSError, "")
-ASYNCIO_OS_ERROR(InterruptedError, OSError, "")
-ASYNCIO_OS_ERROR(IsADirectoryError, OSError, "")
-ASYNCIO_OS_ERROR(NotADirectoryError, OSError, "")
-ASYNCIO_OS_ERROR(PermissionError, OSError, "")
-ASYNCIO_OS_ERROR(ProcessLookupError, OSError, "")
+ASYNCIO_EXCEPTION(TimeoutError, OSError, "")
+ASYNCIO_EXCEPTION(BlockingIOError, OSError, "")
+ASYNCIO_EXCEPTION(ChildProcessError, OSError, "")
+ASYNCIO_EXCEPTION(ConnectionError, OSError, "")
+ASYNCIO_EXCEPTION(BrokenPipeError, ConnectionError, "")
+ASYNCIO_EXCEPTION(ConnectionAbortedError, ConnectionError, "")
+ASYNCIO_EXCEPTION(ConnectionRefusedError, ConnectionError, "")
+ASYNCIO_EXCEPTION(ConnectionResetError, ConnectionError, "")
+ASYNCIO_EXCEPTION(FileExistsError, OSError, "")
+ASYNCIO_EXCEPTION(FileNotFoundError, OSError, "")
+ASYNCIO_EXCEPTION(InterruptedError, OSError, "")
+ASYNCIO_EXCEPTION(IsADirectoryError, OSError, "")
+ASYNCIO_EXCEPTION(NotADirectoryError, OSError, "")
+ASYNCIO_EXCEPTION(PermissionError, OSError, "")
+ASYNCIO_EXCEPTION(ProcessLookupError, OSError, "")
 /// socket.gaierror: getaddrinfo's errors (EAI_* codes, negative on Linux).
-ASYNCIO_OS_ERROR(gaierror, OSError, "socket")
-#undef ASYNCIO_OS_ERROR
+ASYNCIO_EXCEPTION(gaierror, OSError, "socket")
 
 /// The OSError subclass for `errnum` (ECONNREFUSED -> ConnectionRefusedError, ...), with
 /// `strerror` defaulting to the C library's text (os.strerror).
