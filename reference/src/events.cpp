@@ -11,6 +11,7 @@
 #include "asyncio/sim_network.hpp"
 #include "asyncio/sleep.hpp"
 #include "asyncio/tasks.hpp"
+#include "asyncio/transports.hpp"
 #include "asyncio/threads.hpp"
 #include "asyncio/unix_events.hpp"
 #include "mixed_network.hpp"
@@ -214,7 +215,7 @@ template <class T, class F>
   try {
     call(*keep);
   } catch (...) {
-    report_entry_error(std::current_exception(), label);
+    report_entry_error(std::current_exception(), label ? Label::literal(label) : Label());
   }
 }
 
@@ -232,6 +233,12 @@ template <class T, class F>
       auto task = Ref<TaskBase>::adopt(static_cast<TaskBase*>(obj));
       task->own_sleep_queued_ = false;
       if (!task->own_sleep_timer_cancelled_) task->fire_own_sleep();  // cannot raise, as for kSleepTimer
+      return;
+    }
+    case kTransportRead:
+    case kTransportWrite: {
+      auto t = Ref<BaseTransport>::adopt(static_cast<BaseTransport*>(obj));
+      run_transport_event(*t, (e & kKindMask) == kTransportRead ? kEventRead : kEventWrite);
       return;
     }
     case kSleepTimer: {
@@ -523,9 +530,9 @@ void EventLoop::drain_threadsafe() {
   if (signals_) [[unlikely]] detail::queue_arrived_signals(*this);
 }
 
-void EventLoop::report_entry_error(std::exception_ptr e, const char* label) {
+void EventLoop::report_entry_error(std::exception_ptr e, Label label) {
   Ref<HandleState> h(new HandleState(this));
-  if (label) h->label = Label::literal(label);
+  h->label = std::move(label);
   report_callback_error(std::move(e), Handle(std::move(h)));
 }
 

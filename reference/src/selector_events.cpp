@@ -34,30 +34,52 @@ void check_selector(int rc) {
 }  // namespace
 
 Handle EventLoop::add_io_handle(int fd, unsigned event, Ref<HandleState> h) {
+  h->add_ref();
+  add_io_callback(fd, event, IoCallback(reinterpret_cast<std::uintptr_t>(static_cast<RefCounted*>(h.get())) | kHandle));
+  return Handle(std::move(h));
+}
+
+void EventLoop::add_transport_callback(int fd, unsigned event, BaseTransport& t) {
+  t.add_ref();
+  add_io_callback(fd, event,
+                  IoCallback(reinterpret_cast<std::uintptr_t>(static_cast<RefCounted*>(&t)) |
+                             (event == kEventRead ? kTransportRead : kTransportWrite)));
+}
+
+void EventLoop::add_io_callback(int fd, unsigned event, IoCallback cb) {
   check_fd(fd);
   if (static_cast<std::size_t>(fd) >= io_.size()) io_.resize(fd + 1);
   IoSlot& slot = io_[fd];
-  check_selector(network().modify(fd, slot.mask | event));
-  if (!slot.mask) ++io_registered_;
-  slot.mask |= event;
-  Ref<HandleState>& place = event == kEventRead ? slot.reader : slot.writer;
+  const unsigned mask = slot.mask();
+  check_selector(network().modify(fd, mask | event));
+  if (!mask) ++io_registered_;
   // _add_reader: the old handle is cancelled after the selector is updated.
-  Ref<HandleState> old = std::exchange(place, h);
-  if (old) Handle(std::move(old)).cancel();
-  return Handle(std::move(h));
+  IoCallback& place = event == kEventRead ? slot.reader : slot.writer;
+  std::swap(place, cb);
+  if (cb) cancel_io_callback(cb, event);
+}
+
+void EventLoop::cancel_io_callback(const IoCallback& cb, unsigned event) noexcept {
+  RefCounted* obj = entry_object(cb.entry());
+  if ((cb.entry() & kKindMask) == kHandle) {
+    Handle(Ref<HandleState>(static_cast<HandleState*>(obj))).cancel();
+    return;
+  }
+  auto* t = static_cast<BaseTransport*>(obj);
+  t->io_cancelled_ |= t->io_queued_ & event;
 }
 
 bool EventLoop::remove_io_handle(int fd, unsigned event) {
   if (closed_ || fd < 0 || static_cast<std::size_t>(fd) >= io_.size()) return false;
   IoSlot& slot = io_[fd];
-  if (!slot.mask) return false;
-  const unsigned mask = slot.mask & ~event;
+  const unsigned old_mask = slot.mask();
+  if (!old_mask) return false;
+  const unsigned mask = old_mask & ~event;
   check_selector(network_->modify(fd, mask));
-  slot.mask = mask;
   if (!mask) --io_registered_;
-  Ref<HandleState> old = std::move(event == kEventRead ? slot.reader : slot.writer);
+  IoCallback old = std::move(event == kEventRead ? slot.reader : slot.writer);
   if (!old) return false;
-  Handle(std::move(old)).cancel();
+  cancel_io_callback(old, event);
   return true;
 }
 
@@ -72,11 +94,11 @@ bool EventLoop::remove_writer(int fd) {
 }
 
 bool EventLoop::has_reader(int fd) const noexcept {
-  return fd >= 0 && static_cast<std::size_t>(fd) < io_.size() && (io_[fd].mask & kEventRead);
+  return fd >= 0 && static_cast<std::size_t>(fd) < io_.size() && io_[fd].reader;
 }
 
 bool EventLoop::has_writer(int fd) const noexcept {
-  return fd >= 0 && static_cast<std::size_t>(fd) < io_.size() && (io_[fd].mask & kEventWrite);
+  return fd >= 0 && static_cast<std::size_t>(fd) < io_.size() && io_[fd].writer;
 }
 
 BaseTransport* EventLoop::transport_for(int fd) const noexcept {
@@ -105,20 +127,38 @@ void EventLoop::ensure_fd_no_transport(int fd) const {
 void EventLoop::process_io_events() {
   for (const IoEvent& ev : io_events_) {
     if (static_cast<std::size_t>(ev.fd) >= io_.size()) continue;
-    if (ev.readable && io_[ev.fd].reader) {
-      if (io_[ev.fd].reader->cancelled)
-        remove_io_handle(ev.fd, kEventRead);
-      else
-        push_ready(io_[ev.fd].reader.get(), kHandle);
-    }
-    if (ev.writable && io_[ev.fd].writer) {
-      if (io_[ev.fd].writer->cancelled)
-        remove_io_handle(ev.fd, kEventWrite);
-      else
-        push_ready(io_[ev.fd].writer.get(), kHandle);
-    }
+    if (ev.readable) queue_io_callback(ev.fd, kEventRead);
+    if (ev.writable) queue_io_callback(ev.fd, kEventWrite);
   }
   io_events_.clear();
+}
+
+void EventLoop::queue_io_callback(int fd, unsigned event) {
+  const IoCallback& cb = event == kEventRead ? io_[fd].reader : io_[fd].writer;
+  if (!cb) return;
+  RefCounted* obj = entry_object(cb.entry());
+  if ((cb.entry() & kKindMask) != kHandle) {
+    static_cast<BaseTransport*>(obj)->io_queued_ |= event;
+  } else if (static_cast<HandleState*>(obj)->cancelled) {
+    remove_io_handle(fd, event);
+    return;
+  }
+  obj->add_ref();
+  ready_.push_back(cb.entry());
+}
+
+// An entry process_io_events queued for a transport's own callback, unless a removal cancelled it.
+void EventLoop::run_transport_event(BaseTransport& t, unsigned event) {
+  t.io_queued_ &= ~event;
+  if (t.io_cancelled_ & event) {
+    t.io_cancelled_ &= ~event;
+    return;
+  }
+  try {
+    t.io_ready(event);
+  } catch (...) {
+    report_entry_error(std::current_exception(), t.io_label(event).c_str());
+  }
 }
 
 bool EventLoop::poll_network(std::optional<Nanos> timeout) {
@@ -150,7 +190,7 @@ bool EventLoop::poll_network(std::optional<Nanos> timeout) {
 void EventLoop::close_network() noexcept {
   // BaseSelectorEventLoop.close: the selector closes; registered callbacks are dropped.
   for (IoSlot& slot : io_) {
-    if (slot.mask && network_) network_->modify(static_cast<int>(&slot - io_.data()), 0);
+    if (slot.mask() && network_) network_->modify(static_cast<int>(&slot - io_.data()), 0);
     slot = IoSlot{};
   }
   io_registered_ = 0;
@@ -283,8 +323,7 @@ void SelectorTransport::resume_reading() {
 
 void SelectorTransport::add_reader() {
   if (!is_reading()) return;
-  loop_->add_reader_internal(sock_fd_, [t = Ref<SelectorTransport>(this)] { t->read_ready(); },
-                             std::string(class_name()) + "._read_ready()");
+  loop_->add_transport_reader(sock_fd_, *this);
 }
 
 void SelectorTransport::close() {
@@ -446,8 +485,7 @@ void SelectorSocketTransport::write(std::string_view data) {
       data.remove_prefix(static_cast<std::size_t>(n));
       if (data.empty()) return;
     }
-    loop_->add_writer_internal(sock_fd_, [t = Ref<SelectorSocketTransport>(this)] { t->write_ready(); },
-                               "_SelectorSocketTransport._write_ready()");
+    loop_->add_transport_writer(sock_fd_, *this);
   }
   if (buffer_start_ == buffer_.size()) clear_buffer();
   buffer_.append(data);
@@ -534,8 +572,7 @@ void SelectorDatagramTransport::sendto(std::string_view data, const SockAddr& ad
       }
       return;
     }
-    loop_->add_writer_internal(sock_fd_, [t = Ref<SelectorDatagramTransport>(this)] { t->sendto_ready(); },
-                               "_SelectorDatagramTransport._sendto_ready()");
+    loop_->add_transport_writer(sock_fd_, *this);
   }
   buffer_.emplace_back(std::string(data), std::move(addr));
   buffer_size_ += data.size();

@@ -15,6 +15,10 @@ void BaseTransport::close() { not_implemented(); }
 void BaseTransport::set_protocol(Ref<BaseProtocol>) { not_implemented(); }
 Ref<BaseProtocol> BaseTransport::get_protocol() const { not_implemented(); }
 std::string BaseTransport::repr() const { return "<asyncio.transports.BaseTransport object>"; }
+void BaseTransport::io_ready(unsigned) { not_implemented(); }
+std::string BaseTransport::io_label(unsigned event) const {
+  return event == kEventRead ? "BaseTransport._read_ready()" : "BaseTransport._write_ready()";
+}
 
 bool ReadTransport::is_reading() const { not_implemented(); }
 void ReadTransport::pause_reading() { not_implemented(); }

@@ -148,8 +148,7 @@ std::string UnixReadPipeTransport::repr() const { return repr_with(kEventRead, "
 
 void UnixReadPipeTransport::add_reader() {
   if (!is_reading()) return;
-  loop_->add_reader_internal(fd_, [t = Ref<UnixReadPipeTransport>(this)] { t->read_ready(); },
-                             method_label("_read_ready()"));
+  loop_->add_transport_reader(fd_, *this);
 }
 
 void UnixReadPipeTransport::read_ready() {
@@ -216,7 +215,7 @@ UnixWritePipeTransport::UnixWritePipeTransport(EventLoop& loop, int fd, Ref<Base
   // EPOLLERR). Not for character devices. Added even if connection_made closed the transport.
   if (kind_ != S_IFCHR)
     loop.call_soon([t = Ref<UnixWritePipeTransport>(this)] {
-      t->loop_->add_reader_internal(t->fd_, [t] { t->read_ready(); }, t->method_label("_read_ready()"));
+      t->loop_->add_transport_reader(t->fd_, *t);
     });
   schedule_waiter(std::move(waiter));
 }
@@ -251,8 +250,7 @@ void UnixWritePipeTransport::write(std::string_view data) {
       data.remove_prefix(static_cast<std::size_t>(n));
       if (data.empty()) return;
     }
-    loop_->add_writer_internal(fd_, [t = Ref<UnixWritePipeTransport>(this)] { t->write_ready(); },
-                               method_label("_write_ready()"));
+    loop_->add_transport_writer(fd_, *this);
   }
   if (buffer_start_ == buffer_.size()) clear_buffer();
   buffer_.append(data);

@@ -866,6 +866,76 @@ TEST_P(NetTest, ManyConcurrentClientsEachGetTheirOwnBytes) {
   EXPECT_EQ(results, expected);
 }
 
+// A transport's reader that another callback removes in the same iteration does not run: its queued
+// entry is cancelled (selector_events.py: _remove_reader cancels the handle _process_events queued).
+// Python:
+//   import asyncio, socket
+//   log = []
+//   protos = {}
+//   class P(asyncio.Protocol):
+//       def __init__(self, name):
+//           self.name = name
+//           protos[name] = self
+//       def connection_made(self, t):
+//           self.t = t
+//       def data_received(self, data):
+//           log.append(f'{self.name} data {data!r}')
+//           if self.name == 'a':
+//               protos['b'].t.pause_reading()
+//               log.append('b paused')
+//   async def main():
+//       loop = asyncio.get_running_loop()
+//       a1, a2 = socket.socketpair()
+//       b1, b2 = socket.socketpair()
+//       await loop.connect_accepted_socket(lambda: P('a'), a1)
+//       await loop.connect_accepted_socket(lambda: P('b'), b1)
+//       a2.send(b'x')
+//       b2.send(b'y')
+//       await asyncio.sleep(0.01)
+//       log.append('resuming b')
+//       protos['b'].t.resume_reading()
+//       await asyncio.sleep(0.01)
+//       for p in protos.values():
+//           p.t.close()
+//       a2.close()
+//       b2.close()
+//       await asyncio.sleep(0)
+//       print('\n'.join(log))
+//   asyncio.run(main())
+// Output:
+//   a data b'x'
+//   b paused
+//   resuming b
+//   b data b'y'
+TEST_P(NetTest, ReaderRemovedInTheSameIterationDoesNotRun) {
+  Log log;
+  run([&]() -> Coro<> {
+    EventLoop& loop = get_running_loop();
+    auto [a1, a2] = socketpair();
+    auto [b1, b2] = socketpair();
+    auto a = make_ref<Recorder>(log, "a");
+    auto b = make_ref<Recorder>(log, "b");
+    a->on_data = [&log, b = b.get()](std::string_view) {
+      b->transport->pause_reading();
+      log.push_back("b paused");
+    };
+    co_await loop.connect_accepted_socket([a] { return a; }, std::move(a1));
+    co_await loop.connect_accepted_socket([b] { return b; }, std::move(b1));
+    a2.send("x");
+    b2.send("y");
+    co_await sleep(0.01);
+    log.push_back("resuming b");
+    b->transport->resume_reading();
+    co_await sleep(0.01);
+    for (auto* p : {a.get(), b.get()}) p->transport->close();
+    a2.close();
+    b2.close();
+    co_await sleep(0);
+  }());
+  std::erase_if(log, [](const std::string& e) { return e.ends_with(" made") || e.ends_with(" lost None"); });
+  EXPECT_EQ(log, (Log{"a data b'x'", "b paused", "resuming b", "b data b'y'"}));
+}
+
 INSTANTIATE_TEST_SUITE_P(Networks, NetTest, testing::Values(Net::real, Net::simulated), net_name);
 
 }  // namespace

@@ -192,6 +192,10 @@ class EventLoop : public RefCounted {
   Handle add_writer_internal(int fd, F&& cb, std::string label = {}) {
     return add_io_handle(fd, kEventWrite, make_io_handle(std::forward<F>(cb), std::move(label)));
   }
+  /// A transport's own reader or writer: `t`'s io_ready(event) (selector_events.py: _add_reader(
+  /// self._sock_fd, self._read_ready)), queued without a Handle.
+  void add_transport_reader(int fd, BaseTransport& t) { add_transport_callback(fd, kEventRead, t); }
+  void add_transport_writer(int fd, BaseTransport& t) { add_transport_callback(fd, kEventWrite, t); }
   bool remove_reader_internal(int fd) { return remove_io_handle(fd, kEventRead); }
   bool remove_writer_internal(int fd) { return remove_io_handle(fd, kEventWrite); }
   /// Whether the selector watches fd for reading / writing (selector_events' _test_selector_event).
@@ -385,6 +389,8 @@ class EventLoop : public RefCounted {
     kSleepTimer = 3,     // SleepFuture: sleep()'s timer, futures._set_result_unless_cancelled (sleep.hpp)
     kOwnSleepTimer = 4,  // TaskBase: the same for the future in the task's own sleep slot (tasks.hpp)
     kOwnSleepWakeup = 5, // TaskBase: Task.__wakeup, the done callback of its sleep slot's future
+    kTransportRead = 6,  // BaseTransport: its reader callback (_read_ready), from _process_events
+    kTransportWrite = 7, // BaseTransport: its writer callback (_write_ready, _sendto_ready)
   };
   static constexpr std::uintptr_t kKindMask = 7;  // every entry's object is at least 8-byte aligned
   /// Appends `obj` as a `kind` entry (call_soon: RuntimeError when closed).
@@ -394,6 +400,27 @@ class EventLoop : public RefCounted {
     ready_.push_back(reinterpret_cast<std::uintptr_t>(obj) | kind);
   }
   static RefCounted* entry_object(std::uintptr_t e) noexcept { return reinterpret_cast<RefCounted*>(e & ~kKindMask); }
+  // One event's callback in the selector's key.data (selector_events.py: the (reader, writer)
+  // pair): a kHandle entry, or a transport's own _read_ready/_write_ready as a kTransportRead /
+  // kTransportWrite entry, so that an idle connection holds no Handle. Owns one reference.
+  class IoCallback {
+   public:
+    IoCallback() = default;
+    explicit IoCallback(std::uintptr_t e) noexcept : e_(e) {}
+    IoCallback(IoCallback&& o) noexcept : e_(std::exchange(o.e_, 0)) {}
+    IoCallback& operator=(IoCallback&& o) noexcept {
+      std::swap(e_, o.e_);
+      return *this;
+    }
+    ~IoCallback() {
+      if (e_) entry_object(e_)->release();
+    }
+    explicit operator bool() const noexcept { return e_ != 0; }
+    std::uintptr_t entry() const noexcept { return e_; }
+
+   private:
+    std::uintptr_t e_ = 0;
+  };
   /// Drops an entry of the ready queue or the timer heap unrun.
   static void release_entry(std::uintptr_t e) noexcept;
   void run_entry(std::uintptr_t e);
@@ -402,7 +429,7 @@ class EventLoop : public RefCounted {
   void prefetch_woken_frame(std::uintptr_t e) noexcept;
   void report_callback_error(std::exception_ptr e, Handle handle);
   /// report_callback_error for an entry that has no Handle: the one CPython would report, labelled.
-  [[gnu::cold]] void report_entry_error(std::exception_ptr e, const char* label);
+  [[gnu::cold]] void report_entry_error(std::exception_ptr e, Label label);
   template <class T, class F>
   void run_guarded(RefCounted* obj, const char* label, F call);
   void check_running() const;
@@ -441,9 +468,16 @@ class EventLoop : public RefCounted {
     return h;
   }
   Handle add_io_handle(int fd, unsigned event, Ref<HandleState> h);
+  void add_io_callback(int fd, unsigned event, IoCallback cb);
+  void add_transport_callback(int fd, unsigned event, BaseTransport& t);
+  /// The old callback of a replaced or removed registration is cancelled (_add_reader's
+  /// reader.cancel(), _remove_reader's handle.cancel()): a queued entry of it will not run.
+  static void cancel_io_callback(const IoCallback& cb, unsigned event) noexcept;
+  void run_transport_event(BaseTransport& t, unsigned event);
   bool remove_io_handle(int fd, unsigned event);
   /// _process_events: the handles of the descriptors in io_events_ join the ready queue.
   void process_io_events();
+  void queue_io_callback(int fd, unsigned event);
   /// The selector's poll: timeout as for select(); jumps a virtual clock to the network's next event.
   /// Returns false when a virtual loop found nothing to wait for.
   bool poll_network(std::optional<Nanos> timeout);
@@ -477,12 +511,13 @@ class EventLoop : public RefCounted {
   void unregister_task(TaskBase* t) noexcept;
   std::uint64_t task_counter_ = 0;
 
-  // The selector's map (selectors.py: _fd_to_key), indexed by descriptor.
+  // The selector's map (selectors.py: _fd_to_key), indexed by descriptor; its events are the
+  // callbacks present.
   struct IoSlot {
-    Ref<HandleState> reader;
-    Ref<HandleState> writer;
+    IoCallback reader;
+    IoCallback writer;
     BaseTransport* transport = nullptr;
-    unsigned mask = 0;
+    unsigned mask() const noexcept { return (reader ? kEventRead : 0u) | (writer ? kEventWrite : 0u); }
   };
   std::shared_ptr<Network> network_;
   std::vector<IoSlot> io_;

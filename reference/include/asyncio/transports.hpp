@@ -39,6 +39,19 @@ class BaseTransport : public RefCounted {
   virtual Ref<BaseProtocol> get_protocol() const;
   /// repr(transport): `<_SelectorSocketTransport fd=7 read=polling write=<idle, bufsize=0>>`.
   virtual std::string repr() const;
+
+ protected:
+  friend class EventLoop;
+  /// The transport's own callback for its descriptor's kEventRead or kEventWrite readiness
+  /// (_read_ready, _write_ready), registered with EventLoop::add_transport_reader/_writer.
+  virtual void io_ready(unsigned event);
+  /// The Handle CPython would report an exception of io_ready against: "_SelectorSocketTransport._read_ready()".
+  virtual std::string io_label(unsigned event) const;
+
+ private:
+  // Events whose io_ready is in the ready queue, and those of them a removal cancelled.
+  std::uint8_t io_queued_ = 0;
+  std::uint8_t io_cancelled_ = 0;
 };
 
 class ReadTransport : public virtual BaseTransport {
