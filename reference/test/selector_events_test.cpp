@@ -919,8 +919,11 @@ TEST_P(NetTest, ReaderRemovedInTheSameIterationDoesNotRun) {
       b->transport->pause_reading();
       log.push_back("b paused");
     };
-    co_await loop.connect_accepted_socket([a] { return a; }, std::move(a1));
-    co_await loop.connect_accepted_socket([b] { return b; }, std::move(b1));
+    // Named: g++ 12 destroys a by-value closure written inside a co_await expression twice.
+    auto make_a = [a] { return a; };
+    auto make_b = [b] { return b; };
+    co_await loop.connect_accepted_socket(make_a, std::move(a1));
+    co_await loop.connect_accepted_socket(make_b, std::move(b1));
     a2.send("x");
     b2.send("y");
     co_await sleep(0.01);
