@@ -11,8 +11,8 @@
 #include "asyncio/sim_network.hpp"
 #include "asyncio/sleep.hpp"
 #include "asyncio/tasks.hpp"
-#include "asyncio/transports.hpp"
 #include "asyncio/threads.hpp"
+#include "asyncio/transports.hpp"
 #include "asyncio/unix_events.hpp"
 #include "mixed_network.hpp"
 

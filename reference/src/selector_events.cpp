@@ -157,7 +157,7 @@ void EventLoop::run_transport_event(BaseTransport& t, unsigned event) {
   try {
     t.io_ready(event);
   } catch (...) {
-    report_entry_error(std::current_exception(), t.io_label(event).c_str());
+    report_entry_error(std::current_exception(), t.io_label(event));
   }
 }
 

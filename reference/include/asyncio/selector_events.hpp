@@ -128,7 +128,7 @@ class SelectorSocketTransport final : public SelectorTransport {
   const char* class_name() const noexcept override { return "_SelectorSocketTransport"; }
   void io_ready(unsigned event) override { event == kEventRead ? read_ready() : write_ready(); }
   std::string io_label(unsigned event) const override {
-    return event == kEventRead ? "_SelectorSocketTransport._read_ready()" : "_SelectorSocketTransport._write_ready()";
+    return std::string(class_name()) + (event == kEventRead ? "._read_ready()" : "._write_ready()");
   }
   void read_ready() override;
   void clear_buffer() noexcept override {
@@ -164,7 +164,7 @@ class SelectorDatagramTransport final : public SelectorTransport, public Datagra
   const char* class_name() const noexcept override { return "_SelectorDatagramTransport"; }
   void io_ready(unsigned event) override { event == kEventRead ? read_ready() : sendto_ready(); }
   std::string io_label(unsigned event) const override {
-    return event == kEventRead ? "_SelectorDatagramTransport._read_ready()" : "_SelectorDatagramTransport._sendto_ready()";
+    return std::string(class_name()) + (event == kEventRead ? "._read_ready()" : "._sendto_ready()");
   }
   void read_ready() override;
   void clear_buffer() noexcept override {

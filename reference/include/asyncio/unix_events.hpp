@@ -100,7 +100,7 @@ class UnixReadPipeTransport final : public PipeTransport {
  private:
   const char* class_name() const noexcept override { return "_UnixReadPipeTransport"; }
   void io_ready(unsigned) override { read_ready(); }
-  std::string io_label(unsigned) const override { return "_UnixReadPipeTransport._read_ready()"; }
+  std::string io_label(unsigned) const override { return method_label("_read_ready()"); }
   /// TypeError unless `protocol` is a Protocol; returns it.
   static Ref<BaseProtocol> checked(Ref<BaseProtocol> protocol);
   void add_reader();
@@ -140,7 +140,7 @@ class UnixWritePipeTransport final : public PipeTransport {
   const char* class_name() const noexcept override { return "_UnixWritePipeTransport"; }
   void io_ready(unsigned event) override { event == kEventRead ? read_ready() : write_ready(); }
   std::string io_label(unsigned event) const override {
-    return event == kEventRead ? "_UnixWritePipeTransport._read_ready()" : "_UnixWritePipeTransport._write_ready()";
+    return method_label(event == kEventRead ? "_read_ready()" : "_write_ready()");
   }
   void read_ready();
   void write_ready();
