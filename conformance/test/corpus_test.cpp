@@ -1,14 +1,23 @@
-// The program corpus (conformance/test/programs): asyncio programs written as tutorials and answers
-// write them, run on the reference loop and compared with what CPython 3.11 printed (NAME.out, recorded
-// and re-verified by tools/corpus-outputs). One test per program.
+// The program corpora, run on the reference loop and compared with what CPython 3.11 printed (NAME.out,
+// recorded and re-verified by tools/corpus-outputs); one test per program:
+// - conformance/test/programs: asyncio programs written here as tutorials and answers write them;
+// - conformance/test/corpus: programs written by others, listed in corpus/manifest.json with their
+//   source and licence. A program the interpreter does not yet run as CPython does carries a
+//   "known_failure" reason there (explained in spec/language.md); its test checks that it still
+//   fails, so that a fix has to update the manifest and the pass rate stays true.
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <cctype>
+#include <iostream>
+#include <set>
 #include <filesystem>
 #include <fstream>
 #include <sstream>
 #include <string>
 #include <vector>
+
+#include <nlohmann/json.hpp>
 
 #include "aiospec/interpreter.hpp"
 
@@ -47,5 +56,72 @@ TEST_P(CorpusTest, MatchesCPython) {
 
 INSTANTIATE_TEST_SUITE_P(Programs, CorpusTest, testing::ValuesIn(programs()),
                          [](const testing::TestParamInfo<std::string>& info) { return info.param; });
+
+const fs::path kOthers = fs::path(AIOSPEC_SOURCE_DIR) / "conformance" / "test" / "corpus";
+
+nlohmann::json manifest() { return nlohmann::json::parse(slurp(kOthers / "manifest.json")); }
+
+// The files of the manifest's programs compared with CPython (those not marked "not_compared").
+std::vector<std::string> compared() {
+  std::vector<std::string> out;
+  const auto m = manifest();
+  for (const auto& p : m["programs"])
+    if (!p.contains("not_compared")) out.push_back(p["file"]);
+  return out;
+}
+
+TEST(OthersCorpus, ManifestListsEveryProgramWithItsSource) {
+  const auto m = manifest();
+  std::set<std::string> listed;
+  std::size_t failing = 0, total = 0;
+  for (const auto& p : m["programs"]) {
+    const auto file = p["file"].get<std::string>();
+    EXPECT_TRUE(listed.insert(file).second) << file << " is listed twice";
+    EXPECT_TRUE(m["sources"].contains(p["source"].get<std::string>())) << file << ": unknown source";
+    EXPECT_TRUE(p.contains("where")) << file << ": where in its source it comes from";
+    const bool has_out = fs::exists((kOthers / file).replace_extension(".out"));
+    if (p.contains("not_compared")) {
+      EXPECT_FALSE(has_out) << file << " is not compared but has an expected output";
+      EXPECT_FALSE(p.contains("known_failure")) << file;
+    } else {
+      EXPECT_TRUE(has_out) << file << ": run tools/corpus-outputs --update";
+      ++total;
+      failing += p.contains("known_failure");
+    }
+  }
+  for (const auto& e : fs::recursive_directory_iterator(kOthers)) {
+    if (e.path().extension() != ".py") continue;
+    EXPECT_TRUE(listed.count(fs::relative(e.path(), kOthers).string())) << e.path() << " is not in manifest.json";
+  }
+  std::cout << "programs by others: " << total - failing << " of " << total << " print what CPython 3.11 prints ("
+            << (total ? 100 * (total - failing) / total : 0) << "%); " << m["programs"].size() - total
+            << " more are listed with no deterministic output\n";
+}
+
+class OthersCorpusTest : public testing::TestWithParam<std::string> {};
+
+TEST_P(OthersCorpusTest, MatchesCPython) {
+  nlohmann::json p;
+  const auto m = manifest();
+  for (const auto& e : m["programs"])
+    if (e["file"] == GetParam()) p = e;
+  const fs::path file = kOthers / GetParam();
+  auto r = aiospec::run_program(slurp(file), file.filename().string());
+  const auto expected = slurp(fs::path(file).replace_extension(".out"));
+  if (p.contains("known_failure"))
+    EXPECT_NE(r.normalized(), expected) << file << " now prints what CPython prints: remove its known_failure "
+                                        << "from manifest.json (and from spec/language.md)";
+  else
+    EXPECT_EQ(r.normalized(), expected) << file;
+}
+
+std::string test_name(const testing::TestParamInfo<std::string>& info) {
+  auto s = fs::path(info.param).replace_extension().string();
+  for (char& c : s)
+    if (!std::isalnum(static_cast<unsigned char>(c))) c = '_';
+  return s;
+}
+
+INSTANTIATE_TEST_SUITE_P(ByOthers, OthersCorpusTest, testing::ValuesIn(compared()), test_name);
 
 }  // namespace

@@ -1,0 +1,9 @@
+import asyncio
+
+async def bug():
+    raise Exception("not consumed")
+
+async def main():
+    asyncio.create_task(bug())
+
+asyncio.run(main())
