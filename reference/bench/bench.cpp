@@ -17,6 +17,10 @@
 #include <asyncio/base_events.hpp>
 #include <asyncio/pool.hpp>
 #include <asyncio/streams.hpp>
+#include <asyncio/subprocess.hpp>
+#include <asyncio/threads.hpp>
+#include <chrono>
+#include <csignal>
 #include <cmath>
 #include <cstdio>
 #include <cstdlib>
@@ -62,6 +66,9 @@ struct Sizes {
   std::size_t idle = 10'000;          // idle connections (fewer if the descriptor limit is lower)
   std::size_t sim_round_trips = 2'000'000;
   int net_reps = 3;
+  std::size_t thread_trips = 10'000;  // to_thread round trips
+  std::size_t spawns = 200;           // /bin/true children
+  std::size_t signals = 10'000;
 };
 
 // Resolves `done` when the last of `remaining` tasks has called hit(): one future for a whole batch,
@@ -348,6 +355,53 @@ Coro<double> mem_idle_connection(std::size_t n) {
   co_return (static_cast<double>(heap_in_use()) - before) / static_cast<double>(n);
 }
 
+// --- Threads, child processes and signals: wall-clock time, since the work is done by other threads
+// and processes, which the loop thread's CPU clock does not see.
+
+double wall_us_per(std::chrono::steady_clock::time_point t0, std::size_t n) {
+  const std::chrono::duration<double, std::micro> d = std::chrono::steady_clock::now() - t0;
+  return d.count() / static_cast<double>(n);
+}
+
+// asyncio.to_thread of an empty function, n in turn: the executor's worker wakes, and its result
+// comes back by call_soon_threadsafe, which wakes the loop's selector.
+Coro<double> to_thread_trip(std::size_t n) {
+  auto empty = [] {};
+  co_await asyncio::to_thread(empty);  // the executor's first worker starts outside the timing
+  const auto t0 = std::chrono::steady_clock::now();
+  for (std::size_t i = 0; i < n; ++i) co_await asyncio::to_thread(empty);
+  co_return wall_us_per(t0, n);
+}
+
+// create_subprocess_exec('/bin/true', stdout=PIPE) then communicate() (which also waits), n in turn.
+Coro<double> spawn_communicate(std::size_t n) {
+  const std::vector<std::string> args{"/bin/true"};
+  asyncio::SubprocessOptions opts = asyncio::kInheritStdio;
+  opts.std_out = asyncio::PIPE;
+  const auto t0 = std::chrono::steady_clock::now();
+  for (std::size_t i = 0; i < n; ++i) {
+    auto proc = co_await asyncio::create_subprocess_exec(args, opts);
+    co_await proc->communicate();
+  }
+  co_return wall_us_per(t0, n);
+}
+
+// kill(getpid(), SIGUSR1) until the handler of loop.add_signal_handler has run, n in turn.
+Coro<double> signal_latency(std::size_t n) {
+  auto& loop = asyncio::get_running_loop();
+  std::optional<asyncio::Future<void>> handled;
+  loop.add_signal_handler(SIGUSR1, [&] { handled->set_result(); });
+  const auto t0 = std::chrono::steady_clock::now();
+  for (std::size_t i = 0; i < n; ++i) {
+    handled.emplace(loop.create_future<void>());
+    kill(getpid(), SIGUSR1);
+    co_await *handled;
+  }
+  const double us = wall_us_per(t0, n);
+  loop.remove_signal_handler(SIGUSR1);
+  co_return us;
+}
+
 template <class F>
 double best_of(int reps, F run_once) {
   double best = INFINITY;
@@ -402,6 +456,9 @@ const std::vector<Row>& rows() {
       {"echo_syscalls", "  system calls per echoed message", "calls/msg", {}},
       {"mem_idle_connection", "memory per idle connection (heap), 10k", "B/conn", {{512, ""}}},
       {"sim_delivered", "simulated network, 64 B messages delivered", "kmsg/s", {{5000, ""}}, true},
+      {"to_thread_trip", "to_thread round trip, empty function (wall)", "us/call", {{0.5, "asyncio"}}},
+      {"spawn_communicate", "spawn + communicate + wait of /bin/true (wall)", "us/proc", {{1, "asyncio"}}},
+      {"signal_latency", "signal sent -> its handler runs (wall)", "us/signal", {{1, "asyncio"}}},
   };
   return r;
 }
@@ -513,6 +570,9 @@ Figures measure(const Sizes& s, const std::string& only, std::vector<std::string
              co_return run.ns / (2.0 * static_cast<double>(run.round_trips));
            });
   });
+  step("to_thread_trip", [&] { return real([&] { return to_thread_trip(s.thread_trips); }); });
+  step("spawn_communicate", [&] { return real([&] { return spawn_communicate(s.spawns); }); });
+  step("signal_latency", [&] { return real([&] { return signal_latency(s.signals); }); });
   return f;
 }
 
@@ -632,7 +692,7 @@ int main(int argc, char** argv) {
     if (a == "--quick")
       s = Sizes{.small = 1'000, .batches = 5, .large = 20'000, .mem = 10'000, .chain = 100'000, .reps = 1,
                 .large_reps = 1, .round_trips = 2'000, .window = 0.05, .connections = 100, .idle = 500,
-                .sim_round_trips = 20'000, .net_reps = 1};
+                .sim_round_trips = 20'000, .net_reps = 1, .thread_trips = 1'000, .spawns = 20, .signals = 1'000};
     else if (a == "--no-peers")
       peers = false;
     else if (a == "--peers")
@@ -674,7 +734,8 @@ int main(int argc, char** argv) {
       const std::string cmd = fmt::format(
           "'{}' '{}' --loop {} --n-small {} --batches {} --n-large {} --reps {} --chain {} --round-trips {} {}", python,
           script, loop, s.small, s.batches, s.large, std::min(s.reps, 3), std::max<std::size_t>(s.chain / 10, 1000),
-          std::max<std::size_t>(s.round_trips / 10, 100), net_args);
+          std::max<std::size_t>(s.round_trips / 10, 100), net_args) +
+          fmt::format(" --thread-trips {} --spawns {} --signals {}", s.thread_trips, s.spawns, s.signals);
       if (auto p = run_peer(loop, cmd)) others.push_back(std::move(*p));
     }
   if (peers && !asio_peer.empty())

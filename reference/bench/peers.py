@@ -3,7 +3,8 @@
 asyncio-bench runs this script as a subprocess and reads one JSON object per line from stdout, as it
 does from asio-peer: {"version": ...} (or {"unavailable": why}), then {"<key>": value} per figure: ns of
 thread CPU time per operation (bytes per task for the mem_* keys), best of --reps; the echo_* keys are
-µs per round trip, thousands of messages per CPU second and system calls per message. Each workload
+µs per round trip, thousands of messages per CPU second and system calls per message; to_thread_trip,
+spawn_communicate and signal_latency are µs of wall-clock time per operation. Each workload
 mirrors the C++ one line by line, so the ratios compare the same asyncio operations.
 
     python3 peers.py --loop asyncio|uvloop --n-small 10000 --batches 100 --n-large 1000000 --reps 3
@@ -16,6 +17,7 @@ import json
 import os
 import platform
 import resource
+import signal
 import socket
 import struct
 import sys
@@ -365,6 +367,41 @@ def call_soon_chained(loop_factory, n):
     return elapsed / n
 
 
+async def to_thread_trip(n):
+    """asyncio.to_thread of an empty function, n in turn (wall-clock µs per round trip)."""
+    def empty():
+        pass
+    await asyncio.to_thread(empty)  # the executor's first worker starts outside the timing
+    t0 = time.perf_counter_ns()
+    for _ in range(n):
+        await asyncio.to_thread(empty)
+    return (time.perf_counter_ns() - t0) / 1e3 / n
+
+
+async def spawn_communicate(n):
+    """create_subprocess_exec('/bin/true', stdout=PIPE) then communicate(), n in turn (wall µs each)."""
+    t0 = time.perf_counter_ns()
+    for _ in range(n):
+        proc = await asyncio.create_subprocess_exec("/bin/true", stdout=asyncio.subprocess.PIPE)
+        await proc.communicate()
+    return (time.perf_counter_ns() - t0) / 1e3 / n
+
+
+async def signal_latency(n):
+    """os.kill(os.getpid(), SIGUSR1) until the loop's signal handler has run, n in turn (wall µs each)."""
+    loop = asyncio.get_running_loop()
+    handled = [None]
+    loop.add_signal_handler(signal.SIGUSR1, lambda: handled[0].set_result(None))
+    t0 = time.perf_counter_ns()
+    for _ in range(n):
+        handled[0] = loop.create_future()
+        os.kill(os.getpid(), signal.SIGUSR1)
+        await handled[0]
+    us = (time.perf_counter_ns() - t0) / 1e3 / n
+    loop.remove_signal_handler(signal.SIGUSR1)
+    return us
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--loop", choices=["asyncio", "uvloop"], required=True)
@@ -377,6 +414,9 @@ def main():
     ap.add_argument("--duration", type=float, default=1.0)
     ap.add_argument("--connections", type=int, default=100)
     ap.add_argument("--idle", type=int, default=10000)
+    ap.add_argument("--thread-trips", type=int, default=10000)
+    ap.add_argument("--spawns", type=int, default=200)
+    ap.add_argument("--signals", type=int, default=10000)
     args = ap.parse_args()
 
     if args.loop == "uvloop":
@@ -430,6 +470,9 @@ def main():
                                   for _ in range(args.reps)), key=lambda r: r[1] / r[0])
     emit("echo_throughput", round_trips * 1e6 / ns)
     emit("echo_syscalls", None if calls is None else calls / round_trips)
+    emit("to_thread_trip", best(lambda: to_thread_trip(args.thread_trips)))
+    emit("spawn_communicate", best(lambda: spawn_communicate(args.spawns)))
+    emit("signal_latency", best(lambda: signal_latency(args.signals)))
 
 
 if __name__ == "__main__":
