@@ -526,9 +526,14 @@ constexpr const char* kUnsupported = " (not in the scenario language; see spec/l
 INSTANTIATE_TEST_SUITE_P(
     Unsupported, ScenarioErrors,
     testing::Values(
-        ErrorCase{"def f():\n    x = 1\n    yield x\n",
-                  "demo.py:3:5: unsupported construct 'yield' (not in the scenario language; see spec/language.md)"},
-        ErrorCase{"def f():\n    x = yield\n", "demo.py:2:9: unsupported construct 'yield' (not in the scenario language; see spec/language.md)"},
+        ErrorCase{"def f():\n    return lambda: (yield)\n",
+                  "demo.py:2:21: unsupported construct 'yield inside lambda' (not in the scenario language; see spec/language.md)"},
+        ErrorCase{"async def f():\n    yield 1\n",
+                  "demo.py:2:5: unsupported construct 'asynchronous generator' (not in the scenario language; see spec/language.md)"},
+        ErrorCase{"async def f():\n    return [x async for x in g()]\n",
+                  "demo.py:2:12: unsupported construct 'async comprehension' (not in the scenario language; see spec/language.md)"},
+        ErrorCase{"async def f():\n    return sum(await g() for g in fs)\n",
+                  "demo.py:2:16: unsupported construct 'async comprehension' (not in the scenario language; see spec/language.md)"},
         ErrorCase{"if (n := 10) > 5: pass\n",
                   "demo.py:1:7: unsupported construct 'assignment expression (:=)' (not in the scenario language; see spec/language.md)"},
         ErrorCase{"match x:\n    case 1: pass\n", "demo.py:1:1: unsupported construct 'match statement' (not in the scenario language; see spec/language.md)"},
@@ -544,10 +549,6 @@ INSTANTIATE_TEST_SUITE_P(
         ErrorCase{"x = 1 + 2j\n", "demo.py:1:9: unsupported construct 'complex number literal' (not in the scenario language; see spec/language.md)"},
         ErrorCase{"x = '\\N{BULLET}'\n",
                   "demo.py:1:6: unsupported construct '\\N{...} escape (named Unicode character)' (not in the scenario language; see spec/language.md)"},
-        ErrorCase{"async def f():\n    return sum(await g() for g in fs)\n",
-                  "demo.py:2:16: unsupported construct 'await inside a generator expression (an asynchronous generator)' (not in the scenario language; see spec/language.md)"},
-        ErrorCase{"async def f():\n    return [x async for x in g()]\n",
-                  "demo.py:2:15: unsupported construct 'async comprehension' (not in the scenario language; see spec/language.md)"},
         ErrorCase{"x = a @ b\n", "demo.py:1:7: unsupported construct 'matrix multiplication (@)' (not in the scenario language; see spec/language.md)"},
         ErrorCase{"def f(a, /, b): pass\n",
                   "demo.py:1:10: unsupported construct 'positional-only parameters ('/')' (not in the scenario language; see spec/language.md)"},
@@ -586,7 +587,22 @@ INSTANTIATE_TEST_SUITE_P(
         ErrorCase{"async def f():\n    return lambda: await x\n", "demo.py:2:20: 'await' outside async function"},
         ErrorCase{"def f():\n    async with a:\n        pass\n", "demo.py:2:5: 'async with' outside async function"},
         ErrorCase{"def f():\n    async for a in b:\n        pass\n", "demo.py:2:5: 'async for' outside async function"},
-        ErrorCase{"x = [await y for y in z]\n", "demo.py:1:6: asynchronous comprehension outside of an asynchronous function"},
+        ErrorCase{"x = [await y for y in z]\n", "demo.py:1:5: asynchronous comprehension outside of an asynchronous function"},
+        ErrorCase{"def f():\n    ((await x) for x in await y)\n", "demo.py:2:25: 'await' outside async function"},
+        ErrorCase{"yield 1\n", "demo.py:1:1: 'yield' outside function"},
+        ErrorCase{"class C:\n    x = yield\n", "demo.py:2:9: 'yield' outside function"},
+        ErrorCase{"def f():\n    [(yield) for x in y]\n", "demo.py:2:7: 'yield' inside list comprehension"},
+        ErrorCase{"def f():\n    {(yield) for x in y}\n", "demo.py:2:7: 'yield' inside set comprehension"},
+        ErrorCase{"def f():\n    {(yield): 1 for x in y}\n", "demo.py:2:7: 'yield' inside dict comprehension"},
+        ErrorCase{"def f():\n    ((yield) for x in y)\n", "demo.py:2:7: 'yield' inside generator expression"},
+        ErrorCase{"async def f():\n    [(yield) async for x in y]\n", "demo.py:2:7: 'yield' inside list comprehension"},
+        ErrorCase{"async def f():\n    yield from x\n", "demo.py:2:5: 'yield from' inside async function"},
+        ErrorCase{"def f():\n    print(yield)\n", "demo.py:2:11: invalid syntax"},
+        ErrorCase{"def f():\n    return yield\n", "demo.py:2:12: invalid syntax"},
+        ErrorCase{"def f():\n    x = yield from\n", "demo.py:2:19: invalid syntax"},
+        ErrorCase{"def f():\n    x = yield = 3\n", "demo.py:2:9: assignment to yield expression not possible"},
+        ErrorCase{"def f():\n    (yield) = 1\n", "demo.py:2:6: cannot assign to yield expression here. Maybe you meant '==' instead of '='?"},
+        ErrorCase{"def f():\n    (yield x) += 1\n", "demo.py:2:6: 'yield expression' is an illegal expression for augmented assignment"},
         ErrorCase{"def f():\n    x = 1\n    global x\n", "demo.py:3:5: name 'x' is assigned to before global declaration"},
         ErrorCase{"def f():\n    print(x)\n    global x\n", "demo.py:3:5: name 'x' is used prior to global declaration"},
         ErrorCase{"def f(x):\n    global x\n", "demo.py:2:5: name 'x' is parameter and global"},
@@ -644,11 +660,11 @@ TEST(ScenarioErrorsApi, Fields) {
     EXPECT_EQ(e.python_type(), "IndentationError");
   }
   try {
-    sc::parse("yield 1\n", "m.py");
+    sc::parse("def f():\n    return lambda: (yield)\n", "m.py");
     FAIL() << "no error";
   } catch (const sc::SyntaxError& e) {
     EXPECT_EQ(e.kind(), sc::ErrorKind::Unsupported);
-    EXPECT_EQ(e.message(), std::string("unsupported construct 'yield'") + kUnsupported);
+    EXPECT_EQ(e.message(), std::string("unsupported construct 'yield inside lambda'") + kUnsupported);
   }
 }
 
@@ -1010,6 +1026,8 @@ TEST(ScenarioPrinter, RoundTripFragments) {
       "for (a, b) in c, d: pass", "x = (a for b in c)", "f(a for b in c)", "x = not (a and b)",
       "x = (a or b) and c", "x = (a and b) or c", "x = a if (b if c else d) else e",
       "x = (a if b else c) if d else e", "x = lambda: (yield_ for x in y)",
+      "def g():\n    (yield)\n    x = (yield a, b)\n    y = (yield from z)\n    return [(yield)]",
+
       "x = (lambda: 1) if a else (lambda: 2)", "x = await_ == 1", "x = -(-1)", "x = - - 1",
       "x = 2 ** -1", "x = (not a) == b", "x = (a < b) < c", "x = a < (b < c)",
       "x = 'a' 'b'", "x = f'{a}' f'{b!s}'", "x = f\"{'q'}\"", "x = f'{x:{y}.{z}}'",

@@ -723,6 +723,11 @@ Object Interp::iter(const Object& o) {
   raise(T.TypeError, fmt::format("'{}' object is not iterable", type_of(o)->name));
 }
 
+bool NativeObj::iternext(Interp& ip, const Object& self, Object& out) {
+  out = ip.call0(ip.getattr(self, "__next__"));
+  return !out.null();
+}
+
 bool Interp::next(IterObj& it, Object& out) {
   if (it.snapshot) {
     if (it.pos >= static_cast<std::int64_t>(it.items.size())) return false;
@@ -744,12 +749,7 @@ bool Interp::next(IterObj& it, Object& out) {
       out = Object::integer(r->start + r->step * it.pos++);
       return true;
     }
-    case Tag::Native: {
-      // A native iterator: its __next__ returns Null when exhausted.
-      Object m = getattr(s, "__next__");
-      out = call0(m);
-      return !out.null();
-    }
+    case Tag::Native: return s.as<NativeObj>()->iternext(*this, s, out);
     case Tag::Instance: {
       // A program's iterator: its __next__ raises StopIteration when exhausted.
       Object m = special(s, "__next__");
@@ -979,6 +979,10 @@ Object Interp::getattr_opt(const Object& o, std::string_view name) {
     case Tag::Loop: return loop_method(*this, o, name);
     case Tag::Handle: return handle_method(*this, o, name);
     case Tag::Native: return o.as<NativeObj>()->getattr(*this, o, name);
+    case Tag::Iter: {  // a native iterator's attributes (a generator's send, throw...)
+      const Object& src = o.as<IterObj>()->src;
+      return src.is(Tag::Native) ? src.as<NativeObj>()->getattr(*this, src, name) : Object();
+    }
     case Tag::Range: {
       auto* r = o.as<RangeObj>();
       if (name == "start") return Object::integer(r->start);
@@ -1084,6 +1088,8 @@ Object Interp::getattr_opt(const Object& o, std::string_view name) {
         if (Object* v = e->attrs->find_str(name)) return *v;
       }
       if (name == "args") return tuple_obj(e->args);
+      if (name == "value" && e->cls->subclass_of(T.StopIteration.get()))
+        return e->args.empty() ? Object::none() : e->args[0];
       if (name == "__cause__") return e->cause.null() ? Object::none() : e->cause;
       if (name == "__context__") return e->context.null() ? Object::none() : e->context;
       if (name == "__suppress_context__") return Object::boolean(e->suppress_context);

@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include "interp.hpp"
+#include "objects/generator.hpp"
 
 namespace aiospec::interp {
 
@@ -346,6 +347,8 @@ Object Interp::eval(const Expr* e, Frame& f) {
     }
     case ExprKind::Slice: return make_slice(e->as<scenario::Slice>(), f);
     case ExprKind::Starred: raise(T.TypeError, "can't use starred expression here");
+    case ExprKind::Yield:
+    case ExprKind::YieldFrom: raise(T.RuntimeError, "internal error: yield evaluated synchronously");
   }
   return {};
 }
@@ -905,6 +908,16 @@ asyncio::Coro<Object> Interp::eval_a(const Expr* e, Frame& f) {
       co_return out;
     }
     case ExprKind::Starred: co_return co_await eval_a(e->as<Starred>().value, f);
+    case ExprKind::Yield: {
+      const Expr* v = e->as<Yield>().value;
+      YieldAwaiter y{f.gen, Object::none()};  // named: g++ 12 destroys a braced temporary awaiter twice
+      if (v) y.value = EVAL(v);
+      co_return co_await y;
+    }
+    case ExprKind::YieldFrom: {
+      Object src = EVAL(e->as<YieldFrom>().value);
+      co_return co_await yield_from(f.gen, std::move(src));
+    }
     default: co_return eval(e, f);
   }
 }

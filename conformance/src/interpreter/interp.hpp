@@ -27,7 +27,7 @@ using scenario::Stmt;
 
 enum class Flow : std::uint8_t { Normal, Return, Break, Continue };
 
-struct GenExpObj;
+struct GenObj;
 
 struct Frame {
   std::vector<Object> slots;
@@ -37,6 +37,7 @@ struct Frame {
   Object cls;                   // the defining class of a method (super())
   std::vector<std::exception_ptr> handling;  // exceptions being handled, innermost last (bare raise)
   Object retval;
+  GenObj* gen = nullptr;  // the generator whose body runs in this frame
   std::uint32_t line = 0;
 };
 
@@ -99,7 +100,6 @@ class Interp {
   bool compare(scenario::CmpOpKind op, const Object& a, const Object& b);
   Object iter(const Object& o);
   bool next(IterObj& it, Object& out);
-  Object genexp_next(GenExpObj& g);  // the next element of a generator expression; Null at the end
   std::vector<Object> to_vector(const Object& iterable);
   std::int64_t len(const Object& o);
   Ref<TypeObj> type_of(const Object& o);
@@ -212,6 +212,12 @@ class Interp {
   Object call_function(FuncObj* fn, CallArgs& args);
   void bind_args(FuncObj* fn, CallArgs& args, Frame& f);
   asyncio::Coro<Object> run_coroutine(Ref<FuncObj> fn, std::unique_ptr<Frame> frame);
+  // Generators (objects/generator.cpp).
+  Object call_generator(FuncObj* fn, CallArgs& args);
+  asyncio::Coro<Object> run_generator(Ref<FuncObj> fn, std::unique_ptr<Frame> frame);
+  asyncio::Coro<Object> run_genexp(const scenario::Comp& c, std::unique_ptr<Frame> frame,
+                                   std::vector<Ref<CellObj>> closure, Object first);
+  asyncio::Coro<Object> yield_from(GenObj* g, Object src);
   Object make_function(const scenario::FunctionDef* def, Frame& f, std::vector<Object> defaults,
                        std::vector<Object> kwdefaults);
   Object make_lambda(const scenario::Lambda* l, Frame& f);

@@ -310,6 +310,9 @@ struct NativeObj : RefCounted {
   virtual Object getattr(Interp& ip, const Object& self, std::string_view name) = 0;
   virtual std::string repr(Interp&) { return std::string("<") + type_name() + " object>"; }
   virtual std::string str(Interp& ip) { return repr(ip); }
+  // The iterator protocol of IterObj over this object: false once exhausted. By default its
+  // __next__, which returns Null at the end.
+  virtual bool iternext(Interp& ip, const Object& self, Object& out);
 };
 
 // Python exceptions in C++: one class per asyncio:: base, so the core classifies them (a Python

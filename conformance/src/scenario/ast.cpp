@@ -94,7 +94,7 @@ bool eq(const Expr* a, const Expr* b) {
       auto &x = a->as<Comp>(), &y = b->as<Comp>();
       return eq(x.elt, y.elt) && eq(x.value, y.value) &&
              all(x.generators, y.generators, [](const Comprehension& g, const Comprehension& h) {
-               return eq(g.target, h.target) && eq(g.iter, h.iter) && eq(g.ifs, h.ifs);
+               return g.is_async == h.is_async && eq(g.target, h.target) && eq(g.iter, h.iter) && eq(g.ifs, h.ifs);
              });
     }
     case ExprKind::Lambda:
@@ -137,6 +137,8 @@ bool eq(const Expr* a, const Expr* b) {
     }
     case ExprKind::Starred:
       return a->as<Starred>().ctx == b->as<Starred>().ctx && eq(a->as<Starred>().value, b->as<Starred>().value);
+    case ExprKind::Yield: return eq(a->as<Yield>().value, b->as<Yield>().value);
+    case ExprKind::YieldFrom: return eq(a->as<YieldFrom>().value, b->as<YieldFrom>().value);
   }
   return false;
 }

@@ -42,6 +42,7 @@ const char* describe(const Expr& e) {
     case ExprKind::Compare: return "comparison";
     case ExprKind::Await: return "await expression";
     case ExprKind::Starred: return "starred";
+    case ExprKind::Yield: case ExprKind::YieldFrom: return "yield expression";
     default: return "expression";
   }
 }
@@ -102,7 +103,6 @@ class Parser {
   [[noreturn]] void unexpected(std::string expected = {}) const {
     const Token& t = peek();
     switch (t.kind) {
-      case Tok::KwYield: unsupported(t, "yield");
       case Tok::At: unsupported(t, "matrix multiplication (@)");
       case Tok::AtEq: unsupported(t, "@=");
       case Tok::Walrus: unsupported(t, "assignment expression (:=)");
@@ -267,12 +267,17 @@ class Parser {
 
   Stmt* expression_statement() {
     const Token& t = peek();
-    Expr* first = star_expressions();
+    bool bare_first = at(Tok::KwYield);
+    Expr* first = yield_or_star_expressions();
     if (at(Tok::Assign)) {
+      if (bare_first) fail(*first, "assignment to yield expression not possible");
       std::vector<Expr*> targets{first};
       Expr* value = nullptr;
       while (accept(Tok::Assign)) {
-        value = star_expressions();
+        // `a = yield = b`: CPython names an unparenthesised yield among the targets specially.
+        bool bare_yield = at(Tok::KwYield);
+        value = yield_or_star_expressions();
+        if (bare_yield && at(Tok::Assign)) fail(*value, "assignment to yield expression not possible");
         targets.push_back(value);
       }
       targets.pop_back();
@@ -299,7 +304,7 @@ class Parser {
       auto* s = node<AugAssign>(t);
       s->target = first;
       s->op = static_cast<BinOpKind>(static_cast<int>(k) - static_cast<int>(Tok::PlusEq));
-      s->value = star_expressions();
+      s->value = yield_or_star_expressions();
       return s;
     }
     if (k == Tok::Colon) {
@@ -312,7 +317,7 @@ class Parser {
       auto* s = node<AnnAssign>(t);
       s->target = first;
       s->annotation = expression();
-      if (accept(Tok::Assign)) s->value = star_expressions();
+      if (accept(Tok::Assign)) s->value = yield_or_star_expressions();
       return s;
     }
     if (first->is<Name>() && first->as<Name>().id == "print" && starts_expression())
@@ -693,6 +698,20 @@ class Parser {
     s->ctx = ctx;
     return s;
   }
+
+  // yield_expr: `yield from x`, `yield`, `yield a, b`.
+  Expr* yield_expression() {
+    const Token& t = expect(Tok::KwYield);
+    if (accept(Tok::KwFrom)) {
+      auto* y = node<YieldFrom>(t);
+      y->value = expression();
+      return y;
+    }
+    auto* y = node<Yield>(t);
+    if (starts_expression()) y->value = star_expressions();
+    return y;
+  }
+  Expr* yield_or_star_expressions() { return at(Tok::KwYield) ? yield_expression() : star_expressions(); }
 
   // star_expressions: a bare tuple when there is a comma.
   Expr* star_expressions() {
@@ -1128,7 +1147,11 @@ class Parser {
       tuple->kind = ExprKind::Tuple;
       return tuple;
     }
-    if (at(Tok::KwYield)) unexpected();
+    if (at(Tok::KwYield)) {
+      Expr* y = yield_expression();
+      expect(Tok::RParen);
+      return y;
+    }
     Expr* first = at(Tok::Star) ? starred() : named_expression();
     if (at(Tok::KwFor) || at(Tok::KwAsync)) {
       if (first->is<Starred>()) fail(*first, "iterable unpacking cannot be used in comprehension");
@@ -1233,9 +1256,9 @@ class Parser {
     c->value = value;
     std::vector<Comprehension> gens;
     while (at(Tok::KwFor) || at(Tok::KwAsync)) {
-      if (at(Tok::KwAsync)) unsupported(peek(), "async comprehension");
-      next();
       Comprehension g;
+      g.is_async = accept(Tok::KwAsync);
+      expect(Tok::KwFor);
       g.target = target_list();
       expect(Tok::KwIn);
       g.iter = disjunction();

@@ -241,6 +241,13 @@ class Printer {
       }
       case ExprKind::Slice: slice(&e); break;
       case ExprKind::Starred: out += '*'; expr(e.as<Starred>().value, kBitOr); break;
+      // Always parenthesised: valid wherever a yield may stand, and the parentheses make no node.
+      case ExprKind::Yield:
+        out += e.as<Yield>().value ? "(yield " : "(yield";
+        if (e.as<Yield>().value) expr(e.as<Yield>().value, kTuple);
+        out += ')';
+        break;
+      case ExprKind::YieldFrom: out += "(yield from "; expr(e.as<YieldFrom>().value); out += ')'; break;
     }
   }
 
@@ -280,7 +287,7 @@ class Printer {
       expr(c.value, kIfExp);
     }
     for (const Comprehension& g : c.generators) {
-      out += " for ";
+      out += g.is_async ? " async for " : " for ";
       expr(g.target, kTuple);
       out += " in ";
       expr(g.iter, kOr);

@@ -3,6 +3,7 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <memory>
 #include <string>
 #include <unordered_map>
@@ -32,6 +33,8 @@ struct ScopeData {
   Scope* out = nullptr;
   bool is_async = false;
   FunctionDef* func = nullptr;
+  ExprKind comp = ExprKind::ListComp;  // a Comprehension scope's kind
+  const Stmt* value_return = nullptr;  // the first `return value` of a function
   int loops = 0;
   std::vector<Sym> syms;
   std::vector<Name*> names;
@@ -158,22 +161,30 @@ class Resolver {
         auto& c = e->as<Comp>();
         aw = expr(c.generators[0].iter);
         ScopeData* s = push(ScopeKind::Comprehension);
+        s->comp = e->kind;
         c.scope = s->out;
-        // An await anywhere else makes it an asynchronous comprehension (the Await case checks that
-        // it sits in an async function): the whole expression then suspends.
+        // An `async for`, or an await anywhere else, makes it an asynchronous comprehension: a list,
+        // set or dict comprehension then suspends as a whole (in an async function, or inside another
+        // comprehension, which becomes asynchronous too); a generator expression becomes an
+        // asynchronous generator, allowed anywhere (compile.c: compiler_comprehension).
         bool inner = false;
         for (std::size_t i = 0; i < c.generators.size(); ++i) {
           Comprehension& g = c.generators[i];
           if (i > 0) inner |= expr(g.iter);
+          inner |= g.is_async;
           expr(g.target);
           inner |= exprs(g.ifs);
         }
         inner |= expr(c.elt);
         inner |= expr(c.value);
         pop();
-        if (inner && e->kind == ExprKind::GeneratorExp)
-          fail(*e, unsupported_message("await inside a generator expression (an asynchronous generator)"),
-               ErrorKind::Unsupported);
+        c.is_async = inner;
+        if (inner && (e->kind == ExprKind::GeneratorExp || std::any_of(c.generators.begin(), c.generators.end(), [](const Comprehension& g) { return g.is_async; })))
+          fail(*e, unsupported_message("async comprehension"), ErrorKind::Unsupported);
+        if (e->kind == ExprKind::GeneratorExp) break;
+        const ScopeData* f = code_scope();
+        if (inner && cur_->kind != ScopeKind::Comprehension && !(f->kind == ScopeKind::Function && f->is_async))
+          fail(*e, "asynchronous comprehension outside of an asynchronous function");
         aw |= inner;
         break;
       }
@@ -206,14 +217,30 @@ class Resolver {
         aw = exprs(e->as<Compare>().comparators) || aw;
         break;
       case ExprKind::Await: {
+        // Inside a comprehension the Comp case checks where the asynchronous comprehension is.
         const ScopeData* f = code_scope();
-        bool async_fn = f->kind == ScopeKind::Function && f->is_async;
-        if (cur_->kind == ScopeKind::Comprehension && !async_fn)
-          fail(*e, "asynchronous comprehension outside of an asynchronous function");
-        if (f->kind == ScopeKind::Module || f->kind == ScopeKind::Class)
-          fail(*e, "'await' outside function");
-        if (!async_fn) fail(*e, "'await' outside async function");
+        if (cur_->kind != ScopeKind::Comprehension) {
+          if (f->kind == ScopeKind::Module || f->kind == ScopeKind::Class) fail(*e, "'await' outside function");
+          if (f->kind != ScopeKind::Function || !f->is_async) fail(*e, "'await' outside async function");
+        }
         expr(e->as<Await>().value);
+        aw = true;
+        break;
+      }
+      case ExprKind::Yield: case ExprKind::YieldFrom: {
+        // symtable.c first (comprehensions), then compile.c.
+        if (cur_->kind == ScopeKind::Comprehension)
+          fail(*e, cur_->comp == ExprKind::ListComp  ? "'yield' inside list comprehension"
+                   : cur_->comp == ExprKind::SetComp ? "'yield' inside set comprehension"
+                   : cur_->comp == ExprKind::DictComp ? "'yield' inside dict comprehension"
+                                                      : "'yield' inside generator expression");
+        if (cur_->kind == ScopeKind::Lambda)
+          fail(*e, unsupported_message("yield inside lambda"), ErrorKind::Unsupported);
+        if (cur_->kind != ScopeKind::Function) fail(*e, "'yield' outside function");
+        if (e->kind == ExprKind::YieldFrom && cur_->is_async) fail(*e, "'yield from' inside async function");
+        if (cur_->is_async) fail(*e, unsupported_message("asynchronous generator"), ErrorKind::Unsupported);
+        cur_->func->is_generator = true;
+        expr(e->kind == ExprKind::Yield ? e->as<Yield>().value : e->as<YieldFrom>().value);
         aw = true;
         break;
       }
@@ -270,6 +297,8 @@ class Resolver {
         f.scope = scope->out;
         params(f.args);
         f.body_awaits = body(f.body);
+        if (f.is_async && f.is_generator && scope->value_return)
+          fail(*scope->value_return, "'return' with value in async generator");
         pop();
         break;
       }
@@ -286,6 +315,7 @@ class Resolver {
       }
       case StmtKind::Return:
         if (code_scope()->kind != ScopeKind::Function) fail(*s, "'return' outside function");
+        if (s->as<Return>().value && !cur_->value_return) cur_->value_return = s;
         aw = expr(s->as<Return>().value);
         break;
       case StmtKind::Delete: aw = exprs(s->as<Delete>().targets); break;

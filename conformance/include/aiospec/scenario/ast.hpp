@@ -101,7 +101,7 @@ enum class ExprKind : std::uint8_t {
   List, Tuple, Set, Dict,
   ListComp, SetComp, DictComp, GeneratorExp,
   Lambda, IfExp, BoolOp, UnaryOp, BinOp, Compare, Await,
-  Attribute, Call, Subscript, Slice, Starred,
+  Attribute, Call, Subscript, Slice, Starred, Yield, YieldFrom,
 };
 
 enum class ExprContext : std::uint8_t { Load, Store, Del };
@@ -182,6 +182,7 @@ struct Comprehension {
   Expr* target = nullptr;
   Expr* iter = nullptr;
   std::span<Expr*> ifs;
+  bool is_async = false;  // `async for`
 };
 
 // [elt for ...], {elt for ...}, {key: value for ...}, (elt for ...). A scope of its own: the
@@ -196,6 +197,7 @@ struct Comp : Expr {
   Expr* value = nullptr;  // DictComp only
   std::span<Comprehension> generators;
   Scope* scope = nullptr;
+  bool is_async = false;  // an `async for` or an `await` past the first iterable (a GeneratorExp: an async generator)
 };
 
 struct Param {
@@ -255,6 +257,15 @@ struct Compare : ExprOf<ExprKind::Compare> {
 };
 
 struct Await : ExprOf<ExprKind::Await> {
+  Expr* value = nullptr;
+};
+
+// `yield` / `yield value` (value may be a bare tuple), and `yield from value`. Both suspend, so they
+// are `has_await`; they make the enclosing function a generator (FunctionDef::is_generator).
+struct Yield : ExprOf<ExprKind::Yield> {
+  Expr* value = nullptr;  // null: yields None
+};
+struct YieldFrom : ExprOf<ExprKind::YieldFrom> {
   Expr* value = nullptr;
 };
 
@@ -330,6 +341,7 @@ struct FunctionDef : StmtOf<StmtKind::FunctionDef> {
   bool is_async = false;
   bool body_awaits = false;
   bool uses_super = false;  // a method that mentions `super` (zero-argument super() needs its class)
+  bool is_generator = false;  // the body yields: calling it makes a generator (async def: an async generator)
   Arguments args;
   Body body;
   Scope* scope = nullptr;

@@ -6,6 +6,7 @@
 #include <cstdlib>
 
 #include "../interp.hpp"
+#include "../objects/generator.hpp"
 
 namespace aiospec::interp {
 
@@ -349,6 +350,7 @@ Object b_next(Interp& ip, BuiltinObj&, CallArgs& a) {
     Object v;
     return ip.next(*it, v) ? v : a.pos[1];
   }
+  if (GenObj* g = as_generator(a.pos[0]); g && a.pos.size() == 1) return resume_or_stop(ip, *g, Object::none(), nullptr);
   if (!a.pos[0].is(Tag::Iter)) ip.raise(ip.T.TypeError, fmt::format("'{}' object is not an iterator", ip.type_of(a.pos[0])->name));
   Object v;
   if (ip.next(*a.pos[0].as<IterObj>(), v)) return v;

@@ -147,6 +147,7 @@ void Interp::bind_args(FuncObj* fn, CallArgs& args, Frame& f) {
 }
 
 Object Interp::call_function(FuncObj* fn, CallArgs& args) {
+  if (fn->def && fn->def->is_generator) return call_generator(fn, args);
   if (fn->is_async) {
     auto frame = std::make_unique<Frame>();
     bind_args(fn, args, *frame);
