@@ -1,10 +1,14 @@
 // The interpreter: values, control flow, exceptions, the asyncio bindings, and every spec example.
 #include <gtest/gtest.h>
+#include <rapidcheck/gtest.h>
 
 #include <algorithm>
 #include <chrono>
+#include <cstdint>
 #include <cstdlib>
 #include <filesystem>
+#include <string>
+#include <vector>
 
 #include "aiospec/interpreter.hpp"
 #include "aiospec/judge.hpp"
@@ -399,6 +403,42 @@ TEST(Interpreter, VirtualTimeStampsLines) {
 TEST(Interpreter, IntOverflowIsAClearError) {
   auto r = aiospec::run_program("print(2 ** 64)\n", "big.py");
   EXPECT_EQ(r.normalized(), "[uncaught] OverflowError: integer result too large (the scenario language has 64-bit ints)\n");
+}
+
+// A generator yields what it iterates, whatever the list and however `yield from` splits it between
+// a generator function and a generator expression; sending values in returns them as a generator
+// returns (StopIteration.value).
+RC_GTEST_PROP(Interpreter, GeneratorsYieldWhatTheyIterate, (const std::vector<std::int8_t>& raw, std::uint8_t split)) {
+  std::string xs = "[";
+  for (std::int8_t x : raw) xs += std::to_string(x) + ", ";
+  xs += "]";
+  const std::string program = R"py(def gen(xs):
+    for x in xs:
+        yield x
+def chain(xs, k):
+    got = yield from gen(xs[:k])
+    assert got is None
+    yield from (x for x in xs[k:])
+def collect():
+    out = []
+    while True:
+        v = yield len(out)
+        if v is None:
+            return out
+        out.append(v)
+xs = )py" + xs + R"py(
+c = collect()
+next(c)
+for x in xs:
+    c.send(x)
+try:
+    c.send(None)
+except StopIteration as e:
+    sent = e.value
+print(list(chain(xs, )py" + std::to_string(split % (raw.size() + 1)) + R"py()) == xs, sum(gen(xs)) == sum(xs), sent == xs)
+)py";
+  auto r = aiospec::run_program(program, "prop.py");
+  RC_ASSERT(r.normalized() == "True True True\n");
 }
 
 // Every example of every spec chapter that applies to Python 3.11, one test per example id.

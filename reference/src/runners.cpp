@@ -4,17 +4,13 @@
 
 #include <csignal>
 
+#include "asyncio/asyncgens.hpp"
 #include "asyncio/gather.hpp"
 #include "asyncio/unix_events.hpp"
 
 namespace asyncio {
 
 namespace {
-
-// base_events.py: shutdown_asyncgens. There are no async generators here, but asyncio.run still runs
-// it as a task, and the loop iteration it takes lets callbacks left in the ready queue run before the
-// loop closes; keep it for identical traces.
-Coro<void> shutdown_asyncgens() { co_return; }
 
 // runners.py: _cancel_all_tasks
 void cancel_all_tasks(EventLoop& loop) {
@@ -103,7 +99,9 @@ void Runner::close() {
     }
   } finally{*this};
   cancel_all_tasks(*loop_);
-  run_to_completion(*loop_, shutdown_asyncgens());
+  // A task even when there is no generator to close: the loop iteration it takes lets callbacks left
+  // in the ready queue run before the loop closes, as in CPython.
+  run_to_completion(*loop_, shutdown_asyncgens(*loop_));
   run_to_completion(*loop_, loop_->shutdown_default_executor());
 }
 

@@ -857,55 +857,16 @@ asyncio::Coro<Object> Interp::eval_a(const Expr* e, Frame& f) {
     case ExprKind::SetComp:
     case ExprKind::DictComp:
     case ExprKind::GeneratorExp: {
-      // An asynchronous comprehension: the same loop as comp_loop, flattened with explicit state.
       auto& c = e->as<Comp>();
-      if (c.kind == ExprKind::GeneratorExp) {  // only its first iterable can await
-        Object first = EVAL(c.generators[0].iter);
-        co_return make_genexp(c, f, std::move(first));
-      }
+      Object first = EVAL(c.generators[0].iter);
+      if (c.kind == ExprKind::GeneratorExp) co_return make_genexp(c, f, std::move(first));
       Frame cf;
       init_slots(cf, c.scope);
       std::vector<Ref<CellObj>> closure = capture(c.scope, f);
       cf.closure = &closure;
       cf.qualname = f.qualname;
-      Object first = EVAL(c.generators[0].iter);
       Object out = c.kind == ExprKind::SetComp ? set_obj() : c.kind == ExprKind::DictComp ? dict_obj() : list_obj();
-      std::vector<Object> iters{iter(first)};
-      while (!iters.empty()) {
-        std::size_t gi = iters.size() - 1;
-        Object v;
-        if (!next(*iters.back().as<IterObj>(), v)) {
-          iters.pop_back();
-          continue;
-        }
-        step();
-        const Comprehension& g = c.generators[gi];
-        assign(g.target, cf, v);
-        bool ok = true;
-        for (Expr* cond : g.ifs) {
-          Object t = co_await Eval{this, cond, &cf};
-          if (!truthy(t)) {
-            ok = false;
-            break;
-          }
-        }
-        if (!ok) continue;
-        if (gi + 1 < c.generators.size()) {
-          const Expr* src = c.generators[gi + 1].iter;
-          iters.push_back(iter(co_await Eval{this, src, &cf}));
-          continue;
-        }
-        Object x = co_await Eval{this, c.elt, &cf};
-        if (c.kind == ExprKind::SetComp) {
-          out.as<SetObj>()->add(x, hash(x));
-        } else if (c.kind == ExprKind::DictComp) {
-          Object val = co_await Eval{this, c.value, &cf};
-          out.as<DictObj>()->set(x, hash(x), std::move(val));
-        } else {
-          out.as<ListObj>()->v.push_back(std::move(x));
-        }
-      }
-      co_return out;
+      co_return co_await run_comp_a(c, cf, comp_iter(c.generators[0], first), std::move(out));
     }
     case ExprKind::Starred: co_return co_await eval_a(e->as<Starred>().value, f);
     case ExprKind::Yield: {
@@ -922,13 +883,102 @@ asyncio::Coro<Object> Interp::eval_a(const Expr* e, Frame& f) {
   }
 }
 
+Object Interp::aiter(const Object& src) {
+  Object ait = getattr_opt(src, "__aiter__");
+  if (ait.null())
+    raise(T.TypeError, fmt::format("'async for' requires an object with __aiter__ method, got {}", type_of(src)->name));
+  return call0(ait);
+}
+
+Object Interp::comp_iter(const Comprehension& g, const Object& src) { return g.is_async ? aiter(src) : iter(src); }
+
+asyncio::Coro<bool> Interp::anext_a(const Object& ait, Object& out) {
+  Object aw = call0(getattr(ait, "__anext__"));
+  std::exception_ptr ep;
+  try {
+    out = co_await await_object(std::move(aw));
+    co_return true;
+  } catch (const Abort&) {
+    throw;
+  } catch (...) {
+    ep = std::current_exception();
+  }
+  if (!exc_object(ep).as<ExcObj>()->cls->subclass_of(T.StopAsyncIteration.get())) std::rethrow_exception(ep);
+  co_return false;
+}
+
+// An asynchronous comprehension, or a generator expression (`out` Null: each element is yielded):
+// the same loop as comp_loop, flattened with explicit state. `first` is the first clause's iterator.
+asyncio::Coro<Object> Interp::run_comp_a(const Comp& c, Frame& cf, Object first, Object out) {
+  std::vector<Object> iters{std::move(first)};  // one per active `for` clause, outermost first
+  while (!iters.empty()) {
+    const std::size_t gi = iters.size() - 1;
+    const Comprehension& g = c.generators[gi];
+    Object v;
+    bool more = false;
+    if (g.is_async)
+      more = co_await anext_a(iters.back(), v);
+    else
+      more = next(*iters.back().as<IterObj>(), v);
+    if (!more) {
+      iters.pop_back();
+      continue;
+    }
+    step();
+    assign(g.target, cf, v);
+    bool ok = true;
+    for (Expr* cond : g.ifs) {
+      Object t = co_await Eval{this, cond, &cf};
+      if (!truthy(t)) {
+        ok = false;
+        break;
+      }
+    }
+    if (!ok) continue;
+    if (gi + 1 < c.generators.size()) {
+      const Comprehension& inner = c.generators[gi + 1];
+      Object src = co_await Eval{this, inner.iter, &cf};
+      iters.push_back(comp_iter(inner, src));
+      continue;
+    }
+    Object x = co_await Eval{this, c.elt, &cf};
+    if (out.null()) {
+      YieldAwaiter y{cf.gen, std::move(x)};  // named: g++ 12 destroys a braced temporary awaiter twice
+      co_await y;
+    } else if (c.kind == ExprKind::SetComp) {
+      out.as<SetObj>()->add(x, hash(x));
+    } else if (c.kind == ExprKind::DictComp) {
+      Object val = co_await Eval{this, c.value, &cf};
+      out.as<DictObj>()->set(x, hash(x), std::move(val));
+    } else {
+      out.as<ListObj>()->v.push_back(std::move(x));
+    }
+  }
+  co_return out;
+}
+
+// `yield value` statements and `if` statements run here rather than in exec_a, whose coroutine frame
+// is too large for the frame pool: in a generator they are most of what runs between two yields.
 asyncio::Coro<Flow> Interp::exec_body_a(Body b, Frame& f) {
   for (const Stmt* s : b) {
     Flow fl = Flow::Normal;
-    if (s->has_await)
-      fl = co_await exec_a(s, f);
-    else
+    if (!s->has_await) {
       fl = exec(s, f);
+    } else if (s->kind == StmtKind::ExprStmt && s->as<ExprStmt>().value->kind == ExprKind::Yield) {
+      step();
+      line = f.line = s->line;
+      YieldAwaiter y{f.gen, Object::none()};  // named: g++ 12 destroys a braced temporary awaiter twice
+      if (const Expr* v = s->as<ExprStmt>().value->as<Yield>().value) y.value = EVAL(v);
+      co_await y;
+    } else if (s->kind == StmtKind::If) {
+      step();
+      line = f.line = s->line;
+      auto& i = s->as<If>();
+      Object t = EVAL(i.test);
+      fl = co_await exec_body_a(truthy(t) ? i.body : i.orelse, f);
+    } else {
+      fl = co_await exec_a(s, f);
+    }
     if (fl != Flow::Normal) co_return fl;
   }
   co_return Flow::Normal;
@@ -980,11 +1030,6 @@ asyncio::Coro<Flow> Interp::exec_a(const Stmt* s, Frame& f) {
       f.retval = EVAL(s->as<Return>().value);
       co_return Flow::Return;
     }
-    case StmtKind::If: {
-      auto& i = s->as<If>();
-      Object t = EVAL(i.test);
-      co_return co_await exec_body_a(truthy(t) ? i.body : i.orelse, f);
-    }
     case StmtKind::While: {
       auto& w = s->as<While>();
       while (true) {
@@ -1001,26 +1046,11 @@ asyncio::Coro<Flow> Interp::exec_a(const Stmt* s, Frame& f) {
       auto& fo = s->as<For>();
       Object src = EVAL(fo.iter);
       if (fo.is_async) {
-        Object ait = getattr_opt(src, "__aiter__");
-        if (ait.null())
-          raise(T.TypeError, fmt::format("'async for' requires an object with __aiter__ method, got {}", type_of(src)->name));
-        Object it = call0(ait);
-        Object anext = getattr(it, "__anext__");
+        Object it = aiter(src);
         while (true) {
-          std::exception_ptr ep;
           Object v;
-          Object aw = call0(anext);
-          try {
-            v = co_await await_object(aw);
-          } catch (const Abort&) {
-            throw;
-          } catch (...) {
-            ep = std::current_exception();
-          }
-          if (ep) {
-            if (exc_object(ep).as<ExcObj>()->cls->subclass_of(T.StopAsyncIteration.get())) break;
-            std::rethrow_exception(ep);
-          }
+          bool more = co_await anext_a(it, v);
+          if (!more) break;
           assign(fo.target, f, std::move(v));
           Flow fl = co_await exec_body_a(fo.body, f);
           if (fl == Flow::Break) co_return Flow::Normal;

@@ -218,6 +218,11 @@ class Interp {
   asyncio::Coro<Object> run_genexp(const scenario::Comp& c, std::unique_ptr<Frame> frame,
                                    std::vector<Ref<CellObj>> closure, Object first);
   asyncio::Coro<Object> yield_from(GenObj* g, Object src);
+  // Asynchronous iteration (eval.cpp): __aiter__(), and awaiting __anext__() (false at the end).
+  Object aiter(const Object& src);
+  asyncio::Coro<bool> anext_a(const Object& ait, Object& out);
+  Object comp_iter(const scenario::Comprehension& g, const Object& src);  // a clause's iterator
+  asyncio::Coro<Object> run_comp_a(const scenario::Comp& c, Frame& cf, Object first, Object out);
   Object make_function(const scenario::FunctionDef* def, Frame& f, std::vector<Object> defaults,
                        std::vector<Object> kwdefaults);
   Object make_lambda(const scenario::Lambda* l, Frame& f);

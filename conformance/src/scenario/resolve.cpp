@@ -3,7 +3,6 @@
 
 #include <fmt/format.h>
 
-#include <algorithm>
 #include <memory>
 #include <string>
 #include <unordered_map>
@@ -179,8 +178,6 @@ class Resolver {
         inner |= expr(c.value);
         pop();
         c.is_async = inner;
-        if (inner && (e->kind == ExprKind::GeneratorExp || std::any_of(c.generators.begin(), c.generators.end(), [](const Comprehension& g) { return g.is_async; })))
-          fail(*e, unsupported_message("async comprehension"), ErrorKind::Unsupported);
         if (e->kind == ExprKind::GeneratorExp) break;
         const ScopeData* f = code_scope();
         if (inner && cur_->kind != ScopeKind::Comprehension && !(f->kind == ScopeKind::Function && f->is_async))
@@ -238,7 +235,6 @@ class Resolver {
           fail(*e, unsupported_message("yield inside lambda"), ErrorKind::Unsupported);
         if (cur_->kind != ScopeKind::Function) fail(*e, "'yield' outside function");
         if (e->kind == ExprKind::YieldFrom && cur_->is_async) fail(*e, "'yield from' inside async function");
-        if (cur_->is_async) fail(*e, unsupported_message("asynchronous generator"), ErrorKind::Unsupported);
         cur_->func->is_generator = true;
         expr(e->kind == ExprKind::Yield ? e->as<Yield>().value : e->as<YieldFrom>().value);
         aw = true;

@@ -6,6 +6,8 @@
 #include <deque>
 
 #include "../interp.hpp"
+#include "../objects/generator.hpp"
+#include "asyncio/asyncgens.hpp"
 
 namespace aiospec::interp {
 
@@ -136,6 +138,12 @@ asyncio::Coro<Object> sleep_coro(double d, Object result) {
 }
 
 asyncio::Coro<Object> noop_coro() { co_return Object::none(); }
+
+asyncio::Coro<Object> shutdown_asyncgens_coro(EventLoop& loop) {
+  asyncio::Coro<void> c = asyncio::shutdown_asyncgens(loop);
+  co_await c;
+  co_return Object::none();
+}
 
 const char* return_when_name(asyncio::ReturnWhen w) {
   switch (w) {
@@ -356,9 +364,11 @@ Object Interp::future_result(FutureBase& f) {
 Ref<FutureBase> Interp::to_future(const Object& aw, EventLoop* loop, bool coroutines_ok) {
   // tasks.py: ensure_future / _ensure_future
   if (aw.is(Tag::Future)) return Ref<FutureBase>(aw.as<FutureBase>());
-  if (aw.is(Tag::Coro) && coroutines_ok) {
+  if ((aw.is(Tag::Coro) || is_agen_op(aw)) && coroutines_ok) {
+    // An asynchronous generator's asend()/athrow() is a coroutine to asyncio (it has send and throw).
+    Object coro = aw.is(Tag::Coro) ? aw : make_coro(await_object(aw), aw.as<NativeObj>()->type_name());
     EventLoop& l = loop ? *loop : event_loop();
-    Object t = create_task_on(*this, l, aw, Object());
+    Object t = create_task_on(*this, l, coro, Object());
     return Ref<FutureBase>(t.as<FutureBase>());
   }
   raise(T.TypeError, "An asyncio.Future, a coroutine or an awaitable is required");
@@ -587,7 +597,7 @@ Object loop_method(Interp& ip, const Object& self, std::string_view name) {
     loop.call_exception_handler(context_from_dict(ip, a.pos[0]));
     return Object::none();
   })
-  M("shutdown_asyncgens", { return ip.make_coro(noop_coro(), "BaseEventLoop.shutdown_asyncgens"); })
+  M("shutdown_asyncgens", { return ip.make_coro(shutdown_asyncgens_coro(loop), "BaseEventLoop.shutdown_asyncgens"); })
   M("shutdown_default_executor", { return ip.make_coro(noop_coro(), "BaseEventLoop.shutdown_default_executor"); })
 #undef M
   return {};

@@ -1,7 +1,7 @@
 // coroutine: coroutine objects and `await`.
 #include <fmt/format.h>
 
-#include "../interp.hpp"
+#include "generator.hpp"
 
 namespace aiospec::interp {
 
@@ -42,6 +42,8 @@ asyncio::Coro<Object> Interp::await_object(Object x) {
       co_return future_result(*fut);
     }
     case Tag::Native:
+      if (is_agen_op(x)) co_return co_await await_agen_op(*this, std::move(x));
+      [[fallthrough]];
     case Tag::Instance: {
       Object aw = x.is(Tag::Native) ? getattr_opt(x, "__await__") : special(x, "__await__");
       if (!aw.null()) co_return co_await await_object(call0(aw));

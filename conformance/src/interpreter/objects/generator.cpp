@@ -3,29 +3,43 @@
 
 #include <fmt/format.h>
 
+#include "asyncio/asyncgens.hpp"
+
 namespace aiospec::interp {
 
 using namespace scenario;
 
 namespace {
 
-Object wrap(const Ref<GenObj>& g) {
-  auto it = asyncio::make_ref<IterObj>();
-  it->src = Object(Tag::Native, g);
-  g->wrapper = it.get();
-  return Object(Tag::Iter, it);
-}
-
-GenObj& self_gen(BuiltinObj& b) { return *static_cast<GenObj*>(b.self.as<NativeObj>()); }
-
-// PEP 479: a StopIteration leaving the body becomes RuntimeError, chained as _PyErr_FormatFromCause does.
-[[noreturn]] void raise_from_body(Interp& ip, std::exception_ptr ep) {
+// PEP 479: a StopIteration (an async generator's StopAsyncIteration too) leaving the body becomes
+// RuntimeError, chained as _PyErr_FormatFromCause does.
+[[noreturn]] void raise_from_body(Interp& ip, const GenObj& g, std::exception_ptr ep) {
   Ref<ExcObj> e = ip.to_python(ep);
-  if (!e->cls->subclass_of(ip.T.StopIteration.get())) std::rethrow_exception(ep);
-  Ref<ExcObj> r = ip.new_exc(ip.T.RuntimeError, {ip.str_obj("generator raised StopIteration")});
+  const char* stop = e->cls->subclass_of(ip.T.StopIteration.get()) ? "StopIteration"
+                     : g.is_async && e->cls->subclass_of(ip.T.StopAsyncIteration.get()) ? "StopAsyncIteration"
+                                                                                           : nullptr;
+  if (!stop) std::rethrow_exception(ep);
+  Ref<ExcObj> r = ip.new_exc(ip.T.RuntimeError, {ip.str_obj(fmt::format("{} raised {}", g.is_async ? "async generator" : "generator", stop))});
   r->cause = r->context = Object(Tag::Exc, e);
   r->suppress_context = true;
   ip.raise_obj(r);
+}
+
+// The end of the body: false with its return value, or what it raised.
+bool finish(Interp& ip, GenObj& g, Object& out) {
+  auto& p = g.body.handle().promise();
+  std::exception_ptr ep = std::exchange(p.exception, nullptr);
+  if (!ep) out = std::move(*p.value);
+  g.body = {};
+  g.delegate = {};
+  if (ep) raise_from_body(ip, g, std::move(ep));
+  return false;
+}
+
+// Closing a generator that never started runs nothing, and warns of nothing.
+void close_unstarted(GenObj& g) {
+  g.body.handle().promise().mark_started();
+  g.body = {};
 }
 
 [[noreturn]] void raise_stop(Interp& ip, Object value) {
@@ -62,11 +76,7 @@ std::exception_ptr throw_arg(Interp& ip, CallArgs& a) {
 // gen.close(): GeneratorExit at the yield; a generator that yields again has ignored it.
 void gen_close(Interp& ip, GenObj& g) {
   if (g.finished()) return;
-  if (!g.started()) {
-    g.body.handle().promise().mark_started();  // closing an unstarted generator runs nothing, and warns of nothing
-    g.body = {};
-    return;
-  }
+  if (!g.started()) return close_unstarted(g);
   std::exception_ptr ep;
   try {
     Object out;
@@ -99,6 +109,114 @@ bool call_delegate(Interp& ip, const Object& method, Object arg, Object& out) {
   if (!e->cls->subclass_of(ip.T.StopIteration.get())) std::rethrow_exception(ep);
   out = e->args.empty() ? Object::none() : e->args[0];
   return false;
+}
+
+// --- asynchronous generators ---------------------------------------------------------------
+
+// The Python object of an asynchronous generator. It is also what the loop's asyncgen hooks see:
+// when it goes while the generator is suspended, the finalizer hook closes the generator in a task,
+// through a new AgenObj over the same state (CPython resurrects the generator object instead).
+struct AgenObj final : NativeObj, asyncio::AsyncGen {
+  explicit AgenObj(Ref<GenObj> g) : state(std::move(g)) { state->wrapper = this; }
+  Ref<GenObj> state;
+  bool dying = false;
+  const char* type_name() const override { return "async_generator"; }
+  std::string repr(Interp& ip) override { return state->repr(ip); }
+  std::string repr() const override { return state->repr(*current_interp()); }
+  Object getattr(Interp& ip, const Object& self, std::string_view name) override { return state->getattr(ip, self, name); }
+  asyncio::Coro<void> aclose() override;
+  ~AgenObj() override;
+};
+
+// The generator a method is bound to: methods hold the Python object, as CPython's bound methods do.
+GenObj& self_gen(BuiltinObj& b) {
+  if (GenObj* g = as_generator(b.self)) return *g;
+  return *static_cast<AgenObj*>(b.self.as<NativeObj>())->state;
+}
+
+// What asend()/__anext__(), athrow() and aclose() return: awaited once, it resumes the generator.
+struct AgenOp final : NativeObj {
+  Ref<GenObj> g;
+  Object agen;  // the Python object, kept alive while this is (as CPython's op holds the generator)
+  Object value;
+  std::exception_ptr thrown;
+  bool close = false;
+  bool awaited = false;
+  bool is_throw() const noexcept { return close || thrown; }
+  const char* type_name() const override { return is_throw() ? "async_generator_athrow" : "async_generator_asend"; }
+  std::string repr(Interp&) override {
+    return fmt::format("<{} object at {:#x}>", type_name(), reinterpret_cast<std::uintptr_t>(this));
+  }
+  Object getattr(Interp&, const Object&, std::string_view) override { return {}; }
+};
+
+// An operation on `g`; its first one runs the firstiter hook of the running loop (base_events.py:
+// _asyncgen_firstiter_hook registers it for shutdown_asyncgens).
+Object agen_op(GenObj& g, Object value, std::exception_ptr thrown, bool close) {
+  if (!g.hooks_inited) {
+    g.hooks_inited = true;
+    if (asyncio::EventLoop* loop = asyncio::running_loop()) {
+      g.loop = Object(Tag::Loop, loop);
+      asyncio::asyncgen_firstiter(*loop, *static_cast<AgenObj*>(g.wrapper));
+    }
+  }
+  auto op = asyncio::make_ref<AgenOp>();
+  op->g = Ref<GenObj>(&g);
+  op->agen = g.self();
+  op->value = std::move(value);
+  op->thrown = std::move(thrown);
+  op->close = close;
+  return Object(Tag::Native, op);
+}
+
+Object agen_attr(Interp& ip, GenObj& g, std::string_view name) {
+  const Object self = g.self();
+  if (name == "__aiter__")
+    return ip.builtin("__aiter__", [](Interp&, BuiltinObj& b, CallArgs&) -> Object { return self_gen(b).self(); }, self);
+  if (name == "__anext__")
+    return ip.builtin("__anext__", [](Interp& ip, BuiltinObj& b, CallArgs& a) -> Object {
+      check_args(ip, "__anext__", a, 0, 0);
+      return agen_op(self_gen(b), Object::none(), nullptr, false);
+    }, self);
+  if (name == "asend")
+    return ip.builtin("asend", [](Interp& ip, BuiltinObj& b, CallArgs& a) -> Object {
+      check_args(ip, "asend", a, 1, 1);
+      return agen_op(self_gen(b), a.pos[0], nullptr, false);
+    }, self);
+  if (name == "athrow")
+    return ip.builtin("athrow", [](Interp& ip, BuiltinObj& b, CallArgs& a) -> Object {
+      return agen_op(self_gen(b), Object::none(), throw_arg(ip, a), false);
+    }, self);
+  if (name == "aclose")
+    return ip.builtin("aclose", [](Interp& ip, BuiltinObj& b, CallArgs& a) -> Object {
+      check_args(ip, "aclose", a, 0, 0);
+      return agen_op(self_gen(b), Object::none(), nullptr, true);
+    }, self);
+  if (name == "ag_running") return Object::boolean(g.running);
+  if (name == "ag_await") return Object::none();
+  return {};
+}
+
+asyncio::Coro<void> aclose_task(Object op) {
+  asyncio::Coro<Object> c = await_agen_op(*current_interp(), std::move(op));
+  co_await c;
+}
+
+asyncio::Coro<void> AgenObj::aclose() {
+  // A dying AgenObj (the finalizer hook) hands the generator to a new one.
+  Ref<AgenObj> agen(dying ? new AgenObj(state) : this);
+  return aclose_task(agen_op(*state, Object::none(), nullptr, true));
+}
+
+AgenObj::~AgenObj() {
+  GenObj& g = *state;
+  if (g.loop.null()) return;
+  auto* loop = g.loop.as<asyncio::EventLoop>();
+  dying = true;
+  if (g.closed)
+    asyncio::asyncgen_forget(*loop, *this);
+  else
+    asyncio::asyncgen_finalizer(*loop, *this);
 }
 
 }  // namespace
@@ -137,13 +255,7 @@ bool gen_resume(Interp& ip, GenObj& g, Object value, std::exception_ptr thrown, 
     out = std::exchange(g.transfer, Object());
     return true;
   }
-  auto& p = g.body.handle().promise();
-  std::exception_ptr ep = std::exchange(p.exception, nullptr);
-  if (!ep) out = std::move(*p.value);
-  g.body = {};
-  g.delegate = {};
-  if (ep) raise_from_body(ip, std::move(ep));
-  return false;
+  return finish(ip, g, out);
 }
 
 std::string GenObj::repr(Interp&) {
@@ -152,7 +264,14 @@ std::string GenObj::repr(Interp&) {
 
 bool GenObj::iternext(Interp& ip, const Object&, Object& out) { return gen_resume(ip, *this, Object::none(), nullptr, out); }
 
-Object GenObj::getattr(Interp& ip, const Object& self, std::string_view name) {
+Object GenObj::getattr(Interp& ip, const Object&, std::string_view name) {
+  if (name == "__name__" || name == "__qualname__") {
+    std::string q = qualname;
+    if (name == "__name__" && q.rfind('.') != std::string::npos) q = q.substr(q.rfind('.') + 1);
+    return ip.str_obj(q);
+  }
+  if (is_async) return agen_attr(ip, *this, name);
+  const Object self = this->self();
   if (name == "__next__")
     return ip.builtin("__next__", [](Interp& ip, BuiltinObj& b, CallArgs& a) -> Object {
       check_args(ip, "__next__", a, 0, 0);
@@ -178,23 +297,19 @@ Object GenObj::getattr(Interp& ip, const Object& self, std::string_view name) {
   if (name == "gi_running") return Object::boolean(running);
   if (name == "gi_suspended") return Object::boolean(started() && !finished() && !running);
   if (name == "gi_yieldfrom") return delegate.null() ? Object::none() : delegate;
-  if (name == "__name__" || name == "__qualname__") {
-    std::string q = qualname;
-    if (name == "__name__" && q.rfind('.') != std::string::npos) q = q.substr(q.rfind('.') + 1);
-    return ip.str_obj(q);
-  }
   return {};
 }
 
 GenObj::~GenObj() {
   // CPython finalises a suspended generator by closing it; what that raises cannot propagate
-  // (CPython prints it as "Exception ignored in").
+  // (CPython prints it as "Exception ignored in"). An asynchronous generator is closed through the
+  // loop's finalizer hook (AgenObj) or not at all.
   if (!started()) {
     if (body.valid()) body.handle().promise().mark_started();  // an unstarted generator warns of nothing
     return;
   }
   Interp* ip = current_interp();
-  if (finished() || !ip) return;
+  if (finished() || !ip || is_async) return;
   try {
     gen_close(*ip, *this);
   } catch (...) {
@@ -207,9 +322,10 @@ Object Interp::call_generator(FuncObj* fn, CallArgs& args) {
   frame->line = fn->def->line;
   auto g = asyncio::make_ref<GenObj>();
   g->qualname = fn->qualname;
+  g->is_async = fn->is_async;
   frame->gen = g.get();
   g->body = run_generator(Ref<FuncObj>(fn), std::move(frame));
-  return wrap(g);
+  return wrap_generator(g);
 }
 
 asyncio::Coro<Object> Interp::run_generator(Ref<FuncObj> fn, std::unique_ptr<Frame> frame) {
@@ -221,48 +337,26 @@ asyncio::Coro<Object> Interp::run_generator(Ref<FuncObj> fn, std::unique_ptr<Fra
 }
 
 // A generator expression runs lazily, one element per resumption, so any(), all() and next() stop as
-// early as in Python. Its first iterable was evaluated when the expression was (in the enclosing scope).
+// early as in Python; one that awaits or has an `async for` is an asynchronous generator. Its first
+// iterable was evaluated when the expression was (in the enclosing scope), and so is its iterator.
 Object Interp::make_genexp(const Comp& c, Frame& f, Object first) {
   auto frame = std::make_unique<Frame>();
   init_slots(*frame, c.scope);
   frame->qualname = f.qualname;
   auto g = asyncio::make_ref<GenObj>();
   g->qualname = child_qualname(*this, f, "<genexpr>");
+  g->is_async = c.is_async;
   frame->gen = g.get();
-  g->body = run_genexp(c, std::move(frame), capture(c.scope, f), iter(first));
-  return wrap(g);
+  g->body = run_genexp(c, std::move(frame), capture(c.scope, f), comp_iter(c.generators[0], first));
+  return wrap_generator(g);
 }
 
 asyncio::Coro<Object> Interp::run_genexp(const Comp& c, std::unique_ptr<Frame> frame, std::vector<Ref<CellObj>> closure,
                                          Object first) {
-  Frame& cf = *frame;
-  cf.closure = &closure;
-  if (cf.gen->thrown) std::rethrow_exception(std::exchange(cf.gen->thrown, nullptr));
-  std::vector<Object> iters{std::move(first)};  // one per active `for` clause, outermost first
-  while (!iters.empty()) {
-    const std::size_t gi = iters.size() - 1;
-    Object v;
-    if (!next(*iters.back().as<IterObj>(), v)) {
-      iters.pop_back();
-      continue;
-    }
-    step();
-    const Comprehension& gen = c.generators[gi];
-    assign(gen.target, cf, v);
-    bool ok = true;
-    for (Expr* cond : gen.ifs)
-      if (!truthy(eval(cond, cf))) {
-        ok = false;
-        break;
-      }
-    if (!ok) continue;
-    if (gi + 1 < c.generators.size()) {
-      iters.push_back(iter(eval(c.generators[gi + 1].iter, cf)));
-      continue;
-    }
-    YieldAwaiter y{cf.gen, eval(c.elt, cf)};  // named: g++ 12 destroys a braced temporary awaiter twice
-    co_await y;
-  }
+  frame->closure = &closure;
+  if (frame->gen->thrown) std::rethrow_exception(std::exchange(frame->gen->thrown, nullptr));
+  asyncio::Coro<Object> body = run_comp_a(c, *frame, std::move(first), Object());
+  co_await body;
   co_return Object::none();
 }
 
@@ -306,6 +400,63 @@ asyncio::Coro<Object> Interp::yield_from(GenObj* g, Object src) {
     }
     g->delegate = {};
   }
+}
+
+Object wrap_generator(const Ref<GenObj>& g) {
+  if (g->is_async) return Object(Tag::Native, asyncio::make_ref<AgenObj>(g));
+  auto it = asyncio::make_ref<IterObj>();
+  it->src = Object(Tag::Native, g);
+  g->wrapper = it.get();
+  return Object(Tag::Iter, it);
+}
+
+bool is_agen_op(const Object& o) { return o.is(Tag::Native) && dynamic_cast<AgenOp*>(o.as<NativeObj>()); }
+
+asyncio::Coro<Object> await_agen_op(Interp& ip, Object o) {
+  // genobject.c: async_gen_asend_send, async_gen_athrow_send.
+  auto& op = *static_cast<AgenOp*>(o.as<NativeObj>());
+  if (op.awaited)
+    ip.raise(ip.T.RuntimeError, op.is_throw() ? "cannot reuse already awaited aclose()/athrow()"
+                                              : "cannot reuse already awaited __anext__()/asend()");
+  op.awaited = true;
+  GenObj& g = *op.g;
+  if (g.finished() && op.is_throw()) co_return Object::none();
+  if (g.running)
+    ip.raise(ip.T.RuntimeError, fmt::format("{}(): asynchronous generator is already running",
+                                            op.close ? "aclose" : op.thrown ? "athrow" : "anext"));
+  if ((g.closed && op.is_throw()) || g.finished()) ip.raise_obj(ip.new_exc(ip.T.StopAsyncIteration, {}));
+  if (op.close) g.closed = true;
+  if (!g.started()) {
+    if (op.close) {
+      close_unstarted(g);
+      co_return Object::none();
+    }
+    if (!op.thrown && !op.value.is_none())
+      ip.raise(ip.T.TypeError, "can't send non-None value to a just-started async generator");
+  }
+  g.transfer = std::move(op.value);
+  g.thrown = op.close ? ip.to_cpp(ip.new_exc(ip.T.GeneratorExit, {})) : std::move(op.thrown);
+  AgenStep step{&g};
+  co_await step;
+  Object out;
+  if (!g.body.done()) {
+    if (op.close) ip.raise(ip.T.RuntimeError, "async generator ignored GeneratorExit");
+    co_return std::exchange(g.transfer, Object());
+  }
+  std::exception_ptr ep;
+  try {
+    finish(ip, g, out);
+  } catch (const Abort&) {
+    throw;
+  } catch (...) {
+    ep = std::current_exception();
+  }
+  // async_gen_unwrap_value: ending, or GeneratorExit, closes it; aclose() wanted just that.
+  const bool exited = ep && ip.to_python(ep)->cls->subclass_of(ip.T.GeneratorExit.get());
+  if (!ep || exited) g.closed = true;
+  if (ep && !(op.close && exited)) std::rethrow_exception(ep);
+  if (op.close) co_return Object::none();
+  ip.raise_obj(ip.new_exc(ip.T.StopAsyncIteration, {}));
 }
 
 }  // namespace aiospec::interp
