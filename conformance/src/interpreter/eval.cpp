@@ -34,6 +34,63 @@ struct Eval {
 };
 #define EVAL(x) (co_await Eval{this, (x), &f})
 
+// `co_await Exec{...}`: runs a statement with the evaluator it needs, as Eval evaluates an expression.
+// A statement that cannot suspend runs inside await_ready, and `yield value` and `x = yield value`
+// suspend the generator right there, so a generator's loops cost no coroutine frame per iteration;
+// an `if` gets a small one (exec_body_a); other statements that can suspend run in exec_a, whose
+// frame is larger than the frame pool's blocks.
+struct Exec {
+  Exec(Interp* i, const Stmt* x, Frame* fr) : ip(i), s(x), f(fr) {}
+  Interp* ip;
+  const Stmt* s;
+  Frame* f;
+  Flow flow = Flow::Normal;
+  YieldAwaiter yield{nullptr, Object()};
+  asyncio::Coro<Flow> coro;
+  asyncio::Coro<Flow>::Awaiter inner{};
+  bool await_ready() {
+    if (!s->has_await) {
+      flow = ip->exec(s, *f);
+      return true;
+    }
+    const Expr* v = s->kind == StmtKind::ExprStmt ? s->as<ExprStmt>().value
+                    : s->kind == StmtKind::Assign ? s->as<Assign>().value
+                                                  : nullptr;
+    const bool plain_yield = v && v->kind == ExprKind::Yield && !(v->as<Yield>().value && v->as<Yield>().value->has_await);
+    const bool plain_if = s->kind == StmtKind::If && !s->as<If>().test->has_await;
+    if (plain_yield || plain_if) {
+      ip->step();
+      ip->line = f->line = s->line;
+    }
+    if (plain_yield) {
+      yield.g = f->gen;
+      yield.value = v->as<Yield>().value ? ip->eval(v->as<Yield>().value, *f) : Object::none();
+      return false;
+    }
+    if (plain_if) {
+      auto& i = s->as<If>();
+      coro = ip->exec_body_a(ip->truthy(ip->eval(i.test, *f)) ? i.body : i.orelse, *f);
+    } else {
+      coro = ip->exec_a(s, *f);
+    }
+    inner = coro.operator co_await();
+    return inner.await_ready();
+  }
+  std::coroutine_handle<> await_suspend(std::coroutine_handle<> h) {
+    if (yield.g) return yield.await_suspend(h);
+    return inner.await_suspend(h) ? std::noop_coroutine() : h;
+  }
+  Flow await_resume() {
+    if (yield.g) {
+      Object sent = yield.await_resume();
+      if (s->kind == StmtKind::Assign)
+        for (Expr* t : s->as<Assign>().targets) ip->assign(t, *f, sent);
+      return Flow::Normal;
+    }
+    return s->has_await ? inner.await_resume() : flow;
+  }
+};
+
 
 // ---------------------------------------------------------------------------------------------
 // Names, functions, closures
@@ -957,28 +1014,9 @@ asyncio::Coro<Object> Interp::run_comp_a(const Comp& c, Frame& cf, Object first,
   co_return out;
 }
 
-// `yield value` statements and `if` statements run here rather than in exec_a, whose coroutine frame
-// is too large for the frame pool: in a generator they are most of what runs between two yields.
 asyncio::Coro<Flow> Interp::exec_body_a(Body b, Frame& f) {
   for (const Stmt* s : b) {
-    Flow fl = Flow::Normal;
-    if (!s->has_await) {
-      fl = exec(s, f);
-    } else if (s->kind == StmtKind::ExprStmt && s->as<ExprStmt>().value->kind == ExprKind::Yield) {
-      step();
-      line = f.line = s->line;
-      YieldAwaiter y{f.gen, Object::none()};  // named: g++ 12 destroys a braced temporary awaiter twice
-      if (const Expr* v = s->as<ExprStmt>().value->as<Yield>().value) y.value = EVAL(v);
-      co_await y;
-    } else if (s->kind == StmtKind::If) {
-      step();
-      line = f.line = s->line;
-      auto& i = s->as<If>();
-      Object t = EVAL(i.test);
-      fl = co_await exec_body_a(truthy(t) ? i.body : i.orelse, f);
-    } else {
-      fl = co_await exec_a(s, f);
-    }
+    Flow fl = co_await Exec{this, s, &f};
     if (fl != Flow::Normal) co_return fl;
   }
   co_return Flow::Normal;
@@ -1030,13 +1068,23 @@ asyncio::Coro<Flow> Interp::exec_a(const Stmt* s, Frame& f) {
       f.retval = EVAL(s->as<Return>().value);
       co_return Flow::Return;
     }
+    case StmtKind::If: {
+      auto& i = s->as<If>();
+      Object t = EVAL(i.test);
+      co_return co_await exec_body_a(truthy(t) ? i.body : i.orelse, f);
+    }
     case StmtKind::While: {
+      // The body runs statement by statement here (Exec), not in an exec_body_a frame per iteration.
       auto& w = s->as<While>();
       while (true) {
         Object t = EVAL(w.test);
         if (!truthy(t)) break;
         step();
-        Flow fl = co_await exec_body_a(w.body, f);
+        Flow fl = Flow::Normal;
+        for (const Stmt* b : w.body) {
+          fl = co_await Exec{this, b, &f};
+          if (fl != Flow::Normal) break;
+        }
         if (fl == Flow::Break) co_return Flow::Normal;
         if (fl == Flow::Return) co_return fl;
       }
@@ -1062,7 +1110,11 @@ asyncio::Coro<Flow> Interp::exec_a(const Stmt* s, Frame& f) {
       Object v;
       while (next(*it.as<IterObj>(), v)) {
         assign(fo.target, f, std::move(v));
-        Flow fl = co_await exec_body_a(fo.body, f);
+        Flow fl = Flow::Normal;
+        for (const Stmt* b : fo.body) {
+          fl = co_await Exec{this, b, &f};
+          if (fl != Flow::Normal) break;
+        }
         if (fl == Flow::Break) co_return Flow::Normal;
         if (fl == Flow::Return) co_return fl;
       }

@@ -209,6 +209,7 @@ class Interp {
 
  private:
   friend struct Builtins;
+  friend struct Exec;  // eval.cpp: assigns what a `x = yield value` statement receives
   Object call_function(FuncObj* fn, CallArgs& args);
   void bind_args(FuncObj* fn, CallArgs& args, Frame& f);
   asyncio::Coro<Object> run_coroutine(Ref<FuncObj> fn, std::unique_ptr<Frame> frame);
