@@ -1,8 +1,14 @@
 // aiospec bench: the executable spec's performance figures (issue targets: a seed example parses and
-// runs in ≤ 1 ms; the whole spec runs on the reference loop in ≤ 2 s). Prints figures; judges nothing.
+// runs in ≤ 1 ms; the whole spec runs on the reference loop in ≤ 2 s), and the interpreter's speed
+// against CPython's on the programs of tools/bench. Prints figures; judges nothing.
 #include <algorithm>
 #include <chrono>
 #include <cstdio>
+#include <ctime>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+#include <string>
 
 #include "aiospec/interpreter.hpp"
 #include "aiospec/scenario/parser.hpp"
@@ -15,18 +21,69 @@ namespace {
 
 using Clock = std::chrono::steady_clock;
 
+// Seconds of wall-clock time, or of this process's CPU time (`cpu`: what a loaded machine leaves
+// comparable between two interpreters).
+double now(bool cpu) {
+  if (cpu) return static_cast<double>(std::clock()) / CLOCKS_PER_SEC;
+  return std::chrono::duration<double>(Clock::now().time_since_epoch()).count();
+}
+
 template <class F>
-double best_of(int n, F&& f) {
+double best_of(int n, F&& f, bool cpu = false) {
   double best = 1e300;
   for (int i = 0; i < n; ++i) {
-    auto t0 = Clock::now();
+    const double t0 = now(cpu);
     f();
-    best = std::min(best, std::chrono::duration<double>(Clock::now() - t0).count());
+    best = std::min(best, now(cpu) - t0);
   }
   return best;
 }
 
-int bench(int repeat) {
+// Best-of-n CPU seconds CPython takes to run `path` (compiled once; stdout discarded), or a negative
+// number when `python` cannot run it.
+double cpython_seconds(const std::string& python, const std::string& path, int n) {
+  const std::string script =
+      "import contextlib, io, sys, time\n"
+      "p = sys.argv[1]\n"
+      "code = compile(open(p).read(), p, 'exec')\n"
+      "best = 1e9\n"
+      "for _ in range(int(sys.argv[2])):\n"
+      "    t = time.process_time()\n"
+      "    with contextlib.redirect_stdout(io.StringIO()):\n"
+      "        exec(code, {'__name__': '__main__'})\n"
+      "    best = min(best, time.process_time() - t)\n"
+      "print(best)\n";
+  const std::string out = command_output(python + " -c \"" + script + "\" '" + path + "' " + std::to_string(n) + " 2>/dev/null");
+  try {
+    return std::stod(out);
+  } catch (...) {
+    return -1;
+  }
+}
+
+// tools/bench/*.py on the interpreter and on CPython, in CPU time: speed is CPython's time over the
+// interpreter's.
+void bench_against_cpython(int repeat, const std::string& python) {
+  namespace fs = std::filesystem;
+  std::vector<fs::path> programs;
+  for (const auto& e : fs::directory_iterator(fs::path(AIOSPEC_SOURCE_DIR) / "tools" / "bench"))
+    if (e.path().extension() == ".py") programs.push_back(e.path());
+  std::sort(programs.begin(), programs.end());
+  std::printf("\n%-44s %12s %12s %8s\n", "program (tools/bench), CPU time", "aiospec (ms)", "CPython (ms)", "speed");
+  for (const auto& p : programs) {
+    std::ifstream in(p);
+    std::stringstream src;
+    src << in.rdbuf();
+    const double ours = best_of(repeat, [&] { (void)run_program(src.str(), p.filename().string()); }, true);
+    const double theirs = cpython_seconds(python, p.string(), repeat);
+    if (theirs < 0)
+      std::printf("%-44s %12.2f %12s %8s\n", p.filename().c_str(), ours * 1e3, "-", "-");
+    else
+      std::printf("%-44s %12.2f %12.2f %7.2fx\n", p.filename().c_str(), ours * 1e3, theirs * 1e3, theirs / ours);
+  }
+}
+
+int bench(int repeat, const std::string& python) {
   const Spec spec = read_spec(AIOSPEC_SOURCE_DIR);
   std::vector<const Case*> cases, seeds;
   for (auto& c : spec.cases) {
@@ -47,6 +104,7 @@ int bench(int repeat) {
   });
   std::printf("\nslowest seed example, parse + run: %.3f ms (target <= 1 ms)\n", worst * 1e3);
   std::printf("whole spec on the reference loop: %zu examples in %.3f s (target <= 2 s)\n", cases.size(), whole);
+  bench_against_cpython(std::max(1, repeat / 4), python);
   return ok;
 }
 
@@ -54,9 +112,11 @@ int bench(int repeat) {
 
 void add_bench_command(CLI::App& app, int& exit_code) {
   auto repeat = std::make_shared<int>(20);
-  auto* cmd = app.add_subcommand("bench", "Print the interpreter's timings on the seed examples and the whole spec");
+  auto python = std::make_shared<std::string>("python3");
+  auto* cmd = app.add_subcommand("bench", "Print the interpreter's timings on the seed examples, the whole spec and tools/bench against CPython");
   cmd->add_option("--repeat", *repeat, "best of this many runs")->capture_default_str();
-  cmd->callback([repeat, &exit_code] { exit_code = bench(*repeat); });
+  cmd->add_option("--python", *python, "the CPython 3.11 to compare with")->capture_default_str();
+  cmd->callback([repeat, python, &exit_code] { exit_code = bench(*repeat, *python); });
 }
 
 }  // namespace aiospec::cli

@@ -18,7 +18,8 @@ void add_run_command(CLI::App& app, int& exit_code);
 /// aiospec fuzz: differential fuzzing of random schedules against a third-party loop.
 void add_fuzz_command(CLI::App& app, int& exit_code);
 void add_matrix_command(CLI::App& app, int& exit_code);
-/// aiospec bench: parse/run timings of the seed examples and the whole spec on the reference loop.
+/// aiospec bench: parse/run timings of the seed examples and the whole spec on the reference loop, and
+/// tools/bench against CPython.
 void add_bench_command(CLI::App& app, int& exit_code);
 
 /// Shared by the subcommands (common.cpp).
