@@ -80,6 +80,15 @@ async def main():
     e = echo()
     print(await e.asend(None), await e.asend(1), await e.athrow(KeyError("k")), await e.asend(2))
     print("aclose:", await e.aclose())
+    e = echo()
+    await e.asend(None)
+    checked_late = e.athrow(1)  # athrow() checks its arguments when awaited
+    try:
+        await checked_late
+    except TypeError as err:
+        print("TypeError:", err, await e.asend(3))
+    print(asyncio.iscoroutine(e.asend(None)), asyncio.iscoroutine(e))
+    await e.aclose()
     try:
         await echo().asend(5)
     except TypeError as err:

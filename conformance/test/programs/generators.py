@@ -82,6 +82,7 @@ def reentrant():
 print(list(countdown(3)), sum(countdown(4)), max(countdown(5)), sorted(countdown(3)))
 print(take(8, fib()), dict(zip("abc", countdown(3))), [x * 2 for x in countdown(2)])
 print(type(countdown(1)).__name__, countdown.__name__, repr(countdown(1)).startswith("<generator object countdown at 0x"))
+print(asyncio.iscoroutine(countdown(1)), asyncio.iscoroutinefunction(countdown))
 g = countdown(2)
 print(iter(g) is g, next(g), next(g), next(g, "exhausted"))
 

@@ -738,7 +738,9 @@ Object make_asyncio_module(Interp& ip) {
   });
   fn("iscoroutine", [](Interp& ip, BuiltinObj&, CallArgs& a) -> Object {
     check_args(ip, "iscoroutine", a, 1, 1);
-    return Object::boolean(a.pos[0].is(Tag::Coro));
+    // coroutines._COROUTINE_TYPES: generators too, and what has send/throw/close/__await__ (asend()).
+    const Object& x = a.pos[0];
+    return Object::boolean(x.is(Tag::Coro) || as_generator(x) || is_agen_op(x));
   });
   fn("iscoroutinefunction", [](Interp& ip, BuiltinObj&, CallArgs& a) -> Object {
     check_args(ip, "iscoroutinefunction", a, 1, 1);

@@ -140,9 +140,10 @@ struct AgenOp final : NativeObj {
   Object agen;  // the Python object, kept alive while this is (as CPython's op holds the generator)
   Object value;
   std::exception_ptr thrown;
+  std::exception_ptr bad_args;  // athrow()'s arguments are checked when it is awaited
   bool close = false;
   bool awaited = false;
-  bool is_throw() const noexcept { return close || thrown; }
+  bool is_throw() const noexcept { return close || thrown || bad_args; }
   const char* type_name() const override { return is_throw() ? "async_generator_athrow" : "async_generator_asend"; }
   std::string repr(Interp&) override {
     return fmt::format("<{} object at {:#x}>", type_name(), reinterpret_cast<std::uintptr_t>(this));
@@ -185,7 +186,17 @@ Object agen_attr(Interp& ip, GenObj& g, std::string_view name) {
     }, self);
   if (name == "athrow")
     return ip.builtin("athrow", [](Interp& ip, BuiltinObj& b, CallArgs& a) -> Object {
-      return agen_op(self_gen(b), Object::none(), throw_arg(ip, a), false);
+      std::exception_ptr thrown, bad_args;
+      try {
+        thrown = throw_arg(ip, a);
+      } catch (const Abort&) {
+        throw;
+      } catch (...) {
+        bad_args = std::current_exception();
+      }
+      Object op = agen_op(self_gen(b), Object::none(), thrown, false);
+      static_cast<AgenOp*>(op.as<NativeObj>())->bad_args = bad_args;
+      return op;
     }, self);
   if (name == "aclose")
     return ip.builtin("aclose", [](Interp& ip, BuiltinObj& b, CallArgs& a) -> Object {
@@ -425,6 +436,7 @@ asyncio::Coro<Object> await_agen_op(Interp& ip, Object o) {
     ip.raise(ip.T.RuntimeError, fmt::format("{}(): asynchronous generator is already running",
                                             op.close ? "aclose" : op.thrown ? "athrow" : "anext"));
   if ((g.closed && op.is_throw()) || g.finished()) ip.raise_obj(ip.new_exc(ip.T.StopAsyncIteration, {}));
+  if (op.bad_args) std::rethrow_exception(op.bad_args);
   if (op.close) g.closed = true;
   if (!g.started()) {
     if (op.close) {
