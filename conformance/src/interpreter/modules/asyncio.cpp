@@ -8,6 +8,7 @@
 #include "../interp.hpp"
 #include "../objects/generator.hpp"
 #include "asyncio/asyncgens.hpp"
+#include "asyncio_io.hpp"
 
 namespace aiospec::interp {
 
@@ -600,7 +601,7 @@ Object loop_method(Interp& ip, const Object& self, std::string_view name) {
   M("shutdown_asyncgens", { return ip.make_coro(shutdown_asyncgens_coro(loop), "BaseEventLoop.shutdown_asyncgens"); })
   M("shutdown_default_executor", { return ip.make_coro(noop_coro(), "BaseEventLoop.shutdown_default_executor"); })
 #undef M
-  return {};
+  return io_loop_method(ip, self, name);
 }
 
 Object Interp::make_coro_husk(const char* qualname) {
@@ -797,6 +798,8 @@ Object make_asyncio_module(Interp& ip) {
   A["TimeoutError"] = Object(Tag::Type, ip.T.TimeoutError);
   for (const char* w : {"FIRST_COMPLETED", "FIRST_EXCEPTION", "ALL_COMPLETED"}) A[w] = ip.str_obj(w);
   install_sync_bindings(ip, A);
+  install_protocol_classes(ip, A);
+  install_transport_classes(ip, A);
   return Object(Tag::Native, m);
 }
 

@@ -38,6 +38,25 @@ void Interp::setup_exception_types() {
   exc(t.KeyError, "KeyError", t.LookupError, -1);
   exc(t.OSError, "OSError", t.Exception, kOSError);
   exc(t.TimeoutError, "TimeoutError", t.OSError, kTimeoutError);
+  // EOFError and the OSError subclasses (Objects/exceptions.c) are builtins only: find_exc_type finds
+  // them by name when the loop's I/O raises one.
+  struct Sub {
+    const char* name;
+    const char* base;
+  };
+  for (auto [name, base] : {Sub{"EOFError", "Exception"}, Sub{"BlockingIOError", "OSError"},
+                            Sub{"ChildProcessError", "OSError"}, Sub{"ConnectionError", "OSError"},
+                            Sub{"BrokenPipeError", "ConnectionError"}, Sub{"ConnectionAbortedError", "ConnectionError"},
+                            Sub{"ConnectionRefusedError", "ConnectionError"}, Sub{"ConnectionResetError", "ConnectionError"},
+                            Sub{"FileExistsError", "OSError"}, Sub{"FileNotFoundError", "OSError"},
+                            Sub{"InterruptedError", "OSError"}, Sub{"IsADirectoryError", "OSError"},
+                            Sub{"NotADirectoryError", "OSError"}, Sub{"PermissionError", "OSError"},
+                            Sub{"ProcessLookupError", "OSError"}}) {
+    const std::string_view b = base;
+    Ref<TypeObj> sub;
+    exc(sub, name, b == "OSError" ? t.OSError : b == "Exception" ? t.Exception : Ref<TypeObj>(builtins.find(b)->second.as<TypeObj>()), -1);
+    builtins[name] = Object(Tag::Type, sub);
+  }
   exc(t.RuntimeError, "RuntimeError", t.Exception, kRuntimeError);
   exc(t.NotImplementedError, "NotImplementedError", t.RuntimeError, -1);
   exc(t.RecursionError, "RecursionError", t.RuntimeError, -1);
@@ -53,7 +72,7 @@ void Interp::setup_exception_types() {
   exc(t.InvalidStateError, "InvalidStateError", t.Exception, kInvalidStateError, "asyncio.exceptions");
   exc(t.BrokenBarrierError, "BrokenBarrierError", t.RuntimeError, kBrokenBarrierError, "asyncio.exceptions");
   exc(t.SendfileNotAvailableError, "SendfileNotAvailableError", t.RuntimeError, -1, "asyncio.exceptions");
-  exc(t.IncompleteReadError, "IncompleteReadError", t.Exception, -1, "asyncio.exceptions");
+  exc(t.IncompleteReadError, "IncompleteReadError", Ref<TypeObj>(builtins["EOFError"].as<TypeObj>()), -1, "asyncio.exceptions");
   exc(t.LimitOverrunError, "LimitOverrunError", t.Exception, -1, "asyncio.exceptions");
   exc(t.QueueEmpty, "QueueEmpty", t.Exception, kQueueEmpty, "asyncio.queues");
   exc(t.QueueFull, "QueueFull", t.Exception, kQueueFull, "asyncio.queues");
@@ -166,6 +185,13 @@ Ref<ExcObj> Interp::to_python(const std::exception_ptr& ep) {
       args.push_back(list_obj(members));
       obj = new_exc(t, std::move(args));
       obj->group = std::move(members);
+    } else if (auto* os = dynamic_cast<const asyncio::OSError*>(&e); os && os->error_code()) {
+      // OSError(errno, strerror), with its attributes.
+      args = {Object::integer(os->error_code()), str_obj(os->strerror())};
+      obj = new_exc(t, args);
+      obj->attrs = asyncio::make_ref<DictObj>();
+      for (auto [k, v] : {std::pair{"errno", args[0]}, std::pair{"strerror", args[1]}, std::pair{"filename", Object::none()}})
+        obj->attrs->set(str_obj(k), str_hash(k), v);
     } else {
       for (auto& a : e.args()) args.push_back(str_obj(a));
       obj = new_exc(t, std::move(args));
@@ -185,6 +211,8 @@ std::string Interp::exc_str(ExcObj& e) {
     Object m = getattr_opt(Object(Tag::Exc, &e), "__str__");
     if (!m.null() && m.is(Tag::Builtin) && m.as<BuiltinObj>()->data.is(Tag::Func)) return str(call0(m));
   }
+  if (e.args.size() == 2 && e.args[0].is(Tag::Int) && e.cls->subclass_of(T.OSError.get()))
+    return fmt::format("[Errno {}] {}", e.args[0].i(), str(e.args[1]));
   if (e.cls->subclass_of(T.BaseExceptionGroup.get())) {
     std::size_t n = e.group.size();
     return (e.args.empty() ? std::string() : str(e.args[0])) + " (" + std::to_string(n) +

@@ -1,0 +1,70 @@
+// What the bindings of asyncio's I/O share (modules/asyncio_protocols.cpp, asyncio_transports.cpp,
+// asyncio_base_events.cpp): the program's protocol objects behind the reference loop's protocols,
+// transports as Python objects, addresses and data.
+#pragma once
+
+#include <functional>
+#include <initializer_list>
+#include <string>
+#include <vector>
+
+#include "../interp.hpp"
+
+namespace aiospec::interp {
+
+// The program's protocol object (any object: Python's protocols are duck-typed) a reference
+// protocol forwards its callbacks to, and the Python object of its transport.
+struct PyProtocolLink {
+  PyProtocolLink(Interp& i, Object p) : ip(i), py(std::move(p)) {}
+  virtual ~PyProtocolLink() = default;
+  // One Python object per transport, made on first use (connection_made).
+  Object transport_object(asyncio::BaseTransport& t);
+  // self.py.<method>(*args); its errors go to the transport, as CPython's do.
+  Object call(const char* method, std::vector<Object> args);
+  Interp& ip;
+  Object py;
+  Object transport;
+};
+// The link of a protocol the interpreter made; null for the reference's own (streams).
+PyProtocolLink* protocol_link(asyncio::BaseProtocol* p);
+
+// Which callbacks the transport calls: create_connection's, create_datagram_endpoint's, subprocess_exec's.
+enum class ProtocolKind { Stream, Datagram, Subprocess };
+// A factory for the reference loop calling the program's protocol_factory.
+asyncio::ProtocolFactory protocol_factory(Interp& ip, Object factory, ProtocolKind kind);
+// (transport, protocol), as the loop's create_* methods return them.
+Object connection_pair(Interp& ip, asyncio::BaseTransport& t, asyncio::BaseProtocol* p);
+
+Object transport_obj(const Ref<asyncio::BaseTransport>& t);
+// A socket the loop owns (a transport's or a server's), as asyncio.trsock.TransportSocket: `get`
+// gives it while it is open, null after.
+Object transport_socket_obj(std::function<const asyncio::Socket*()> get);
+
+// Addresses as Python spells them: ('127.0.0.1', 8888), ('::1', 8888, 0, 0), a path.
+Object addr_obj(Interp& ip, const asyncio::SockAddr& a);
+asyncio::SockAddr addr_arg(Interp& ip, const Object& o);
+// A host or port argument: None is "", an int its digits.
+std::string host_arg(Interp& ip, const Object& o);
+std::string port_arg(Interp& ip, const Object& o);
+// The bytes of a bytes-like argument; TypeError "data argument must be a bytes-like object, not 'str'".
+std::string data_arg(Interp& ip, const Object& o);
+// Received data as a Python bytes.
+Object bytes_value(Interp& ip, std::string s);
+
+// The arguments of a call bound to a Python signature: `names` in order, the first `positional` of
+// them positional-or-keyword, the rest keyword-only, the first `required` required; missing ones Null.
+std::vector<Object> bind_params(Interp& ip, const char* fn, CallArgs& a, std::initializer_list<const char*> names,
+                                std::size_t positional, std::size_t required);
+// Options the reference loop has no counterpart for (ssl=...): refused unless None.
+void refuse_unsupported(Interp& ip, const char* fn, const std::vector<Object>& params, std::size_t from,
+                        std::initializer_list<const char*> names);
+// A coroutine object of `c` that returns None.
+Object none_coro(Interp& ip, asyncio::Coro<> c, const char* qualname, Object keep);
+
+// loop.create_connection, create_server...: Null for other names (modules/asyncio_base_events.cpp).
+Object io_loop_method(Interp& ip, const Object& self, std::string_view name);
+// asyncio's protocol and transport classes, in the module's attributes.
+void install_protocol_classes(Interp& ip, std::map<std::string, Object, std::less<>>& attrs);
+void install_transport_classes(Interp& ip, std::map<std::string, Object, std::less<>>& attrs);
+
+}  // namespace aiospec::interp
