@@ -64,6 +64,7 @@ std::string Interp::repr(const Object& o) {
     case Tag::Str: return str_repr(o.as<StrObj>()->s);
     case Tag::List:
     case Tag::Tuple: {
+      if (o.as<ListObj>()->cls) return namedtuple_repr(*this, o);
       auto& v = o.as<ListObj>()->v;
       bool tuple = o.is(Tag::Tuple);
       if (++repr_depth_ > 200) {
@@ -80,6 +81,7 @@ std::string Interp::repr(const Object& o) {
       return out + (tuple ? ')' : ']');
     }
     case Tag::Dict: {
+      if (o.as<DictObj>()->cls) return dict_subclass_repr(*this, o);
       std::string out = "{";
       bool first = true;
       o.as<DictObj>()->each([&](const Object& k, const Object& v) {
@@ -181,6 +183,7 @@ bool Interp::truthy(const Object& o) {
     case Tag::Dict: return o.as<DictObj>()->used != 0;
     case Tag::Set: return o.as<SetObj>()->used != 0;
     case Tag::Range: return o.as<RangeObj>()->length() != 0;
+    case Tag::Native: return getattr_opt(o, "__len__").null() || len(o) != 0;  // deque, Counter views...
     case Tag::Instance: {
       Object m = special(o, "__bool__");
       if (!m.null()) {
@@ -202,6 +205,11 @@ double as_double(const Object& o) { return o.is(Tag::Float) ? o.f() : static_cas
 
 bool Interp::eq(const Object& a, const Object& b) {
   if (a.is(Tag::Instance) || b.is(Tag::Instance)) return truthy(rich_compare(scenario::CmpOpKind::Eq, a, b));
+  // Native objects with an __eq__ (deque): it returns Null for NotImplemented.
+  for (const Object* o : {&a, &b})
+    if (o->is(Tag::Native))
+      if (Object m = getattr_opt(*o, "__eq__"); !m.null())
+        if (Object r = call1(m, o == &a ? b : a); !r.null()) return truthy(r);
   if (numeric(a) && numeric(b)) {
     if (a.is(Tag::Float) || b.is(Tag::Float)) return as_double(a) == as_double(b);
     return a.i() == b.i();
@@ -222,6 +230,8 @@ bool Interp::eq(const Object& a, const Object& b) {
     }
     case Tag::Dict: {
       auto *x = a.as<DictObj>(), *y = b.as<DictObj>();
+      if (x->cls || y->cls)
+        if (int r = dict_subclass_eq(*this, a, b); r >= 0) return r;
       if (x->used != y->used) return false;
       bool same = true;
       x->each([&](const Object& k, const Object& v) {
@@ -335,6 +345,9 @@ bool Interp::contains(const Object& c, const Object& x) {
         if (v.same(x) || eq(v, x)) return true;
       return false;
     }
+    case Tag::Native:
+      if (Object m = getattr_opt(c, "__contains__"); !m.null()) return truthy(call1(m, x));
+      break;
     case Tag::Str: {
       if (!x.is(Tag::Str)) raise(T.TypeError, fmt::format("'in <string>' requires string as left operand, not {}", type_of(x)->name));
       return c.as<StrObj>()->s.find(x.as<StrObj>()->s) != std::string::npos;
@@ -353,14 +366,13 @@ bool Interp::contains(const Object& c, const Object& x) {
       if (r->step > 0 ? (v < r->start || v >= r->stop) : (v > r->start || v <= r->stop)) return false;
       return (v - r->start) % r->step == 0;
     }
-    default: {
-      Object it = iter(c);
-      Object v;
-      while (next(*it.as<IterObj>(), v))
-        if (v.same(x) || eq(v, x)) return true;
-      return false;
-    }
+    default: break;
   }
+  Object it = iter(c);
+  Object v;
+  while (next(*it.as<IterObj>(), v))
+    if (v.same(x) || eq(v, x)) return true;
+  return false;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -508,6 +520,8 @@ Object Interp::binop(BinOpKind op, const Object& a, const Object& b) {
       default: break;
     }
   }
+  if (a.is(Tag::Dict) && b.is(Tag::Dict) && (a.as<DictObj>()->cls || b.as<DictObj>()->cls))
+    if (Object r = counter_binop(*this, op, a, b); !r.null()) return r;
   if (a.is(Tag::Dict) && b.is(Tag::Dict) && op == BinOpKind::BitOr) {
     Object out = dict_obj();
     for (auto* d : {a.as<DictObj>(), b.as<DictObj>()})
@@ -600,6 +614,9 @@ Object Interp::rich_compare(scenario::CmpOpKind op, const Object& a, const Objec
 
 bool Interp::lt(const Object& a, const Object& b) {
   if (a.is(Tag::Instance) || b.is(Tag::Instance)) return truthy(rich_compare(scenario::CmpOpKind::Lt, a, b));
+  if (a.is(Tag::Native))  // functools.cmp_to_key's keys
+    if (Object m = getattr_opt(a, "__lt__"); !m.null())
+      if (Object r = call1(m, b); !r.null()) return truthy(r);
   if (numeric(a) && numeric(b)) {
     if (a.is(Tag::Float) || b.is(Tag::Float)) return as_double(a) < as_double(b);
     return a.i() < b.i();
@@ -824,8 +841,9 @@ std::vector<std::string_view> code_points(const std::string& s) {
 
 Object Interp::getitem(const Object& o, const Object& key) {
   switch (o.tag()) {
+    case Tag::Native:
     case Tag::Instance: {
-      Object m = special(o, "__getitem__");
+      Object m = o.is(Tag::Native) ? getattr_opt(o, "__getitem__") : special(o, "__getitem__");
       if (m.null()) break;
       return call1(m, key);
     }
@@ -871,6 +889,7 @@ Object Interp::getitem(const Object& o, const Object& key) {
     }
     case Tag::Dict: {
       Object* v = o.as<DictObj>()->find(key, hash(key));
+      if (!v && o.as<DictObj>()->cls) return dict_missing(*this, o, key);
       if (!v) raise_obj(new_exc(T.KeyError, {key}));
       return *v;
     }
@@ -892,8 +911,8 @@ Object Interp::getitem(const Object& o, const Object& key) {
 }
 
 void Interp::setitem(const Object& o, const Object& key, Object v) {
-  if (o.is(Tag::Instance)) {
-    Object m = special(o, "__setitem__");
+  if (o.is(Tag::Instance) || o.is(Tag::Native)) {
+    Object m = o.is(Tag::Native) ? getattr_opt(o, "__setitem__") : special(o, "__setitem__");
     if (!m.null()) {
       CallArgs a;
       a.pos = {key, std::move(v)};
@@ -932,8 +951,8 @@ void Interp::setitem(const Object& o, const Object& key, Object v) {
 }
 
 void Interp::delitem(const Object& o, const Object& key) {
-  if (o.is(Tag::Instance)) {
-    Object m = special(o, "__delitem__");
+  if (o.is(Tag::Instance) || o.is(Tag::Native)) {
+    Object m = o.is(Tag::Native) ? getattr_opt(o, "__delitem__") : special(o, "__delitem__");
     if (!m.null()) {
       call1(m, key);
       return;
@@ -972,8 +991,14 @@ Object Interp::getattr_opt(const Object& o, std::string_view name) {
   switch (o.tag()) {
     case Tag::Str: return str_method(*this, o, name);
     case Tag::List: return list_method(*this, o, name);
-    case Tag::Tuple: return tuple_method(*this, o, name);
-    case Tag::Dict: return dict_method(*this, o, name);
+    case Tag::Tuple:
+      if (o.as<ListObj>()->cls)
+        if (Object v = namedtuple_attr(*this, o, name); !v.null()) return v;
+      return tuple_method(*this, o, name);
+    case Tag::Dict:
+      if (o.as<DictObj>()->cls)
+        if (Object v = dict_subclass_attr(*this, o, name); !v.null()) return v;
+      return dict_method(*this, o, name);
     case Tag::Set: return set_method(*this, o, name);
     case Tag::Future: return future_method(*this, o, name);
     case Tag::Loop: return loop_method(*this, o, name);
@@ -1011,6 +1036,19 @@ Object Interp::getattr_opt(const Object& o, std::string_view name) {
       return {};
     case Tag::Func: {
       auto* fn = o.as<FuncObj>();
+      // Attributes set on the function (functools.wraps sets __doc__, __module__, __wrapped__...).
+      if (fn->dict)
+        if (Object* v = fn->dict->find_str(name)) return *v;
+      if (name == "__dict__") {
+        if (!fn->dict) fn->dict = asyncio::make_ref<DictObj>();
+        return Object(Tag::Dict, fn->dict);
+      }
+      if (name == "__doc__") {
+        const Stmt* first = fn->def && !fn->def->body.empty() ? fn->def->body[0] : nullptr;
+        if (first && first->kind == scenario::StmtKind::ExprStmt && first->as<scenario::ExprStmt>().value->kind == scenario::ExprKind::Str)
+          return str_obj(std::string(first->as<scenario::ExprStmt>().value->as<scenario::Str>().value));
+        return Object::none();
+      }
       if (name == "__name__") return str_obj(fn->name);
       if (name == "__qualname__") return str_obj(fn->qualname);
       if (name == "__module__") return str_obj("__main__");
@@ -1168,8 +1206,18 @@ void Interp::setattr(const Object& o, std::string_view name, Object v) {
     e->attrs->set(k, hash(k), std::move(v));
     return;
   }
-  if (o.is(Tag::Func) && name == "__name__") {
-    o.as<FuncObj>()->name = str(v);
+  if (o.is(Tag::Func)) {
+    auto* fn = o.as<FuncObj>();
+    if (name == "__name__") {
+      fn->name = str(v);
+    } else if (name == "__qualname__") {
+      fn->qualname = intern(str(v));
+    } else {
+      if (!fn->dict) fn->dict = asyncio::make_ref<DictObj>();
+      Object k = str_obj(std::string(name));
+      if (v.null()) fn->dict->erase(k, hash(k));
+      else fn->dict->set(k, hash(k), std::move(v));
+    }
     return;
   }
   if (o.is(Tag::Native)) {
@@ -1181,6 +1229,9 @@ void Interp::setattr(const Object& o, std::string_view name, Object v) {
       return;
     }
   }
+  // A namedtuple's fields are read-only descriptors (collections._tuplegetter).
+  if (o.is(Tag::Tuple) && o.as<ListObj>()->cls && !namedtuple_attr(*this, o, name).null() && !name.starts_with('_'))
+    raise(T.AttributeError, "can't set attribute");
   raise(T.AttributeError, fmt::format("'{}' object has no attribute '{}'", type_of(o)->name, name));
 }
 

@@ -766,20 +766,17 @@ Flow Interp::exec(const Stmt* s, Frame& f) {
     }
     case StmtKind::Import:
       for (const Alias& al : s->as<Import>().names) {
-        if (al.name == "asyncio") store_name(*al.target, f, asyncio_module);
-        else if (al.name == "time") store_name(*al.target, f, time_module);
-        else raise(T.ValueError, fmt::format("No module named '{}' in the scenario language (see spec/language.md)", al.name));
+        Object m = import_module(al.name);
+        // `import a.b` binds the package `a`; `import a.b as c` the submodule.
+        if (!al.has_asname && al.name.find('.') != std::string_view::npos) m = modules.find(al.name.substr(0, al.name.find('.')))->second;
+        store_name(*al.target, f, m);
       }
       return Flow::Normal;
     case StmtKind::ImportFrom: {
       auto& im = s->as<ImportFrom>();
-      Object m = im.module == "asyncio" ? asyncio_module : im.module == "time" ? time_module : Object();
-      if (m.null()) raise(T.ValueError, fmt::format("No module named '{}' in the scenario language (see spec/language.md)", im.module));
-      for (const Alias& al : im.names) {
-        Object v = getattr_opt(m, al.name);
-        if (v.null()) raise(T.ValueError, fmt::format("cannot import name '{}' from '{}'", al.name, im.module));
-        store_name(*al.target, f, v);
-      }
+      Object m = import_module(im.module);
+      if (im.star) import_star(m);
+      for (const Alias& al : im.names) store_name(*al.target, f, import_from(m, al.name));
       return Flow::Normal;
     }
     case StmtKind::Global:

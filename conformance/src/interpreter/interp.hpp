@@ -46,7 +46,7 @@ struct Types {
   Ref<TypeObj> object, none, bool_, int_, float_, str, list, tuple, dict, set, frozenset, range, slice,
       function, builtin, type, coroutine, iterator, cell, ellipsis, future, task, gathering, loop, handle,
       timer_handle, module;
-  Ref<TypeObj> BaseException, Exception, ValueError, TypeError, RuntimeError, KeyError, IndexError,
+  Ref<TypeObj> BaseException, Exception, ValueError, TypeError, RuntimeError, KeyError, IndexError, ImportError, ModuleNotFoundError,
       ZeroDivisionError, AttributeError, NameError, UnboundLocalError, StopIteration,
       StopAsyncIteration, OverflowError, AssertionError, NotImplementedError, RecursionError,
       LookupError, ArithmeticError, OSError, TimeoutError, CancelledError, InvalidStateError,
@@ -170,6 +170,11 @@ class Interp {
   asyncio::Nanos now_ns();
   void sleep_blocking(asyncio::Nanos d);
 
+  // --- imports (import.cpp) ---
+  Object import_module(std::string_view name);  // the module, created on its first import
+  Object import_from(const Object& module, std::string_view name);  // `from module import name`
+  void import_star(const Object& module);  // `from module import *`: binds the program's globals
+
   // --- output ---
   void write_out(std::string_view text);
   void warn(std::string_view category, std::string_view message);
@@ -190,7 +195,7 @@ class Interp {
   std::vector<Object> globals;
   std::vector<Object> builtin_for_global;  // the builtin a global name falls back to
   std::map<std::string, Object, std::less<>> builtins;
-  Object asyncio_module, time_module;
+  std::map<std::string, Object, std::less<>> modules;  // sys.modules: the modules imported so far
   std::uint32_t line = 0;  // the line being executed (warnings, errors)
   asyncio::Nanos process_clock = 0;
   asyncio::Nanos time_base = -1;  // loop time when the first loop ran (trace stamps)
@@ -281,9 +286,16 @@ Object dict_method(Interp& ip, const Object& self, std::string_view name);
 Object set_method(Interp& ip, const Object& self, std::string_view name);
 Object tuple_method(Interp& ip, const Object& self, std::string_view name);
 void install_builtins(Interp& ip);  // modules/builtins.cpp
-// asyncio and time modules (modules/asyncio.cpp, modules/time.cpp).
-Object make_asyncio_module(Interp& ip);
-Object make_time_module(Interp& ip);
+// namedtuple classes (modules/collections.cpp): a tuple whose ListObj::cls is one of them.
+Object make_namedtuple(Interp& ip, std::string name, const std::vector<std::string>& fields, std::string module);
+std::string namedtuple_repr(Interp& ip, const Object& tuple);
+Object namedtuple_attr(Interp& ip, const Object& tuple, std::string_view name);
+// defaultdict, Counter and OrderedDict are dicts whose DictObj::cls is theirs (modules/collections.cpp).
+std::string dict_subclass_repr(Interp& ip, const Object& dict);
+Object dict_subclass_attr(Interp& ip, const Object& dict, std::string_view name);  // Null: dict's own
+Object dict_missing(Interp& ip, const Object& dict, const Object& key);           // __missing__
+int dict_subclass_eq(Interp& ip, const Object& a, const Object& b);               // -1: as dicts
+Object counter_binop(Interp& ip, scenario::BinOpKind op, const Object& a, const Object& b);  // Null: none
 // asyncio's locks, queues, TaskGroup and timeouts (modules/asyncio_sync.cpp).
 void install_sync_bindings(Interp& ip, std::map<std::string, Object, std::less<>>& attrs);
 Object future_method(Interp& ip, const Object& self, std::string_view name);
@@ -294,13 +306,21 @@ std::string handle_repr(Interp& ip, asyncio::HandleState& h);
 std::string percent_format(Interp& ip, std::string_view fmt, const Object& args);
 std::string str_format(Interp& ip, std::string_view fmt, CallArgs& args);
 
-// A module object (asyncio, time): its attributes by name.
+// A module object (modules/: one file per module, listed in aiospec/scenario/modules.def): its
+// attributes by name.
 struct ModuleObj final : NativeObj {
   explicit ModuleObj(std::string n) : name(std::move(n)) {}
   std::string name;
   std::map<std::string, Object, std::less<>> attrs;
+  bool builtin = false;  // compiled into CPython (modules.def)
+  // A class of this module whose instances are native objects of type_name() `cls`, made by `make`.
+  void add_class(Interp& ip, const char* cls, BuiltinObj::Fn make, const Ref<TypeObj>& base = nullptr) {
+    Ref<TypeObj> t = ip.native_type(cls, base, name);
+    t->construct = make;
+    attrs[cls] = Object(Tag::Type, t);
+  }
   const char* type_name() const override { return "module"; }
-  std::string repr(Interp&) override { return "<module '" + name + "'>"; }
+  std::string repr(Interp&) override { return "<module '" + name + (builtin ? "' (built-in)>" : "'>"); }
   Object getattr(Interp& ip, const Object&, std::string_view n) override {
     auto it = attrs.find(n);
     if (it != attrs.end()) return it->second;
@@ -331,6 +351,11 @@ PropertyObj* as_property(const Object& o);
 Object property_get(Interp& ip, PropertyObj& p, const Object& self);
 void property_set(Interp& ip, PropertyObj& p, const Object& self, std::string_view name, const Ref<TypeObj>& cls, Object v);
 Object snapshot_iter(std::vector<Object> items);  // an iterator over a fixed list
+// A lazy iterator of type `type_name` (objects/iterator.cpp): `step` sets the next item, or returns
+// false at the end; `repr` replaces the default <name object at 0x...>.
+using IterStep = std::function<bool(Interp&, Object&)>;
+using IterRepr = std::function<std::string(Interp&)>;
+Object lazy_iter(const char* type_name, IterStep step, IterRepr repr = {});
 void py_sort(Interp& ip, std::vector<Object>& v, const Object& key, bool reverse);  // list.sort
 void dict_update(Interp& ip, DictObj& d, CallArgs& a);
 Object build_set(Interp& ip, CallArgs& a, const char* name, bool frozen);

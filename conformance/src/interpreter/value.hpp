@@ -126,10 +126,13 @@ struct StrObj final : RefCounted {
 // hash() of a str: FNV-1a (CPython's is randomised per process, PYTHONHASHSEED).
 std::uint64_t str_hash(std::string_view s) noexcept;
 
+struct TypeObj;
+
 struct ListObj final : RefCounted {
   ListObj() = default;
   explicit ListObj(std::vector<Object> items) : v(std::move(items)) {}
   std::vector<Object> v;
+  Ref<TypeObj> cls;  // a tuple's class when it is a namedtuple's (modules/collections.cpp)
 };
 using TupleObj = ListObj;  // same layout; the tag tells them apart
 
@@ -142,6 +145,8 @@ struct DictObj final : RefCounted {
   std::vector<Entry> entries;  // Null keys are deleted entries
   std::unordered_multimap<std::uint64_t, std::uint32_t> index;
   std::size_t used = 0;
+  Ref<TypeObj> cls;  // a dict subclass of collections (defaultdict, Counter, OrderedDict); null for dict
+  Object factory;    // defaultdict's default_factory
 
   Object* find(const Object& key, std::uint64_t h);
   Object* find_str(std::string_view key);  // a str key, without making a str object
@@ -250,6 +255,9 @@ struct TypeObj final : RefCounted {
   std::vector<std::string> slots;  // this class's __slots__
   Ref<DictObj> ns;  // class body namespace (user classes)
   BuiltinObj::Fn construct = nullptr;  // calling the type
+  // An abstract base class of collections.abc: whether `cls` is a virtual subclass (isinstance,
+  // issubclass), as its __subclasshook__ and registrations decide.
+  bool (*subclass_check)(Interp& ip, const TypeObj& abc, const TypeObj& cls) = nullptr;
   int core = 0;  // exceptions: which asyncio:: class carries instances through C++ (see exceptions.cpp)
   bool subclass_of(const TypeObj* other) const {
     if (!mro.empty()) {
@@ -313,6 +321,9 @@ struct NativeObj : RefCounted {
   // The iterator protocol of IterObj over this object: false once exhausted. By default its
   // __next__, which returns Null at the end.
   virtual bool iternext(Interp& ip, const Object& self, Object& out);
+  // __get__: what this object, found on class `cls`, is as an attribute of `self` (null: the class
+  // itself); Null when it is not a descriptor.
+  virtual Object get(Interp&, const Object& /*self*/, const Ref<TypeObj>& /*cls*/) { return {}; }
 };
 
 // Python exceptions in C++: one class per asyncio:: base, so the core classifies them (a Python

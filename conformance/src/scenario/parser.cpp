@@ -16,7 +16,14 @@ namespace aiospec::scenario {
 
 namespace {
 
-bool is_module_supported(std::string_view name) { return name == "asyncio" || name == "time"; }
+bool is_module_supported(std::string_view name) {
+  static const std::unordered_set<std::string_view> modules = {
+#define MODULE(name, id, builtin) name,
+#include "aiospec/scenario/modules.def"
+#undef MODULE
+  };
+  return modules.count(name) != 0;
+}
 
 // State shared by the module parser and the parsers of f-string fields.
 struct Context {
@@ -371,13 +378,10 @@ class Parser {
     std::vector<Alias> names;
     do {
       const Token& m = expect_name();
-      if (at(Tok::Dot)) {
-        std::string dotted(text(m));
-        while (accept(Tok::Dot)) dotted += "." + std::string(text(expect_name()));
-        unsupported_module(m, dotted);
-      }
-      if (!is_module_supported(text(m))) unsupported_module(m, text(m));
-      names.push_back(alias(m));
+      std::string_view dotted = module_name(m);
+      Alias a = alias(m);  // `import a.b` binds `a`; `import a.b as c` binds the submodule
+      a.name = dotted;
+      names.push_back(a);
     } while (accept(Tok::Comma));
     auto* s = node<Import>(t);
     s->names = array(names);
@@ -385,11 +389,16 @@ class Parser {
   }
 
   [[noreturn]] void unsupported_module(const Token& at, std::string_view module) const {
-    fail(at,
-         fmt::format("unsupported module '{}' (the scenario language provides only asyncio and "
-                     "time; see spec/language.md)",
-                     module),
+    fail(at, fmt::format("unsupported module '{}' (not among the scenario language's modules; see spec/language.md)", module),
          ErrorKind::Unsupported);
+  }
+
+  // A dotted module name starting at `first`, refused unless the scenario language has that module.
+  std::string_view module_name(const Token& first) {
+    std::string dotted(text(first));
+    while (accept(Tok::Dot)) dotted += "." + std::string(text(expect_name()));
+    if (!is_module_supported(dotted)) unsupported_module(first, dotted);
+    return intern(dotted);
   }
 
   Alias alias(const Token& name) {
@@ -407,16 +416,10 @@ class Parser {
   Stmt* import_from() {
     const Token& t = next();
     if (at(Tok::Dot) || at(Tok::Ellipsis)) unsupported_module(peek(), "relative import");
-    const Token& m = expect_name();
-    if (at(Tok::Dot)) {
-      std::string dotted(text(m));
-      while (accept(Tok::Dot)) dotted += "." + std::string(text(expect_name()));
-      unsupported_module(m, dotted);
-    }
-    if (!is_module_supported(text(m))) unsupported_module(m, text(m));
+    std::string_view module = module_name(expect_name());
     expect(Tok::KwImport);
     auto* s = node<ImportFrom>(t);
-    s->module = intern(text(m));
+    s->module = module;
     if (accept(Tok::Star)) {
       s->star = true;
       return s;

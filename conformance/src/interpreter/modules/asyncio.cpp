@@ -612,7 +612,7 @@ Object Interp::make_coro_husk(const char* qualname) {
 
 // ---------------------------------------------------------------------------------------------
 
-Object make_asyncio_module(Interp& ip) {
+Object module_asyncio(Interp& ip) {
   auto m = asyncio::make_ref<ModuleObj>("asyncio");
   auto& A = m->attrs;
   auto fn = [&](const char* name, BuiltinObj::Fn f) { A[name] = ip.builtin(name, f); };

@@ -57,35 +57,50 @@ Object b_range(Interp& ip, BuiltinObj&, CallArgs& a) {
 }
 
 
+// enumerate, zip, map and filter are lazy, as in CPython: they draw from their iterables one item
+// at a time (infinite ones included).
 Object b_enumerate(Interp& ip, BuiltinObj&, CallArgs& a) {
   Object start = a.take_kw("start");
   if (a.pos.size() == 2) start = a.pos[1];
   if (a.pos.empty()) ip.raise(ip.T.TypeError, "enumerate() missing required argument 'iterable' (pos 1)");
   std::int64_t n = start.null() ? 0 : to_int(ip, start, "");
-  std::vector<Object> out;
-  for (auto& x : ip.to_vector(a.pos[0])) out.push_back(ip.tuple_obj({Object::integer(n++), x}));
-  return snapshot_iter(std::move(out));
+  return lazy_iter("enumerate", [it = ip.iter(a.pos[0]), n](Interp& ip, Object& out) mutable {
+    Object x;
+    if (!ip.next(*it.as<IterObj>(), x)) return false;
+    out = ip.tuple_obj({Object::integer(n++), x});
+    return true;
+  });
+}
+
+std::vector<Object> iters_of(Interp& ip, const std::vector<Object>& iterables) {
+  std::vector<Object> its;
+  for (const Object& x : iterables) its.push_back(ip.iter(x));
+  return its;
 }
 
 Object b_zip(Interp& ip, BuiltinObj&, CallArgs& a) {
-  Object strict = a.take_kw("strict");
-  std::vector<std::vector<Object>> cols;
-  for (auto& x : a.pos) cols.push_back(ip.to_vector(x));
-  std::vector<Object> out;
-  if (!cols.empty()) {
-    std::size_t n = cols[0].size();
-    for (auto& c : cols) n = std::min(n, c.size());
-    if (!strict.null() && ip.truthy(strict))
-      for (std::size_t k = 1; k < cols.size(); ++k)
-        if (cols[k].size() != cols[0].size())
-          ip.raise(ip.T.ValueError, fmt::format("zip() argument {} is {} than argument{}", k + 1, cols[k].size() < cols[0].size() ? "shorter" : "longer", k == 1 ? " 1" : "s 1-" + std::to_string(k)));
-    for (std::size_t i = 0; i < n; ++i) {
-      std::vector<Object> row;
-      for (auto& c : cols) row.push_back(c[i]);
-      out.push_back(ip.tuple_obj(std::move(row)));
+  Object strict_arg = a.take_kw("strict");
+  bool strict = !strict_arg.null() && ip.truthy(strict_arg);
+  return lazy_iter("zip", [its = iters_of(ip, a.pos), strict](Interp& ip, Object& out) {
+    if (its.empty()) return false;
+    std::vector<Object> row;
+    for (std::size_t k = 0; k < its.size(); ++k) {
+      Object v;
+      if (ip.next(*its[k].as<IterObj>(), v)) {
+        row.push_back(v);
+        continue;
+      }
+      if (!strict) return false;
+      // zip_next: an argument that ends before the first is shorter; the first ending with others left is shorter than them.
+      auto plural = [](std::size_t i) { return i == 1 ? std::string(" 1") : "s 1-" + std::to_string(i); };
+      if (k > 0) ip.raise(ip.T.ValueError, fmt::format("zip() argument {} is shorter than argument{}", k + 1, plural(k)));
+      for (std::size_t j = 1; j < its.size(); ++j)
+        if (ip.next(*its[j].as<IterObj>(), v)) ip.raise(ip.T.ValueError, fmt::format("zip() argument {} is longer than argument{}", j + 1, plural(j)));
+      return false;
     }
-  }
-  return snapshot_iter(std::move(out));
+    out = ip.tuple_obj(std::move(row));
+    return true;
+  });
 }
 
 Object b_sorted(Interp& ip, BuiltinObj&, CallArgs& a) {
@@ -278,7 +293,7 @@ Object b_list(Interp& ip, BuiltinObj&, CallArgs& a) {
 }
 Object b_tuple(Interp& ip, BuiltinObj&, CallArgs& a) {
   check_args(ip, "tuple", a, 0, 1);
-  if (!a.pos.empty() && a.pos[0].is(Tag::Tuple)) return a.pos[0];
+  if (!a.pos.empty() && a.pos[0].is(Tag::Tuple) && !a.pos[0].as<ListObj>()->cls) return a.pos[0];  // a namedtuple becomes a tuple
   return ip.tuple_obj(a.pos.empty() ? std::vector<Object>{} : ip.to_vector(a.pos[0]));
 }
 Object b_dict(Interp& ip, BuiltinObj&, CallArgs& a) {
@@ -296,6 +311,8 @@ bool isinstance_spec(Interp& ip, const Object& x, const Object& spec, const char
       if (isinstance_spec(ip, x, s, fname)) return true;
     return false;
   }
+  if (spec.is(Tag::Native))  // typing's aliases
+    if (Object check = ip.getattr_opt(spec, "__instancecheck__"); !check.null()) return ip.truthy(ip.call1(check, x));
   if (!spec.is(Tag::Type)) ip.raise(ip.T.TypeError, fmt::format("{}() arg 2 must be a type, a tuple of types, or a union", fname));
   return ip.isinstance(x, spec.as<TypeObj>());
 }
@@ -309,7 +326,9 @@ Object b_issubclass(Interp& ip, BuiltinObj&, CallArgs& a) {
   std::vector<Object> specs = a.pos[1].is(Tag::Tuple) ? a.pos[1].as<ListObj>()->v : std::vector<Object>{a.pos[1]};
   for (auto& s : specs) {
     if (!s.is(Tag::Type)) ip.raise(ip.T.TypeError, "issubclass() arg 2 must be a class, a tuple of classes, or a union");
-    if (a.pos[0].as<TypeObj>()->subclass_of(s.as<TypeObj>())) return Object::boolean(true);
+    auto* t = s.as<TypeObj>();
+    if (t->subclass_check ? t->subclass_check(ip, *t, *a.pos[0].as<TypeObj>()) : a.pos[0].as<TypeObj>()->subclass_of(t))
+      return Object::boolean(true);
   }
   return Object::boolean(false);
 }
@@ -371,6 +390,7 @@ Object b_callable(Interp& ip, BuiltinObj&, CallArgs& a) {
   check_args(ip, "callable", a, 1, 1);
   Tag t = a.pos[0].tag();
   if (t == Tag::Instance) return Object::boolean(!ip.special(a.pos[0], "__call__").null());
+  if (t == Tag::Native) return Object::boolean(!ip.getattr_opt(a.pos[0], "__call__").null());
   return Object::boolean(t == Tag::Func || t == Tag::Builtin || t == Tag::Type);
 }
 Object b_divmod(Interp& ip, BuiltinObj&, CallArgs& a) {
@@ -434,24 +454,24 @@ Object b_setattr(Interp& ip, BuiltinObj&, CallArgs& a) {
 }
 Object b_map(Interp& ip, BuiltinObj&, CallArgs& a) {
   if (a.pos.size() < 2) ip.raise(ip.T.TypeError, "map() must have at least two arguments.");
-  std::vector<std::vector<Object>> cols;
-  for (std::size_t i = 1; i < a.pos.size(); ++i) cols.push_back(ip.to_vector(a.pos[i]));
-  std::size_t n = cols[0].size();
-  for (auto& c : cols) n = std::min(n, c.size());
-  std::vector<Object> out;
-  for (std::size_t i = 0; i < n; ++i) {
+  return lazy_iter("map", [fn = a.pos[0], its = iters_of(ip, std::vector<Object>(a.pos.begin() + 1, a.pos.end()))](Interp& ip, Object& out) {
     CallArgs ca;
-    for (auto& c : cols) ca.pos.push_back(c[i]);
-    out.push_back(ip.call(a.pos[0], ca));
-  }
-  return snapshot_iter(std::move(out));
+    for (const Object& it : its) {
+      Object v;
+      if (!ip.next(*it.as<IterObj>(), v)) return false;
+      ca.pos.push_back(v);
+    }
+    out = ip.call(fn, ca);
+    return true;
+  });
 }
 Object b_filter(Interp& ip, BuiltinObj&, CallArgs& a) {
   check_args(ip, "filter", a, 2, 2);
-  std::vector<Object> out;
-  for (auto& x : ip.to_vector(a.pos[1]))
-    if (a.pos[0].is_none() ? ip.truthy(x) : ip.truthy(ip.call1(a.pos[0], x))) out.push_back(x);
-  return snapshot_iter(std::move(out));
+  return lazy_iter("filter", [pred = a.pos[0], it = ip.iter(a.pos[1])](Interp& ip, Object& out) {
+    while (ip.next(*it.as<IterObj>(), out))
+      if (pred.is_none() ? ip.truthy(out) : ip.truthy(ip.call1(pred, out))) return true;
+    return false;
+  });
 }
 
 }  // namespace
@@ -513,7 +533,7 @@ void install_builtins(Interp& ip) {
   B["__name__"] = ip.str_obj("__main__");
   B["__file__"] = ip.str_obj(ip.mod.filename);
   for (auto* t : {&ip.T.BaseException, &ip.T.Exception, &ip.T.ValueError, &ip.T.TypeError, &ip.T.RuntimeError,
-                  &ip.T.KeyError, &ip.T.IndexError, &ip.T.ZeroDivisionError, &ip.T.AttributeError, &ip.T.NameError,
+                  &ip.T.KeyError, &ip.T.IndexError, &ip.T.ZeroDivisionError, &ip.T.AttributeError, &ip.T.ImportError, &ip.T.ModuleNotFoundError, &ip.T.NameError,
                   &ip.T.UnboundLocalError, &ip.T.StopIteration, &ip.T.StopAsyncIteration, &ip.T.OverflowError,
                   &ip.T.AssertionError, &ip.T.NotImplementedError, &ip.T.RecursionError, &ip.T.LookupError,
                   &ip.T.ArithmeticError, &ip.T.OSError, &ip.T.TimeoutError, &ip.T.KeyboardInterrupt,
@@ -522,8 +542,6 @@ void install_builtins(Interp& ip) {
     B[(*t)->name] = Object(Tag::Type, *t);
   install_descriptors(ip);
   install_object(ip);
-  ip.asyncio_module = make_asyncio_module(ip);
-  ip.time_module = make_time_module(ip);
 }
 
 }  // namespace aiospec::interp

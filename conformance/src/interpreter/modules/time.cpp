@@ -5,7 +5,7 @@
 
 namespace aiospec::interp {
 
-Object make_time_module(Interp& ip) {
+Object module_time(Interp& ip) {
   auto m = asyncio::make_ref<ModuleObj>("time");
   auto& A = m->attrs;
   // Epoch-like offset for time.time(); monotonic clocks start near 0 like a fresh process.

@@ -31,6 +31,8 @@ void Interp::setup_exception_types() {
   exc(t.OverflowError, "OverflowError", t.ArithmeticError, -1);
   exc(t.AssertionError, "AssertionError", t.Exception, -1);
   exc(t.AttributeError, "AttributeError", t.Exception, -1);
+  exc(t.ImportError, "ImportError", t.Exception, -1);
+  exc(t.ModuleNotFoundError, "ModuleNotFoundError", t.ImportError, -1);
   exc(t.NameError, "NameError", t.Exception, -1);
   exc(t.UnboundLocalError, "UnboundLocalError", t.NameError, -1);
   exc(t.LookupError, "LookupError", t.Exception, -1);

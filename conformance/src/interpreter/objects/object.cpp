@@ -38,6 +38,7 @@ Object Interp::bind(const Object& attr, const Object& self, const Ref<TypeObj>& 
     }
     if (const Object* f = staticmethod_func(attr)) return *f;
     if (PropertyObj* p = as_property(attr)) return self.null() ? attr : property_get(*this, *p, self);
+    if (Object v = attr.as<NativeObj>()->get(*this, self, cls); !v.null()) return v;
   }
   return attr;
 }

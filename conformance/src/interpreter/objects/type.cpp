@@ -58,8 +58,8 @@ Ref<TypeObj> Interp::type_of(const Object& o) {
     case Tag::Ellipsis: return T.ellipsis;
     case Tag::Str: return T.str;
     case Tag::List: return T.list;
-    case Tag::Tuple: return T.tuple;
-    case Tag::Dict: return T.dict;
+    case Tag::Tuple: return o.as<ListObj>()->cls ? o.as<ListObj>()->cls : T.tuple;
+    case Tag::Dict: return o.as<DictObj>()->cls ? o.as<DictObj>()->cls : T.dict;
     case Tag::Set: return o.as<SetObj>()->frozen ? T.frozenset : T.set;
     case Tag::Range: return T.range;
     case Tag::Slice: return T.slice;
@@ -94,7 +94,10 @@ Ref<TypeObj> Interp::native_type(std::string_view name, const Ref<TypeObj>& base
   return it->second;
 }
 
-bool Interp::isinstance(const Object& o, const TypeObj* t) { return type_of(o)->subclass_of(t); }
+bool Interp::isinstance(const Object& o, const TypeObj* t) {
+  if (t->subclass_check) return t->subclass_check(*this, *t, *type_of(o));
+  return type_of(o)->subclass_of(t);
+}
 
 Object Interp::build_class(const ClassDef& c, Frame& f) {
   std::vector<Ref<TypeObj>> bases;
