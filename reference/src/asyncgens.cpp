@@ -35,10 +35,9 @@ void asyncgen_forget(EventLoop& loop, AsyncGen& agen) noexcept {
 void asyncgen_finalizer(EventLoop& loop, AsyncGen& agen) {
   asyncgen_forget(loop, agen);
   if (loop.is_closed()) return;
-  // call_soon_threadsafe in CPython, whose handle joins the ready queue at once; here a thread-safe
-  // callback waits for the next poll, so the loop's own thread uses call_soon. A close the loop never
-  // gets to run (it stops first) is dropped without a "never awaited" warning, as CPython drops the
-  // athrow() awaitable.
+  // base_events.py _asyncgen_finalizer_hook: call_soon_threadsafe(create_task, agen.aclose()). A close
+  // the loop never gets to run (it stops first) is dropped without a "never awaited" warning, as
+  // CPython drops the athrow() awaitable.
   struct PendingClose {
     explicit PendingClose(Coro<void> c) : coro(std::move(c)) {}
     Coro<void> coro;
@@ -47,7 +46,7 @@ void asyncgen_finalizer(EventLoop& loop, AsyncGen& agen) {
     }
   };
   auto pending = std::make_shared<PendingClose>(agen.aclose());
-  loop.call_soon([&loop, pending] { loop.create_task(std::move(pending->coro)); });
+  loop.call_soon_threadsafe([&loop, pending] { loop.create_task(std::move(pending->coro)); });
 }
 
 Coro<void> shutdown_asyncgens(EventLoop& loop) {

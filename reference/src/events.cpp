@@ -147,6 +147,13 @@ TimerHandle EventLoop::schedule_timer(Ref<HandleState> h) {
 }
 
 void EventLoop::schedule_threadsafe(Ref<HandleState> h) {
+  // base_events.py call_soon_threadsafe appends to _ready at once: from the running loop's own
+  // thread that is call_soon's place in the queue. Other threads' handles join at the next poll.
+  if (running_loop() == this) {
+    check_closed();
+    schedule_soon(std::move(h));
+    return;
+  }
   std::lock_guard lock(ts_mutex_);
   if (closed_) throw RuntimeError("Event loop is closed");
   ts_queue_.push_back(std::move(h));

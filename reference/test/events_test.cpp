@@ -471,6 +471,39 @@ TEST(Events, ExceptionInCallbackContextsAndTheDefaultHandlersText) {
   loop->close();
 }
 
+// From the loop's own thread, call_soon_threadsafe queues in call_soon's order: CPython appends the
+// handle to _ready at once (then writes to the self-pipe).
+// Python:
+//   import asyncio
+//   async def main():
+//       loop = asyncio.get_running_loop()
+//       loop.call_soon(print, "soon 1")
+//       loop.call_soon_threadsafe(print, "threadsafe")
+//       loop.call_soon(print, "soon 2")
+//       await asyncio.sleep(0)
+//       await asyncio.sleep(0)
+//       print("main done")
+//   asyncio.run(main())
+// Output:
+//   soon 1
+//   threadsafe
+//   soon 2
+//   main done
+TEST(Events, CallSoonThreadsafeFromTheLoopsThreadKeepsCallSoonsOrder) {
+  Trace t;
+  Runner runner;
+  runner.run([](Trace& t) -> Coro<void> {
+    auto& loop = get_running_loop();
+    loop.call_soon([&t] { t("soon 1"); });
+    loop.call_soon_threadsafe([&t] { t("threadsafe"); });
+    loop.call_soon([&t] { t("soon 2"); });
+    co_await sleep(0);
+    co_await sleep(0);
+    t("main done");
+  }(t));
+  EXPECT_EQ(t.events, (Events{"soon 1", "threadsafe", "soon 2", "main done"}));
+}
+
 // Python:
 //   import asyncio, threading, time
 //   loop = asyncio.new_event_loop()
