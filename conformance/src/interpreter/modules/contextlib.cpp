@@ -1,5 +1,5 @@
-// The `contextlib` module (Lib/contextlib.py): suppress, closing, aclosing, nullcontext, ExitStack,
-// AsyncExitStack, AbstractContextManager, AbstractAsyncContextManager.
+// The `contextlib` module (Lib/contextlib.py): contextmanager, suppress, closing, aclosing,
+// nullcontext, ExitStack, AsyncExitStack, AbstractContextManager, AbstractAsyncContextManager.
 #include <fmt/format.h>
 
 #include "../interp.hpp"
@@ -70,6 +70,83 @@ Object SimpleCm::getattr(Interp& ip, const Object& self, std::string_view name) 
   if (name == "thing" && (kind == Kind::Closing || kind == Kind::AClosing)) return value;
   if (name == "enter_result" && kind == Kind::NullContext) return value;
   return {};
+}
+
+// ---- contextmanager ----
+
+// _GeneratorContextManager: the generator runs to its yield on __enter__, and on from there on __exit__.
+struct GeneratorCm final : NativeObj {
+  Object gen;
+  const char* type_name() const override { return "_GeneratorContextManager"; }
+  std::string repr(Interp& ip) override { return ip.default_repr(Object(Tag::Native, this)); }
+  Object getattr(Interp& ip, const Object& self, std::string_view name) override;
+};
+
+[[noreturn]] void runtime_error_from_none(Interp& ip, const char* msg) {
+  auto e = ip.new_exc(ip.T.RuntimeError, {ip.str_obj(msg)});
+  e->suppress_context = true;
+  ip.raise_obj(e);
+}
+
+// The next value of the generator; false when it returned.
+bool advance(Interp& ip, const Object& gen, Object& out) {
+  if (!gen.is(Tag::Iter)) ip.raise(ip.T.TypeError, fmt::format("'{}' object is not an iterator", ip.type_of(gen)->name));
+  return ip.next(*gen.as<IterObj>(), out);
+}
+
+// __exit__ with an exception: thrown into the generator at its yield.
+Object throw_into(Interp& ip, const Object& gen, Object value) {
+  std::exception_ptr ep;
+  try {
+    ip.call1(ip.getattr(gen, "throw"), value);
+  } catch (const Abort&) {
+    throw;
+  } catch (...) {
+    ep = std::current_exception();
+  }
+  if (!ep) runtime_error_from_none(ip, "generator didn't stop after throw()");
+  Object exc = ip.exc_object(ep);
+  auto* e = exc.as<ExcObj>();
+  if (e->cls->subclass_of(ip.T.StopIteration.get())) return Object::boolean(!exc.same(value));
+  // The exception thrown in came back out (or a StopIteration the generator turned into
+  // RuntimeError): not suppressed.
+  if (exc.same(value)) return Object::boolean(false);
+  if (e->cls->subclass_of(ip.T.RuntimeError.get()) && value.as<ExcObj>()->cls->subclass_of(ip.T.StopIteration.get()) &&
+      e->cause.same(value))
+    return Object::boolean(false);
+  std::rethrow_exception(ep);
+}
+
+Object GeneratorCm::getattr(Interp& ip, const Object& self, std::string_view name) {
+  if (name == "__enter__")
+    return ip.builtin("__enter__", [](Interp& ip, BuiltinObj& b, CallArgs& a) -> Object {
+      check_args(ip, "__enter__", a, 0, 0);
+      Object v;
+      if (!advance(ip, static_cast<GeneratorCm*>(b.self.as<NativeObj>())->gen, v)) runtime_error_from_none(ip, "generator didn't yield");
+      return v;
+    }, self);
+  if (name == "__exit__")
+    return ip.builtin("__exit__", [](Interp& ip, BuiltinObj& b, CallArgs& a) -> Object {
+      check_args(ip, "__exit__", a, 3, 3);
+      const Object& gen = static_cast<GeneratorCm*>(b.self.as<NativeObj>())->gen;
+      if (a.pos[0].is_none()) {
+        Object v;
+        if (!advance(ip, gen, v)) return Object::boolean(false);
+        ip.raise(ip.T.RuntimeError, "generator didn't stop");
+      }
+      return throw_into(ip, gen, a.pos[1].is_none() ? ip.call0(a.pos[0]) : a.pos[1]);
+    }, self);
+  if (name == "gen") return gen;
+  return {};
+}
+
+Object b_contextmanager(Interp& ip, BuiltinObj&, CallArgs& a) {
+  check_args(ip, "contextmanager", a, 1, 1);
+  return ip.builtin("helper", [](Interp& ip, BuiltinObj& b, CallArgs& a) -> Object {
+    auto cm = asyncio::make_ref<GeneratorCm>();
+    cm->gen = ip.call(b.data, a);
+    return Object(Tag::Native, cm);
+  }, {}, a.pos[0]);
 }
 
 // ---- ExitStack, AsyncExitStack ----
@@ -263,6 +340,8 @@ bool has_methods(Interp& ip, const TypeObj& abc, const TypeObj& cls) {
 Object module_contextlib(Interp& ip) {
   auto m = asyncio::make_ref<ModuleObj>("contextlib");
   auto& A = m->attrs;
+  A["contextmanager"] = ip.builtin("contextmanager", b_contextmanager);
+  ip.native_type("_GeneratorContextManager", nullptr, "contextlib");
   m->add_class(ip, "suppress", [](Interp& ip, BuiltinObj&, CallArgs& a) {
     if (!a.kw.empty()) ip.raise(ip.T.TypeError, "suppress() takes no keyword arguments");
     return make<SimpleCm>(Tag::Native, Kind::Suppress, ip.tuple_obj(a.pos));
