@@ -149,7 +149,9 @@ class ClientConnectedCallback {
     requires(!std::same_as<F, ClientConnectedCallback> && std::invocable<F&, Ref<StreamReader>, Ref<StreamWriter>>)
   ClientConnectedCallback(F f) {
     using R = std::invoke_result_t<F&, Ref<StreamReader>, Ref<StreamWriter>>;
-    static_assert(std::is_void_v<R> || std::is_same_v<R, Coro<>>, "client_connected_cb returns void or Coro<>");
+    // An optional Coro: a caller that decides per call, as streams.py does (`if iscoroutine(res)`).
+    static_assert(std::is_void_v<R> || std::is_same_v<R, Coro<>> || std::is_same_v<R, std::optional<Coro<>>>,
+                  "client_connected_cb returns void, Coro<> or std::optional<Coro<>>");
     if constexpr (std::is_void_v<R>)
       fn_ = [f = std::move(f)](Ref<StreamReader> r, Ref<StreamWriter> w) mutable -> std::optional<Coro<>> {
         f(std::move(r), std::move(w));

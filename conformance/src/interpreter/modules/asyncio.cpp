@@ -800,6 +800,8 @@ Object module_asyncio(Interp& ip) {
   install_sync_bindings(ip, A);
   install_protocol_classes(ip, A);
   install_transport_classes(ip, A);
+  install_stream_bindings(ip, A);
+  install_subprocess_bindings(ip, A);
   return Object(Tag::Native, m);
 }
 

@@ -79,7 +79,7 @@ asyncio::Coro<Object> create_server_coro(Object loop, asyncio::ProtocolFactory f
     s = co_await loop_of(loop).create_unix_server(std::move(factory), std::move(host), std::move(opts));
   else
     s = co_await loop_of(loop).create_server(std::move(factory), std::move(host), std::move(port), std::move(opts));
-  co_return make<ServerObj>(Tag::Native, std::move(s));
+  co_return server_obj(std::move(s));
 }
 
 int int_param(Interp& ip, const Object& o, int dflt) { return o.null() || o.is_none() ? dflt : static_cast<int>(ip.index_arg(o, nullptr)); }
@@ -128,6 +128,8 @@ Object server_method(Interp& ip, BuiltinObj& b, CallArgs& a, bool unix_socket) {
 }
 
 }  // namespace
+
+Object server_obj(Ref<asyncio::Server> s) { return make<ServerObj>(Tag::Native, std::move(s)); }
 
 Object io_loop_method(Interp& ip, const Object& self, std::string_view name) {
 #define M(NAME, ...) \
@@ -180,7 +182,7 @@ Object io_loop_method(Interp& ip, const Object& self, std::string_view name) {
                         "BaseEventLoop.create_datagram_endpoint");
   })
 #undef M
-  return {};
+  return subprocess_loop_method(ip, self, name);
 }
 
 std::vector<Object> bind_params(Interp& ip, const char* fn, CallArgs& a, std::initializer_list<const char*> names,

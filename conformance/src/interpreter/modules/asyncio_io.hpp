@@ -36,6 +36,10 @@ asyncio::ProtocolFactory protocol_factory(Interp& ip, Object factory, ProtocolKi
 Object connection_pair(Interp& ip, asyncio::BaseTransport& t, asyncio::BaseProtocol* p);
 
 Object transport_obj(const Ref<asyncio::BaseTransport>& t);
+// transport.get_extra_info(name, default).
+Object extra_info(Interp& ip, const Ref<asyncio::BaseTransport>& t, std::string_view name, const Object& dflt);
+// A Server object (base_events.Server).
+Object server_obj(Ref<asyncio::Server> s);
 // A socket the loop owns (a transport's or a server's), as asyncio.trsock.TransportSocket: `get`
 // gives it while it is open, null after.
 Object transport_socket_obj(std::function<const asyncio::Socket*()> get);
@@ -66,5 +70,13 @@ Object io_loop_method(Interp& ip, const Object& self, std::string_view name);
 // asyncio's protocol and transport classes, in the module's attributes.
 void install_protocol_classes(Interp& ip, std::map<std::string, Object, std::less<>>& attrs);
 void install_transport_classes(Interp& ip, std::map<std::string, Object, std::less<>>& attrs);
+// open_connection, start_server..., StreamReader, StreamWriter (modules/asyncio_streams.cpp).
+void install_stream_bindings(Interp& ip, std::map<std::string, Object, std::less<>>& attrs);
+Object reader_obj(Ref<asyncio::StreamReader> r);
+Object writer_obj(Ref<asyncio::StreamWriter> w);
+// create_subprocess_exec/shell and asyncio.subprocess; loop.subprocess_exec/subprocess_shell
+// (modules/asyncio_subprocess.cpp).
+void install_subprocess_bindings(Interp& ip, std::map<std::string, Object, std::less<>>& attrs);
+Object subprocess_loop_method(Interp& ip, const Object& self, std::string_view name);
 
 }  // namespace aiospec::interp

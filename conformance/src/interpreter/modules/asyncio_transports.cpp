@@ -41,7 +41,9 @@ std::optional<std::size_t> limit_arg(Interp& ip, const Object& o, const char* wh
   return static_cast<std::size_t>(v);
 }
 
-Object extra_info_obj(Interp& ip, const Ref<BaseTransport>& t, const asyncio::ExtraInfo& v, const Object& dflt) {
+}  // namespace
+
+Object extra_info(Interp& ip, const Ref<BaseTransport>& t, std::string_view name, const Object& dflt) {
   return std::visit(
       [&](const auto& x) -> Object {
         using X = std::decay_t<decltype(x)>;
@@ -55,8 +57,10 @@ Object extra_info_obj(Interp& ip, const Ref<BaseTransport>& t, const asyncio::Ex
             return std::holds_alternative<asyncio::Socket*>(s) ? std::get<asyncio::Socket*>(s) : nullptr;
           });
       },
-      v);
+      t->get_extra_info(name));
 }
+
+namespace {
 
 Object TransportObj::getattr(Interp& ip, const Object& self, std::string_view name) {
   BaseTransport* tr = t.get();
@@ -68,8 +72,7 @@ Object TransportObj::getattr(Interp& ip, const Object& self, std::string_view na
   M("get_extra_info", true, {
     Object n = arg_or(a, 0, "name", Object()), dflt = arg_or(a, 1, "default", Object::none());
     if (n.null()) ip.raise(ip.T.TypeError, "BaseTransport.get_extra_info() missing 1 required positional argument: 'name'");
-    Ref<BaseTransport> t(&transport_of(b));
-    return extra_info_obj(ip, t, t->get_extra_info(ip.str(n)), dflt);
+    return extra_info(ip, Ref<BaseTransport>(&transport_of(b)), ip.str(n), dflt);
   })
   M("is_closing", true, { return Object::boolean(transport_of(b).is_closing()); })
   M("close", true, {

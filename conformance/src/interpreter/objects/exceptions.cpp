@@ -192,7 +192,12 @@ Ref<ExcObj> Interp::to_python(const std::exception_ptr& ep) {
       args = {Object::integer(os->error_code()), str_obj(os->strerror())};
       obj = new_exc(t, args);
       obj->attrs = asyncio::make_ref<DictObj>();
-      for (auto [k, v] : {std::pair{"errno", args[0]}, std::pair{"strerror", args[1]}, std::pair{"filename", Object::none()}})
+      // A filename shows only in the str: "[Errno 2] No such file or directory: 'prog'".
+      const std::string text = e.str(), plain = fmt::format("[Errno {}] {}: ", os->error_code(), os->strerror());
+      Object filename = text.size() > plain.size() + 1 && text.starts_with(plain)
+                            ? str_obj(text.substr(plain.size() + 1, text.size() - plain.size() - 2))
+                            : Object::none();
+      for (auto [k, v] : {std::pair{"errno", args[0]}, std::pair{"strerror", args[1]}, std::pair{"filename", filename}})
         obj->attrs->set(str_obj(k), str_hash(k), v);
     } else {
       for (auto& a : e.args()) args.push_back(str_obj(a));
@@ -213,8 +218,11 @@ std::string Interp::exc_str(ExcObj& e) {
     Object m = getattr_opt(Object(Tag::Exc, &e), "__str__");
     if (!m.null() && m.is(Tag::Builtin) && m.as<BuiltinObj>()->data.is(Tag::Func)) return str(call0(m));
   }
-  if (e.args.size() == 2 && e.args[0].is(Tag::Int) && e.cls->subclass_of(T.OSError.get()))
-    return fmt::format("[Errno {}] {}", e.args[0].i(), str(e.args[1]));
+  if (e.args.size() == 2 && e.args[0].is(Tag::Int) && e.cls->subclass_of(T.OSError.get())) {
+    Object* filename = e.attrs ? e.attrs->find_str("filename") : nullptr;
+    return fmt::format("[Errno {}] {}{}", e.args[0].i(), str(e.args[1]),
+                       filename && filename->is(Tag::Str) ? ": " + repr(*filename) : std::string());
+  }
   if (e.cls->subclass_of(T.BaseExceptionGroup.get())) {
     std::size_t n = e.group.size();
     return (e.args.empty() ? std::string() : str(e.args[0])) + " (" + std::to_string(n) +
