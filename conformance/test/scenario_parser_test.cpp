@@ -3,6 +3,7 @@
 
 #include <chrono>
 #include <cstdio>
+#include <list>
 #include <string>
 #include <vector>
 
@@ -121,6 +122,20 @@ TEST(ScenarioLexer, Strings) {
   EXPECT_EQ(str("('a'\n 'b'  # c\n 'c')"), "abc");
   EXPECT_EQ(str("'안녕하세요 🙂'"), "안녕하세요 🙂");
   EXPECT_EQ(str("''"), "");
+}
+
+TEST(ScenarioLexer, Bytes) {
+  std::list<sc::Module> parsed;  // the values live in their module's arena
+  auto bytes = [&parsed](std::string_view src) {
+    const auto& s = expr_of(parsed.emplace_back(sc::parse(src))).as<sc::Str>();
+    EXPECT_TRUE(s.bytes);
+    return std::string(s.value);
+  };
+  EXPECT_EQ(bytes(R"(b'\x41\xff\101\777\0' B"c")"), std::string("A\xff" "A\xff\0c", 6));
+  EXPECT_EQ(bytes(R"(b'\u0041\N{x}\d')"), R"(\u0041\N{x}\d)");  // not escapes in bytes
+  EXPECT_EQ(bytes(R"(rb'\x41' Rb"\n" bR'y' br"z")"), R"(\x41\nyz)");
+  EXPECT_EQ(bytes("b'''a\nb'''"), "a\nb");
+  EXPECT_FALSE(expr_of(sc::parse("'x'")).as<sc::Str>().bytes);
 }
 
 TEST(ScenarioLexer, FStringParts) {
@@ -539,7 +554,6 @@ INSTANTIATE_TEST_SUITE_P(
                   "demo.py:1:6: unsupported module 'fastapi' (not among the scenario language's modules; see spec/language.md)"},
         ErrorCase{"import asyncio.tasks\n",
                   "demo.py:1:8: unsupported module 'asyncio.tasks' (not among the scenario language's modules; see spec/language.md)"},
-        ErrorCase{"x = b'abc'\n", "demo.py:1:5: unsupported construct 'bytes literal' (not in the scenario language; see spec/language.md)"},
         ErrorCase{"x = 1 + 2j\n", "demo.py:1:9: unsupported construct 'complex number literal' (not in the scenario language; see spec/language.md)"},
         ErrorCase{"x = '\\N{BULLET}'\n",
                   "demo.py:1:6: unsupported construct '\\N{...} escape (named Unicode character)' (not in the scenario language; see spec/language.md)"},
@@ -559,6 +573,14 @@ INSTANTIATE_TEST_SUITE_P(
         ErrorCase{"if x:\n\tif y:\n        pass\n", "demo.py:3:9: inconsistent use of tabs and spaces in indentation"},
         ErrorCase{"def f():\nreturn 1\n", "demo.py:2:1: expected an indented block after function definition on line 1"},
         ErrorCase{"s = 'abc\n", "demo.py:1:5: unterminated string literal (detected at line 1)"},
+        ErrorCase{"x = 1\ny = b'a\xc3\xa9'\n", "demo.py:2:5: bytes can only contain ASCII literal characters"},
+        ErrorCase{"y = rb'\\xZ\xc3\xa9'\n", "demo.py:1:5: bytes can only contain ASCII literal characters"},
+        ErrorCase{"x = 1\ny = (b'a'\n 'b')\n", "demo.py:3:5: cannot mix bytes and nonbytes literals"},
+        ErrorCase{"y = 'a' b'b'\n", "demo.py:1:13: cannot mix bytes and nonbytes literals"},
+        ErrorCase{"y = f'a' b'b'\n", "demo.py:1:14: cannot mix bytes and nonbytes literals"},
+        ErrorCase{"y = b'\\xZ'\n", "demo.py:1:11: (value error) invalid \\x escape at position 0"},
+        ErrorCase{"y = b\"\\n\\xZ\"  + 1\n", "demo.py:1:15: (value error) invalid \\x escape at position 2"},
+        ErrorCase{"y = b\"\\xZ\" b\"a\"\n", "demo.py:1:16: (value error) invalid \\x escape at position 0"},
         ErrorCase{"s = \"\"\"abc\n\n", "demo.py:1:5: unterminated triple-quoted string literal (detected at line 3)"},
         ErrorCase{"f(1, 2\n", "demo.py:1:2: '(' was never closed"},
         ErrorCase{"x = (1, 2\ny = 3\n", "demo.py:1:5: '(' was never closed"},
@@ -1030,7 +1052,7 @@ TEST(ScenarioPrinter, RoundTripFragments) {
       "x = (lambda: 1) if a else (lambda: 2)", "x = await_ == 1", "x = -(-1)", "x = - - 1",
       "x = 2 ** -1", "x = (not a) == b", "x = (a < b) < c", "x = a < (b < c)",
       "x = 'a' 'b'", "x = f'{a}' f'{b!s}'", "x = f\"{'q'}\"", "x = f'{x:{y}.{z}}'",
-      "x = f'{a!a}'", "x = '\\x01\\x7f\\u00e9\\ud800'", "x = 1e300 * 10", "x = 0.1 + 0.2",
+      "x = f'{a!a}'", "x = '\\x01\\x7f\\u00e9\\ud800'", "x = b'\\x00\\xff\"' rb'\\d'", "x = 1e300 * 10", "x = 0.1 + 0.2",
       "x = {**a, 'b': 1, **c}", "x = {*a, *b}", "x = [*a]", "print(*a, sep='', end='')",
       "async def f():\n    async for x in y:\n        await x\n    async with a as (b, c), d as e.f:\n        pass",
       "def f(*, a): pass", "def f(*a, b=1, **c): pass", "x = lambda a, *, b: 0",

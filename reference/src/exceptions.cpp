@@ -7,12 +7,16 @@
 
 namespace asyncio {
 
-std::string py_repr(std::string_view s) {
-  // Python's unicode_repr: prefer single quotes; switch to double when the text has ' but no ".
+namespace {
+// unicode_repr and bytes_repr (Objects/unicodeobject.c, Objects/bytesobject.c): prefer single quotes;
+// switch to double when the text has ' but no ". Bytes from 0x80 are escaped in a bytes repr; in a
+// str's they are UTF-8, printable.
+std::string quoted(std::string_view s, bool bytes) {
   const bool has_single = s.find('\'') != std::string_view::npos;
   const bool has_double = s.find('"') != std::string_view::npos;
   const char q = (has_single && !has_double) ? '"' : '\'';
-  std::string out(1, q);
+  std::string out = bytes ? "b" : "";
+  out += q;
   static const char* hex = "0123456789abcdef";
   for (unsigned char c : s) {
     switch (c) {
@@ -24,18 +28,22 @@ std::string py_repr(std::string_view s) {
         if (c == static_cast<unsigned char>(q)) {
           out += '\\';
           out += static_cast<char>(c);
-        } else if (c < 0x20 || c == 0x7f) {
+        } else if (c < 0x20 || c == 0x7f || (bytes && c >= 0x80)) {
           out += "\\x";
           out += hex[c >> 4];
           out += hex[c & 15];
         } else {
-          out += static_cast<char>(c);  // UTF-8 passes through: printable in Python's repr
+          out += static_cast<char>(c);
         }
     }
   }
   out += q;
   return out;
 }
+}  // namespace
+
+std::string py_repr(std::string_view s) { return quoted(s, false); }
+std::string bytes_repr(std::string_view s) { return quoted(s, true); }
 
 std::string BaseException::str() const {
   if (args_.empty()) return {};

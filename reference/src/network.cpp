@@ -37,40 +37,13 @@ SockAddr SockAddr::unix_path(std::string path) {
   return a;
 }
 
-namespace {
-// repr(bytes) for an abstract Unix name (socketmodule.c returns bytes when the first byte is NUL).
-std::string bytes_repr(std::string_view s) {
-  std::string out = "b'";
-  static const char* hex = "0123456789abcdef";
-  for (unsigned char c : s) {
-    if (c == '\\' || c == '\'') {
-      out += '\\';
-      out += static_cast<char>(c);
-    } else if (c == '\n') {
-      out += "\\n";
-    } else if (c == '\r') {
-      out += "\\r";
-    } else if (c == '\t') {
-      out += "\\t";
-    } else if (c < 0x20 || c >= 0x7f) {
-      out += "\\x";
-      out += hex[c >> 4];
-      out += hex[c & 15];
-    } else {
-      out += static_cast<char>(c);
-    }
-  }
-  return out + "'";
-}
-}  // namespace
-
 std::string SockAddr::repr() const {
   switch (family) {
     case AF_INET: return "(" + py_repr(host) + ", " + std::to_string(port) + ")";
     case AF_INET6:
       return "(" + py_repr(host) + ", " + std::to_string(port) + ", " + std::to_string(flowinfo) + ", " +
              std::to_string(scope_id) + ")";
-    case AF_UNIX: return !path.empty() && path[0] == '\0' ? bytes_repr(path) : py_repr(path);
+    case AF_UNIX: return !path.empty() && path[0] == '\0' ? bytes_repr(path) : py_repr(path);  // socketmodule.c: bytes for an abstract name
     default: return "None";
   }
 }

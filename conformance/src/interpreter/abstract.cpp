@@ -62,6 +62,9 @@ std::string Interp::repr(const Object& o) {
     case Tag::Float: return float_repr(o.f());
     case Tag::Ellipsis: return "Ellipsis";
     case Tag::Str: return str_repr(o.as<StrObj>()->s);
+    case Tag::Bytes: return asyncio::bytes_repr(o.as<BytesObj>()->s);
+    case Tag::ByteArray: return "bytearray(" + asyncio::bytes_repr(o.as<BytesObj>()->s) + ")";
+    case Tag::MemoryView: return memoryview_repr(o);
     case Tag::List:
     case Tag::Tuple: {
       if (o.as<ListObj>()->cls) return namedtuple_repr(*this, o);
@@ -178,6 +181,9 @@ bool Interp::truthy(const Object& o) {
     case Tag::Int: return o.i() != 0;
     case Tag::Float: return o.f() != 0;
     case Tag::Str: return !o.as<StrObj>()->s.empty();
+    case Tag::Bytes:
+    case Tag::ByteArray: return !o.as<BytesObj>()->s.empty();
+    case Tag::MemoryView: return memoryview_len(*this, o) != 0;
     case Tag::List:
     case Tag::Tuple: return !o.as<ListObj>()->v.empty();
     case Tag::Dict: return o.as<DictObj>()->used != 0;
@@ -213,6 +219,12 @@ bool Interp::eq(const Object& a, const Object& b) {
   if (numeric(a) && numeric(b)) {
     if (a.is(Tag::Float) || b.is(Tag::Float)) return as_double(a) == as_double(b);
     return a.i() == b.i();
+  }
+  if (is_buffer(a) && is_buffer(b)) {
+    // A released memoryview equals only itself; otherwise any two buffers compare their bytes.
+    for (const Object* m : {&a, &b})
+      if (m->is(Tag::MemoryView) && !m->as<MemoryViewObj>()->buf) return a.same(b);
+    return buffer_bytes(*this, a) == buffer_bytes(*this, b);
   }
   if (a.tag() != b.tag()) return false;
   switch (a.tag()) {
@@ -268,6 +280,8 @@ std::uint64_t Interp::hash(const Object& o) {
       return hash_double(d);
     }
     case Tag::Str: return str_hash(o.as<StrObj>()->s);
+    case Tag::Bytes: return str_hash(o.as<BytesObj>()->s);  // as CPython, a bytes hashes as the str of the same bytes
+    case Tag::MemoryView: return memoryview_hash(*this, o);
     case Tag::Tuple: {
       // Objects/tupleobject.c: tuplehash (xxHash-based).
       constexpr std::uint64_t P1 = 11400714785074694791ULL, P2 = 14029467366897019727ULL, P5 = 2870177450012600261ULL;
@@ -282,6 +296,7 @@ std::uint64_t Interp::hash(const Object& o) {
       return acc == static_cast<std::uint64_t>(-1) ? 1546275796 : acc;
     }
     case Tag::List:
+    case Tag::ByteArray:
     case Tag::Dict: raise(T.TypeError, fmt::format("unhashable type: '{}'", type_of(o)->name));
     case Tag::Set:
       if (!o.as<SetObj>()->frozen) raise(T.TypeError, "unhashable type: 'set'");
@@ -308,6 +323,9 @@ std::uint64_t Interp::hash(const Object& o) {
 std::int64_t Interp::len(const Object& o) {
   switch (o.tag()) {
     case Tag::Str: return o.as<StrObj>()->length();
+    case Tag::Bytes:
+    case Tag::ByteArray: return static_cast<std::int64_t>(o.as<BytesObj>()->s.size());
+    case Tag::MemoryView: return memoryview_len(*this, o);
     case Tag::List:
     case Tag::Tuple: return static_cast<std::int64_t>(o.as<ListObj>()->v.size());
     case Tag::Dict: return static_cast<std::int64_t>(o.as<DictObj>()->used);
@@ -352,6 +370,8 @@ bool Interp::contains(const Object& c, const Object& x) {
       if (!x.is(Tag::Str)) raise(T.TypeError, fmt::format("'in <string>' requires string as left operand, not {}", type_of(x)->name));
       return c.as<StrObj>()->s.find(x.as<StrObj>()->s) != std::string::npos;
     }
+    case Tag::Bytes:
+    case Tag::ByteArray: return bytes_contains(*this, c.as<BytesObj>()->s, x);
     case Tag::List:
     case Tag::Tuple:
       for (auto& v : c.as<ListObj>()->v)
@@ -469,6 +489,8 @@ Object Interp::binop(BinOpKind op, const Object& a, const Object& b) {
       default: break;
     }
   }
+  if (is_buffer(a) || is_buffer(b))
+    if (Object r = bytes_binop(*this, op, a, b); !r.null()) return r;
   if (a.is(Tag::Str)) {
     if (op == BinOpKind::Add && b.is(Tag::Str)) return str_obj(a.as<StrObj>()->s + b.as<StrObj>()->s);
     if (op == BinOpKind::Mult && bi) {
@@ -622,6 +644,8 @@ bool Interp::lt(const Object& a, const Object& b) {
     return a.i() < b.i();
   }
   if (a.is(Tag::Str) && b.is(Tag::Str)) return a.as<StrObj>()->s < b.as<StrObj>()->s;
+  if ((a.is(Tag::Bytes) || a.is(Tag::ByteArray)) && (b.is(Tag::Bytes) || b.is(Tag::ByteArray)))
+    return a.as<BytesObj>()->s < b.as<BytesObj>()->s;
   if ((a.is(Tag::List) && b.is(Tag::List)) || (a.is(Tag::Tuple) && b.is(Tag::Tuple))) {
     auto &x = a.as<ListObj>()->v, &y = b.as<ListObj>()->v;
     for (std::size_t i = 0; i < x.size() && i < y.size(); ++i)
@@ -692,7 +716,10 @@ Object Interp::iter(const Object& o) {
     case Tag::Iter: return o;
     case Tag::List:
     case Tag::Tuple:
-    case Tag::Range: {
+    case Tag::Range:
+    case Tag::Bytes:
+    case Tag::ByteArray:
+    case Tag::MemoryView: {
       auto it = asyncio::make_ref<IterObj>();
       it->src = o;
       return Object(Tag::Iter, it);
@@ -760,6 +787,17 @@ bool Interp::next(IterObj& it, Object& out) {
       out = v[it.pos++];
       return true;
     }
+    case Tag::Bytes:
+    case Tag::ByteArray: {
+      const std::string& b = s.as<BytesObj>()->s;
+      if (it.pos >= static_cast<std::int64_t>(b.size())) return false;
+      out = Object::integer(static_cast<unsigned char>(b[it.pos++]));
+      return true;
+    }
+    case Tag::MemoryView:
+      if (it.pos >= memoryview_len(*this, s)) return false;
+      out = memoryview_getitem(*this, s, Object::integer(it.pos++));
+      return true;
     case Tag::Range: {
       auto* r = s.as<RangeObj>();
       if (it.pos >= r->length()) return false;
@@ -801,11 +839,10 @@ std::vector<Object> Interp::to_vector(const Object& o) {
 
 std::int64_t Interp::index_arg(const Object& o, const char* what) {
   if (o.is(Tag::Int) || o.is(Tag::Bool)) return o.i();
+  if (!what) raise(T.TypeError, fmt::format("'{}' object cannot be interpreted as an integer", type_of(o)->name));
   raise(T.TypeError, fmt::format("{} indices must be integers or slices, not {}", what, type_of(o)->name));
 }
 
-namespace {
-// PySlice_GetIndicesEx: normalised start/stop/step and the length.
 std::int64_t slice_indices(Interp& ip, SliceObj& s, std::int64_t len, std::int64_t& start, std::int64_t& stop, std::int64_t& step) {
   step = s.step.is_none() || s.step.null() ? 1 : ip.index_arg(s.step, "slice");
   if (step == 0) ip.raise(ip.T.ValueError, "slice step cannot be zero");
@@ -827,6 +864,7 @@ std::int64_t slice_indices(Interp& ip, SliceObj& s, std::int64_t len, std::int64
   return start < stop ? (stop - start - 1) / step + 1 : 0;
 }
 
+namespace {
 std::vector<std::string_view> code_points(const std::string& s) {
   std::vector<std::string_view> out;
   for (std::size_t i = 0; i < s.size();) {
@@ -893,6 +931,9 @@ Object Interp::getitem(const Object& o, const Object& key) {
       if (!v) raise_obj(new_exc(T.KeyError, {key}));
       return *v;
     }
+    case Tag::Bytes:
+    case Tag::ByteArray: return bytes_getitem(*this, o, key);
+    case Tag::MemoryView: return memoryview_getitem(*this, o, key);
     case Tag::Range: {
       auto* r = o.as<RangeObj>();
       if (key.is(Tag::Slice)) {
@@ -947,6 +988,8 @@ void Interp::setitem(const Object& o, const Object& key, Object v) {
     o.as<DictObj>()->set(key, hash(key), std::move(v));
     return;
   }
+  if (o.is(Tag::ByteArray)) return bytearray_setitem(*this, o, key, v);
+  if (o.is(Tag::MemoryView)) return memoryview_setitem(*this, o, key, v);
   raise(T.TypeError, fmt::format("'{}' object does not support item assignment", type_of(o)->name));
 }
 
@@ -981,6 +1024,9 @@ void Interp::delitem(const Object& o, const Object& key) {
     if (!o.as<DictObj>()->erase(key, hash(key))) raise_obj(new_exc(T.KeyError, {key}));
     return;
   }
+  if (o.is(Tag::ByteArray)) return bytearray_delitem(*this, o, key);
+  if (o.is(Tag::MemoryView))
+    raise(T.TypeError, o.as<MemoryViewObj>()->readonly ? "cannot modify read-only memory" : "cannot delete memory");
   raise(T.TypeError, fmt::format("'{}' object doesn't support item deletion", type_of(o)->name));
 }
 
@@ -990,6 +1036,9 @@ void Interp::delitem(const Object& o, const Object& key) {
 Object Interp::getattr_opt(const Object& o, std::string_view name) {
   switch (o.tag()) {
     case Tag::Str: return str_method(*this, o, name);
+    case Tag::Bytes: return bytes_method(*this, o, name);
+    case Tag::ByteArray: return bytearray_method(*this, o, name);
+    case Tag::MemoryView: return memoryview_method(*this, o, name);
     case Tag::List: return list_method(*this, o, name);
     case Tag::Tuple:
       if (o.as<ListObj>()->cls)
@@ -1020,6 +1069,7 @@ Object Interp::getattr_opt(const Object& o, std::string_view name) {
       if (name == "real" || name == "numerator") return Object::integer(o.i());
       if (name == "imag") return Object::integer(0);
       if (name == "denominator") return Object::integer(1);
+      if (Object m = int_method(*this, o, name); !m.null()) return m;
       if (name == "bit_length")
         return builtin("bit_length", [](Interp&, BuiltinObj& b, CallArgs&) {
           std::uint64_t v = b.self.i() < 0 ? -static_cast<std::uint64_t>(b.self.i()) : b.self.i();
@@ -1102,8 +1152,13 @@ Object Interp::getattr_opt(const Object& o, std::string_view name) {
       if (name == "__dict__" && t->ns) return Object(Tag::Dict, t->ns);
       if (Object* v = type_lookup(t, name)) return bind(*v, Object(), Ref<TypeObj>(t));
       if (Object m = object_method(*this, name); !m.null()) return m;
+      if (t == T.int_.get())
+        if (Object m = int_type_attr(*this, name); !m.null()) return m;
+      if (t == T.bytes.get() || t == T.bytearray.get())
+        if (Object m = bytes_type_attr(*this, o, name); !m.null()) return m;
       // Unbound methods of builtin types (`str.lower`): call the method of the first argument.
-      Object sample = t == T.str.get() ? str_obj("") : t == T.list.get() ? list_obj() : t == T.tuple.get() ? tuple_obj()
+      Object sample = t == T.str.get() ? str_obj("") : t == T.bytes.get() ? bytes_obj("") : t == T.bytearray.get() ? bytes_obj("", Tag::ByteArray)
+                    : t == T.list.get() ? list_obj() : t == T.tuple.get() ? tuple_obj()
                     : t == T.dict.get() ? dict_obj() : t == T.set.get() ? set_obj() : Object();
       if (!sample.null() && !getattr_opt(sample, name).null())
         return builtin(intern(std::string(name)), [](Interp& ip, BuiltinObj& b, CallArgs& a) {
@@ -1133,6 +1188,11 @@ Object Interp::getattr_opt(const Object& o, std::string_view name) {
       if (name == "__suppress_context__") return Object::boolean(e->suppress_context);
       if (name == "__traceback__") return Object::none();
       if (name == "__class__") return Object(Tag::Type, e->cls);
+      if ((e->cls->subclass_of(T.UnicodeDecodeError.get()) || e->cls->subclass_of(T.UnicodeEncodeError.get())) && e->args.size() == 5) {
+        static const char* const kFields[] = {"encoding", "object", "start", "end", "reason"};  // the arguments, in order
+        for (std::size_t k = 0; k < 5; ++k)
+          if (name == kFields[k]) return e->args[k];
+      }
       if (e->cls->subclass_of(T.BaseExceptionGroup.get())) {
         if (name == "exceptions") return tuple_obj(e->group);
         if (name == "message") return e->args.empty() ? str_obj("") : e->args[0];

@@ -329,7 +329,9 @@ Object Interp::eval(const Expr* e, Frame& f) {
         raise(T.OverflowError, fmt::format("int literal {} does not fit in 64 bits (the scenario language has 64-bit ints)", e->as<Int>().big));
       return Object::integer(e->as<Int>().value);
     case ExprKind::Float: return Object::real(e->as<Float>().value);
-    case ExprKind::Str: return str_obj(std::string(e->as<Str>().value));
+    case ExprKind::Str:
+      if (e->as<Str>().bytes) return bytes_obj(std::string(e->as<Str>().value));
+      return str_obj(std::string(e->as<Str>().value));
     case ExprKind::JoinedStr: return eval_fstring(e->as<JoinedStr>(), f);
     case ExprKind::FormattedValue: return {};
     case ExprKind::List:
@@ -486,6 +488,7 @@ namespace {
 // `x op= v` keeps list identity for +=, as list.__iadd__ does.
 Object inplace(Interp& ip, BinOpKind op, const Object& cur, const Object& v) {
   if (cur.is(Tag::Instance)) return ip.instance_binop(op, cur, v, true);
+  if (cur.is(Tag::ByteArray) && (op == BinOpKind::Add || op == BinOpKind::Mult)) return bytearray_inplace(ip, op, cur, v);
   if (op == BinOpKind::Add && cur.is(Tag::List)) {
     for (auto& x : ip.to_vector(v)) cur.as<ListObj>()->v.push_back(x);
     return cur;

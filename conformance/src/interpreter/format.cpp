@@ -5,6 +5,7 @@
 #include <cstdio>
 #include <cstdlib>
 
+#include "aiospec/scenario/lexer.hpp"
 #include "interp.hpp"
 
 namespace aiospec::interp {
@@ -216,11 +217,7 @@ std::string format_int(Interp& ip, std::int64_t v, const Spec& sp) {
     case 'b': body = fmt::format("{:b}", a); prefix = sp.alt ? "0b" : ""; break;
     case 'c': {
       std::string s;
-      std::uint32_t c = static_cast<std::uint32_t>(v);
-      if (c < 0x80) s += static_cast<char>(c);
-      else if (c < 0x800) { s += static_cast<char>(0xC0 | (c >> 6)); s += static_cast<char>(0x80 | (c & 0x3F)); }
-      else if (c < 0x10000) { s += static_cast<char>(0xE0 | (c >> 12)); s += static_cast<char>(0x80 | ((c >> 6) & 0x3F)); s += static_cast<char>(0x80 | (c & 0x3F)); }
-      else { s += static_cast<char>(0xF0 | (c >> 18)); s += static_cast<char>(0x80 | ((c >> 12) & 0x3F)); s += static_cast<char>(0x80 | ((c >> 6) & 0x3F)); s += static_cast<char>(0x80 | (c & 0x3F)); }
+      scenario::append_utf8(s, static_cast<char32_t>(v));
       return pad(sp, "", s, '<');
     }
     default: ip.raise(ip.T.ValueError, fmt::format("Unknown format code '{}' for object of type 'int'", type));
@@ -272,7 +269,32 @@ std::string Interp::format(const Object& o, std::string_view spec) {
   }
 }
 
-std::string percent_format(Interp& ip, std::string_view fmt_s, const Object& args) {
+namespace {
+// A %s, %b, %r, %a or %c piece of bytes formatting (Objects/bytesobject.c: _PyBytes_FormatEx).
+std::string bytes_piece(Interp& ip, char conv, const Object& value, const Spec& sp) {
+  std::string body;
+  if (conv == 'r' || conv == 'a') {
+    body = ascii_escape(ip.repr(value));
+  } else if (conv == 'c') {
+    bool one_byte = (value.is(Tag::Bytes) || value.is(Tag::ByteArray)) && value.as<BytesObj>()->s.size() == 1;
+    if (!one_byte && !((value.is(Tag::Int) || value.is(Tag::Bool)) && value.i() >= 0 && value.i() < 256))
+      ip.raise(ip.T.TypeError, "%c requires an integer in range(256) or a single byte");
+    body = one_byte ? value.as<BytesObj>()->s : std::string(1, static_cast<char>(value.i()));
+  } else if (is_buffer(value)) {
+    body = buffer_bytes(ip, value);
+  } else if (Object m = ip.special(value, "__bytes__"); !m.null()) {
+    body = ip.call0(m).as<BytesObj>()->s;
+  } else {
+    ip.raise(ip.T.TypeError, fmt::format("%b requires a bytes-like object, or an object that implements __bytes__, not '{}'", ip.type_of(value)->name));
+  }
+  if (sp.precision >= 0 && conv != 'c' && body.size() > static_cast<std::size_t>(sp.precision)) body.resize(sp.precision);
+  std::size_t w = sp.width > 0 ? static_cast<std::size_t>(sp.width) : 0;
+  if (body.size() >= w) return body;
+  return sp.align == '<' ? body + std::string(w - body.size(), ' ') : std::string(w - body.size(), ' ') + body;
+}
+}  // namespace
+
+std::string percent_format(Interp& ip, std::string_view fmt_s, const Object& args, bool bytes) {
   std::vector<Object> items;
   const bool is_tuple = args.is(Tag::Tuple);
   if (is_tuple) items = args.as<ListObj>()->v;
@@ -297,7 +319,8 @@ std::string percent_format(Interp& ip, std::string_view fmt_s, const Object& arg
       auto close = fmt_s.find(')', i);
       if (close == std::string_view::npos) ip.raise(ip.T.ValueError, "incomplete format key");
       if (!args.is(Tag::Dict)) ip.raise(ip.T.TypeError, "format requires a mapping");
-      value = ip.getitem(args, ip.str_obj(std::string(fmt_s.substr(i + 1, close - i - 1))));
+      std::string key(fmt_s.substr(i + 1, close - i - 1));
+      value = ip.getitem(args, bytes ? ip.bytes_obj(std::move(key)) : ip.str_obj(std::move(key)));
       have_value = true;
       used_mapping = true;
       i = close + 1;
@@ -343,6 +366,11 @@ std::string percent_format(Interp& ip, std::string_view fmt_s, const Object& arg
       sp.align = '=';
     }
     std::string piece;
+    if (bytes && (conv == 's' || conv == 'b' || conv == 'r' || conv == 'a' || conv == 'c')) {
+      piece = bytes_piece(ip, conv, value, sp);
+      out += piece;
+      continue;
+    }
     switch (conv) {
       case 's': piece = pad(sp, "", sp.precision >= 0 ? ip.str(value).substr(0, sp.precision) : ip.str(value), '>'); break;
       case 'r':

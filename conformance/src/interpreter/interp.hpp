@@ -43,7 +43,7 @@ struct Frame {
 
 // Exception classes and builtin types the interpreter refers to directly.
 struct Types {
-  Ref<TypeObj> object, none, bool_, int_, float_, str, list, tuple, dict, set, frozenset, range, slice,
+  Ref<TypeObj> object, none, bool_, int_, float_, str, bytes, bytearray, memoryview, list, tuple, dict, set, frozenset, range, slice,
       function, builtin, type, coroutine, iterator, cell, ellipsis, future, task, gathering, loop, handle,
       timer_handle, module;
   Ref<TypeObj> BaseException, Exception, ValueError, TypeError, RuntimeError, KeyError, IndexError, ImportError, ModuleNotFoundError,
@@ -52,7 +52,8 @@ struct Types {
       LookupError, ArithmeticError, OSError, TimeoutError, CancelledError, InvalidStateError,
       QueueEmpty, QueueFull, BrokenBarrierError, KeyboardInterrupt, SystemExit, GeneratorExit,
       BaseExceptionGroup, ExceptionGroup, DeprecationWarning, RuntimeWarning, Warning,
-      UserWarning, SendfileNotAvailableError, IncompleteReadError, LimitOverrunError;
+      UserWarning, SendfileNotAvailableError, IncompleteReadError, LimitOverrunError, UnicodeError,
+      UnicodeDecodeError, UnicodeEncodeError, BufferError;
 };
 
 class Interp {
@@ -124,10 +125,12 @@ class Interp {
   Object new_instance(const Ref<TypeObj>& cls, CallArgs& args);  // calling a user class
   Object not_implemented;
   std::string format(const Object& o, std::string_view spec);
+  // An int argument: `what` names the indexed type in the TypeError; null for a plain integer argument.
   std::int64_t index_arg(const Object& o, const char* what);
 
   // --- values ---
   Object str_obj(std::string s) { return make<StrObj>(Tag::Str, std::move(s)); }
+  Object bytes_obj(std::string s, Tag t = Tag::Bytes) { return make<BytesObj>(t, std::move(s)); }
   Object list_obj(std::vector<Object> v = {}) { return make<ListObj>(Tag::List, std::move(v)); }
   Object tuple_obj(std::vector<Object> v = {}) { return make<TupleObj>(Tag::Tuple, std::move(v)); }
   Object dict_obj() { return make<DictObj>(Tag::Dict); }
@@ -278,6 +281,7 @@ Interp* current_interp();
 std::string float_repr(double d);
 std::string int_to_str(std::int64_t v);
 std::string str_repr(std::string_view s);  // repr() of a str
+std::string ascii_escape(std::string_view s);  // ascii(): non-ASCII code points as \x, \u, \U escapes
 
 // Attribute tables of builtin types (objects/).
 Object str_method(Interp& ip, const Object& self, std::string_view name);
@@ -303,7 +307,8 @@ Object loop_method(Interp& ip, const Object& self, std::string_view name);
 Object handle_method(Interp& ip, const Object& self, std::string_view name);
 std::string future_repr(Interp& ip, asyncio::FutureBase& f);
 std::string handle_repr(Interp& ip, asyncio::HandleState& h);
-std::string percent_format(Interp& ip, std::string_view fmt, const Object& args);
+// `%` formatting of a str, or of a bytes (`bytes`: %s and %b take bytes-like objects, %r and %a give ascii()).
+std::string percent_format(Interp& ip, std::string_view fmt, const Object& args, bool bytes = false);
 std::string str_format(Interp& ip, std::string_view fmt, CallArgs& args);
 
 // A module object (modules/: one file per module, listed in aiospec/scenario/modules.def): its
@@ -359,6 +364,39 @@ Object lazy_iter(const char* type_name, IterStep step, IterRepr repr = {});
 void py_sort(Interp& ip, std::vector<Object>& v, const Object& key, bool reverse);  // list.sort
 void dict_update(Interp& ip, DictObj& d, CallArgs& a);
 Object build_set(Interp& ip, CallArgs& a, const char* name, bool frozen);
+
+// bytes, bytearray and memoryview (objects/bytes.cpp, bytearray.cpp, memoryview.cpp).
+bool is_buffer(const Object& o);  // bytes-like: bytes, bytearray, memoryview
+std::string buffer_bytes(Interp& ip, const Object& o);  // a bytes-like object's bytes (a copy)
+std::int64_t byte_value(Interp& ip, const Object& o);  // an int in range(0, 256)
+Object bytes_construct(Interp& ip, Tag t, CallArgs& a);  // bytes(...) and bytearray(...)
+Object bytes_getitem(Interp& ip, const Object& o, const Object& key);  // bytes and bytearray
+bool bytes_contains(Interp& ip, const std::string& s, const Object& x);
+Object bytes_binop(Interp& ip, scenario::BinOpKind op, const Object& a, const Object& b);  // Null: not a bytes operation
+Object bytes_method(Interp& ip, const Object& self, std::string_view name);
+Object bytes_type_attr(Interp& ip, const Object& type, std::string_view name);  // bytes.fromhex...
+std::string bytes_hex(Interp& ip, std::string_view s, const Object& sep, std::int64_t per);
+Object bytearray_method(Interp& ip, const Object& self, std::string_view name);
+void bytearray_setitem(Interp& ip, const Object& o, const Object& key, const Object& v);
+void bytearray_delitem(Interp& ip, const Object& o, const Object& key);
+Object bytearray_inplace(Interp& ip, scenario::BinOpKind op, const Object& cur, const Object& v);  // += and *=
+Object memoryview_construct(Interp& ip, CallArgs& a);
+std::string memoryview_bytes(Interp& ip, MemoryViewObj& m);
+std::int64_t memoryview_len(Interp& ip, const Object& o);
+std::string memoryview_repr(const Object& o);
+Object memoryview_getitem(Interp& ip, const Object& o, const Object& key);
+void memoryview_setitem(Interp& ip, const Object& o, const Object& key, const Object& v);
+std::uint64_t memoryview_hash(Interp& ip, const Object& o);
+Object memoryview_method(Interp& ip, const Object& self, std::string_view name);
+// PySlice_GetIndicesEx: a slice's start, stop and step over a sequence of `len` items; returns how many it selects.
+std::int64_t slice_indices(Interp& ip, SliceObj& s, std::int64_t len, std::int64_t& start, std::int64_t& stop, std::int64_t& step);
+// The codecs (modules/codecs.cpp): `encoding` and `errors` are Null when not given; `fname` names
+// the function in argument errors. Decoding gives UTF-8; `obj` is the bytes in UnicodeDecodeError.
+std::string codec_decode(Interp& ip, std::string_view s, const Object& obj, const Object& encoding, const Object& errors, const char* fname);
+std::string codec_encode(Interp& ip, const Object& str, const Object& encoding, const Object& errors, const char* fname);
+std::string unicode_error_str(Interp& ip, ExcObj& e);  // str() of UnicodeDecodeError/UnicodeEncodeError; "" when malformed
+Object int_method(Interp& ip, const Object& self, std::string_view name);  // int.to_bytes... (objects/int.cpp)
+Object int_type_attr(Interp& ip, std::string_view name);                   // int.from_bytes
 
 // Argument helpers for builtins.
 void check_args(Interp& ip, const char* name, CallArgs& a, std::size_t min, std::size_t max);

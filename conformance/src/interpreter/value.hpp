@@ -28,7 +28,7 @@ using asyncio::RefCounted;
 enum class Tag : std::uint8_t {
   Null,  // no value: an unbound variable or a missing argument; never visible to Python code
   None, Bool, Int, Float, Ellipsis,
-  Str, List, Tuple, Dict, Set, Range, Slice,
+  Str, List, Tuple, Dict, Set, Range, Slice, Bytes, ByteArray, MemoryView,
   Func, Builtin, Type, Exc, Coro, Cell, Iter, Native,
   Future,  // asyncio::FutureBase (Future, Task, _GatheringFuture, shield's outer future)
   Loop,    // asyncio::EventLoop
@@ -125,6 +125,28 @@ struct StrObj final : RefCounted {
 
 // hash() of a str: FNV-1a (CPython's is randomised per process, PYTHONHASHSEED).
 std::uint64_t str_hash(std::string_view s) noexcept;
+
+// bytes and bytearray: the bytes in a std::string; the tag tells them apart (Bytes is immutable).
+struct BytesObj final : RefCounted {
+  explicit BytesObj(std::string v) : s(std::move(v)) {}
+  std::string s;
+  std::int64_t exports = 0;  // bytearray: the memoryviews' buffers over it (it cannot be resized)
+};
+
+// What the memoryviews of one object share (CPython's managed buffer); a bytearray's export lasts
+// as long as this does.
+struct BufferObj final : RefCounted {
+  explicit BufferObj(Object o);
+  ~BufferObj() override;
+  Object obj;  // bytes or bytearray
+};
+
+// memoryview: a window (start, step, len) on a buffer, without a copy.
+struct MemoryViewObj final : RefCounted {
+  Ref<BufferObj> buf;  // null once released
+  std::int64_t start = 0, step = 1, len = 0;
+  bool readonly = true;
+};
 
 struct TypeObj;
 

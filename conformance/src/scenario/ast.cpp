@@ -77,7 +77,7 @@ bool eq(const Expr* a, const Expr* b) {
       double x = a->as<Float>().value, y = b->as<Float>().value;
       return x == y || (x != x && y != y);
     }
-    case ExprKind::Str: return a->as<Str>().value == b->as<Str>().value;
+    case ExprKind::Str: return a->as<Str>().value == b->as<Str>().value && a->as<Str>().bytes == b->as<Str>().bytes;
     case ExprKind::JoinedStr: return eq(a->as<JoinedStr>().values, b->as<JoinedStr>().values);
     case ExprKind::FormattedValue: {
       auto &x = a->as<FormattedValue>(), &y = b->as<FormattedValue>();

@@ -64,6 +64,7 @@ bool is_ascii_id_start(char c) {
   return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '_';
 }
 bool is_digit(char c) { return c >= '0' && c <= '9'; }
+int hex_digit(char h) { return is_digit(h) ? h - '0' : ((h | 0x20) >= 'a' && (h | 0x20) <= 'f') ? (h | 0x20) - 'a' + 10 : -1; }
 bool is_hex_digit(char c) { return is_digit(c) || ((c | 0x20) >= 'a' && (c | 0x20) <= 'f'); }
 bool is_oct_digit(char c) { return c >= '0' && c <= '7'; }
 bool is_bin_digit(char c) { return c == '0' || c == '1'; }
@@ -90,23 +91,6 @@ bool is_unicode_id_char(char32_t cp) {
   return cp <= 0x10FFFF;
 }
 
-void append_utf8(std::string& out, char32_t cp) {
-  if (cp < 0x80) {
-    out += static_cast<char>(cp);
-  } else if (cp < 0x800) {
-    out += static_cast<char>(0xC0 | (cp >> 6));
-    out += static_cast<char>(0x80 | (cp & 0x3F));
-  } else if (cp < 0x10000) {  // includes lone surrogates from \uD800-style escapes
-    out += static_cast<char>(0xE0 | (cp >> 12));
-    out += static_cast<char>(0x80 | ((cp >> 6) & 0x3F));
-    out += static_cast<char>(0x80 | (cp & 0x3F));
-  } else {
-    out += static_cast<char>(0xF0 | (cp >> 18));
-    out += static_cast<char>(0x80 | ((cp >> 12) & 0x3F));
-    out += static_cast<char>(0x80 | ((cp >> 6) & 0x3F));
-    out += static_cast<char>(0x80 | (cp & 0x3F));
-  }
-}
 
 // The keyword spelled `w`, or Tok::Name. Keywords are 2 to 8 ASCII letters; full comparisons
 // happen only for keywords sharing w's first letter.
@@ -408,8 +392,7 @@ class Lexer {
       bool raw, fmt, bytes;
       if (pos_ < end_ && (src_[pos_] == '"' || src_[pos_] == '\'') &&
           is_string_prefix(word, raw, fmt, bytes)) {
-        if (bytes) fail(line_, col_at(start), unsupported_message("bytes literal"), ErrorKind::Unsupported);
-        string(start, raw, fmt);
+        string(start, raw, fmt, bytes);
         return;
       }
       emit(keyword(word), start, pos_ - start);
@@ -420,7 +403,7 @@ class Lexer {
       return;
     }
     if (c == '"' || c == '\'') {
-      string(start, false, false);
+      string(start, false, false, false);
       return;
     }
     std::uint32_t op_len;
@@ -581,16 +564,32 @@ class Lexer {
   }
 
   // Decodes the escape sequence at pos_ (which is at the backslash) into out.
-  void escape(std::string& out) {
+  // A backslash escape at pos_. In a bytes literal (`body`: where its text starts) \x takes exactly
+  // two hex digits, octal escapes keep the low byte, and \u, \U, \N are not escapes.
+  void escape(std::string& out, const std::uint32_t* body = nullptr) {
     std::uint32_t at = pos_;
     ++pos_;
     if (pos_ >= end_) return;
     char c = src_[pos_];
+    if (body && (c == 'u' || c == 'U' || c == 'N')) c = '?';
+    if (body && c == 'x') {
+      int v = 0, n = 0;
+      for (; n < 2 && pos_ + 1 < end_; ++n) {
+        int d = hex_digit(src_[pos_ + 1]);
+        if (d < 0) break;
+        v = v * 16 + d;
+        ++pos_;
+      }
+      if (n < 2 && pending_error_.empty())
+        pending_error_ = fmt::format("(value error) invalid \\x escape at position {}", at - *body);
+      out += static_cast<char>(v);
+      ++pos_;
+      return;
+    }
     auto hex = [&](int n) -> char32_t {
       char32_t v = 0;
       for (int i = 0; i < n; ++i) {
-        char h = pos_ + 1 < end_ ? src_[pos_ + 1] : 0;
-        int d = is_digit(h) ? h - '0' : ((h | 0x20) >= 'a' && (h | 0x20) <= 'f') ? (h | 0x20) - 'a' + 10 : -1;
+        int d = hex_digit(pos_ + 1 < end_ ? src_[pos_ + 1] : 0);
         if (d < 0)
           fail(line_, col_at(at),
                fmt::format("(unicode error) truncated \\{}{} escape", c,
@@ -628,7 +627,8 @@ class Lexer {
           char32_t v = static_cast<char32_t>(c - '0');
           for (int i = 0; i < 2 && pos_ + 1 < end_ && src_[pos_ + 1] >= '0' && src_[pos_ + 1] <= '7'; ++i)
             v = v * 8 + static_cast<char32_t>(src_[++pos_] - '0');
-          append_utf8(out, v);
+          if (body) out += static_cast<char>(v & 0xFF);
+          else append_utf8(out, v);
           break;
         }
         // Unknown escapes keep the backslash; the next character is read normally.
@@ -649,11 +649,12 @@ class Lexer {
                                 triple ? "triple-quoted " : "", line_));
   }
 
-  void string(std::uint32_t start, bool raw, bool fmt) {
+  void string(std::uint32_t start, bool raw, bool fmt, bool bytes) {
     std::uint32_t start_line = line_, start_col = col_at(start);
     char quote = src_[pos_];
     bool triple = pos_ + 2 < end_ && src_[pos_ + 1] == quote && src_[pos_ + 2] == quote;
     pos_ += triple ? 3 : 1;
+    const std::uint32_t body = pos_;
     Quote q{quote, triple, raw, start_line, start_col};
     std::uint32_t payload;
     if (fmt) {
@@ -680,7 +681,7 @@ class Lexer {
             value += c;
             ++pos_;
           } else {
-            escape(value);
+            escape(value, bytes ? &body : nullptr);
           }
         } else if (c == '\n' || c == '\r') {
           if (!triple) fail_unterminated(start_line, start_col, triple);
@@ -695,9 +696,17 @@ class Lexer {
       out_.strings.push_back(std::move(value));
     }
     pos_ += triple ? 3 : 1;
+    if (bytes) {
+      for (std::uint32_t i = start; i < pos_; ++i)
+        if (static_cast<unsigned char>(src_[i]) >= 0x80)
+          fail(start_line, start_col, "bytes can only contain ASCII literal characters");
+      if (!pending_error_.empty())
+        out_.literal_errors.emplace_back(static_cast<std::uint32_t>(out_.tokens.size()), std::move(pending_error_));
+      pending_error_.clear();
+    }
     // The token's line is where it starts; emit() uses the current line, so restore it.
     Token t;
-    t.kind = fmt ? Tok::FString : Tok::String;
+    t.kind = fmt ? Tok::FString : bytes ? Tok::Bytes : Tok::String;
     t.line = start_line;
     t.col = start_col;
     t.offset = start;
@@ -863,6 +872,7 @@ class Lexer {
   std::string_view src_;
   std::string_view file_;
   TokenStream& out_;
+  std::string pending_error_;  // the first bad escape of the bytes literal being read
   std::uint32_t pos_ = 0, end_ = 0;
   std::uint32_t line_ = 1, line_start_ = 0;
   std::uint32_t col_pos_ = 0, col_ = 1;  // col_at() cache
@@ -880,7 +890,7 @@ std::string token_name(Tok kind) {
     case Tok::Dedent: return "dedent";
     case Tok::Name: return "name";
     case Tok::Int: case Tok::Float: return "number";
-    case Tok::String: case Tok::FString: return "string";
+    case Tok::String: case Tok::FString: case Tok::Bytes: return "string";
     default: break;
   }
   for (const Keyword& k : kKeywords)
@@ -902,6 +912,24 @@ TokenStream tokenize_expression(std::string_view source, std::string_view filena
   TokenStream out;
   Lexer(source, filename, out).run_expression(begin, end, line);
   return out;
+}
+
+void append_utf8(std::string& out, char32_t cp) {
+  if (cp < 0x80) {
+    out += static_cast<char>(cp);
+  } else if (cp < 0x800) {
+    out += static_cast<char>(0xC0 | (cp >> 6));
+    out += static_cast<char>(0x80 | (cp & 0x3F));
+  } else if (cp < 0x10000) {  // includes lone surrogates from \uD800-style escapes
+    out += static_cast<char>(0xE0 | (cp >> 12));
+    out += static_cast<char>(0x80 | ((cp >> 6) & 0x3F));
+    out += static_cast<char>(0x80 | (cp & 0x3F));
+  } else {
+    out += static_cast<char>(0xF0 | (cp >> 18));
+    out += static_cast<char>(0x80 | ((cp >> 12) & 0x3F));
+    out += static_cast<char>(0x80 | ((cp >> 6) & 0x3F));
+    out += static_cast<char>(0x80 | (cp & 0x3F));
+  }
 }
 
 }  // namespace aiospec::scenario

@@ -683,7 +683,7 @@ class Parser {
   // ---- expressions ----------------------------------------------------------------------------
   bool starts_expression() const {
     switch (peek().kind) {
-      case Tok::Name: case Tok::Int: case Tok::Float: case Tok::String: case Tok::FString:
+      case Tok::Name: case Tok::Int: case Tok::Float: case Tok::String: case Tok::FString: case Tok::Bytes:
       case Tok::KwFalse: case Tok::KwNone: case Tok::KwTrue: case Tok::KwAwait:
       case Tok::KwLambda: case Tok::KwNot: case Tok::LParen: case Tok::LBracket:
       case Tok::LBrace: case Tok::Ellipsis: case Tok::Plus: case Tok::Minus: case Tok::Tilde:
@@ -1023,7 +1023,7 @@ class Parser {
       }
       case Tok::Int: next(); return integer(t);
       case Tok::Float: next(); return floating(t);
-      case Tok::String: case Tok::FString: return strings();
+      case Tok::String: case Tok::FString: case Tok::Bytes: return strings();
       case Tok::LParen: return parenthesized();
       case Tok::LBracket: return list_display();
       case Tok::LBrace: return brace_display();
@@ -1079,9 +1079,23 @@ class Parser {
   Expr* strings() {
     const Token& first = peek();
     bool joined = false;
-    std::size_t i = pos_;
-    for (; toks_[i].kind == Tok::String || toks_[i].kind == Tok::FString; ++i)
+    std::size_t i = pos_, bytes = 0;
+    for (; toks_[i].kind == Tok::String || toks_[i].kind == Tok::FString || toks_[i].kind == Tok::Bytes; ++i) {
       joined = joined || toks_[i].kind == Tok::FString;
+      bytes += toks_[i].kind == Tok::Bytes;
+    }
+    // CPython reports both errors at the token after the literals.
+    if (bytes && bytes != i - pos_) fail(toks_[i], "cannot mix bytes and nonbytes literals");
+    if (bytes) {
+      for (const auto& [at, message] : ts_.literal_errors)
+        if (at >= pos_ && at < i) fail(toks_[i], message);
+      std::string value;
+      while (at(Tok::Bytes)) value += ts_.strings[next().payload];
+      auto* s = node<Str>(first);
+      s->value = cx_.arena.string(value);
+      s->bytes = true;
+      return s;
+    }
     if (!joined) {
       std::string value;
       while (at(Tok::String)) value += ts_.strings[next().payload];

@@ -85,7 +85,7 @@ class Printer {
         else out += e.as<Int>().big;
         break;
       case ExprKind::Float: floating(e.as<Float>().value); break;
-      case ExprKind::Str: string(e.as<Str>().value); break;
+      case ExprKind::Str: string(e.as<Str>().value, e.as<Str>().bytes); break;
       case ExprKind::JoinedStr: fstring(e.as<JoinedStr>()); break;
       case ExprKind::FormattedValue: {  // only inside a JoinedStr; alone, as a one-field f-string
         const Expr* parts[] = {&e};
@@ -311,14 +311,15 @@ class Printer {
 
   // A str literal in double quotes (single quotes inside f-string fields, alternating with depth,
   // so the result also parses on Pythons before 3.12).
-  void string(std::string_view v) {
+  void string(std::string_view v, bool bytes) {
     char q = quote_depth_ % 2 ? '\'' : '"';
+    if (bytes) out += 'b';
     out += q;
-    literal(v, q, false);
+    literal(v, q, false, bytes);
     out += q;
   }
 
-  void literal(std::string_view v, char q, bool in_fstring) {
+  void literal(std::string_view v, char q, bool in_fstring, bool bytes = false) {
     for (std::size_t i = 0; i < v.size(); ++i) {
       auto c = static_cast<unsigned char>(v[i]);
       switch (c) {
@@ -335,7 +336,7 @@ class Printer {
       if (c == static_cast<unsigned char>(q)) {
         out += '\\';
         out += q;
-      } else if (c < 0x20 || c == 0x7F) {
+      } else if (c < 0x20 || c == 0x7F || (bytes && c >= 0x80)) {
         out += fmt::format("\\x{:02x}", c);
       } else if (c == 0xED && i + 2 < v.size() && static_cast<unsigned char>(v[i + 1]) >= 0xA0) {
         // A lone surrogate (from a \ud800 escape) cannot appear in UTF-8 source: escape it.

@@ -12,6 +12,8 @@ namespace asyncio {
 
 /// Python's repr() of a str: single quotes unless the text contains ' and no ".
 std::string py_repr(std::string_view s);
+/// Python's repr() of a bytes (`b'\\x00ab'`): the same quote choice, \\x escapes for all but printable ASCII.
+std::string bytes_repr(std::string_view s);
 
 class BaseException {
  public:

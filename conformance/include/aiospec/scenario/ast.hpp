@@ -146,7 +146,8 @@ struct Float : ExprOf<ExprKind::Float> {
 };
 
 struct Str : ExprOf<ExprKind::Str> {
-  std::string_view value;  // UTF-8 (lone surrogates from \ud800 escapes encoded as 3 bytes)
+  std::string_view value;  // UTF-8 (lone surrogates from \ud800 escapes encoded as 3 bytes); bytes: raw
+  bool bytes = false;      // a bytes literal
 };
 
 struct FormattedValue;

@@ -4,6 +4,7 @@
 #include <cstdint>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include "aiospec/scenario/token.hpp"
@@ -13,11 +14,17 @@ namespace aiospec::scenario {
 struct TokenStream {
   std::string_view source;  // not owned
   std::vector<Token> tokens;  // ends with Tok::End
-  std::vector<std::string> strings;  // decoded values of String tokens
+  std::vector<std::string> strings;  // decoded values of String and Bytes tokens
+  // (token index, message): a bytes literal's bad escape, which CPython reports at the token after
+  // the literals the parser concatenates.
+  std::vector<std::pair<std::uint32_t, std::string>> literal_errors;
   std::vector<std::vector<FStringPart>> fstrings;  // parts of FString tokens
 
   std::string_view text(const Token& t) const { return source.substr(t.offset, t.length); }
 };
+
+// Appends code point `cp` as UTF-8; a lone surrogate (a \ud800 escape, surrogateescape) as its 3-byte form.
+void append_utf8(std::string& out, char32_t cp);
 
 // Tokenises a whole module: NEWLINE/INDENT/DEDENT, implicit and explicit line joining, strings with
 // their escapes decoded, f-strings split into parts. Throws SyntaxError.

@@ -10,7 +10,7 @@ namespace aiospec::scenario {
 
 enum class Tok : std::uint8_t {
   End, Newline, Indent, Dedent,
-  Name, Int, Float, String, FString,
+  Name, Int, Float, String, FString, Bytes,
   // keywords
   KwFalse, KwNone, KwTrue, KwAnd, KwAs, KwAssert, KwAsync, KwAwait, KwBreak, KwClass, KwContinue,
   KwDef, KwDel, KwElif, KwElse, KwExcept, KwFinally, KwFor, KwFrom, KwGlobal, KwIf, KwImport, KwIn,
@@ -45,7 +45,7 @@ struct Token {
   Tok kind = Tok::End;
   std::uint32_t line = 0, col = 0;  // 1-based; col counts characters
   std::uint32_t offset = 0, length = 0;  // the token's bytes in the source
-  std::uint32_t payload = 0;  // String: index into TokenStream::strings; FString: into fstrings
+  std::uint32_t payload = 0;  // String, Bytes: index into TokenStream::strings; FString: into fstrings
 };
 
 // Human-readable token name for messages: "'('", "'else'", "newline", "indent", "end of file".

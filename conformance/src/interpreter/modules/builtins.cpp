@@ -195,9 +195,19 @@ Object b_round(Interp& ip, BuiltinObj&, CallArgs& a) {
 }
 
 Object b_str(Interp& ip, BuiltinObj&, CallArgs& a) {
-  check_args(ip, "str", a, 0, 1);
-  return a.pos.empty() ? ip.str_obj("") : a.pos[0].is(Tag::Str) ? a.pos[0] : ip.str_obj(ip.str(a.pos[0]));
+  Object x = arg_or(a, 0, "object", Object()), enc = arg_or(a, 1, "encoding", Object()), errors = arg_or(a, 2, "errors", Object());
+  if (!a.kw.empty()) ip.raise(ip.T.TypeError, fmt::format("'{}' is an invalid keyword argument for str()", a.kw[0].first));
+  if (a.pos.size() > 3) ip.raise(ip.T.TypeError, fmt::format("str() takes at most 3 arguments ({} given)", a.pos.size()));
+  if (!enc.null() || !errors.null()) {  // str(b, encoding, errors) decodes
+    if (x.is(Tag::Str)) ip.raise(ip.T.TypeError, "decoding str is not supported");
+    if (!is_buffer(x)) ip.raise(ip.T.TypeError, fmt::format("decoding to str: need a bytes-like object, {} found", ip.type_of(x)->name));
+    return ip.str_obj(codec_decode(ip, buffer_bytes(ip, x), x.is(Tag::Bytes) ? x : ip.bytes_obj(buffer_bytes(ip, x)), enc, errors, "str"));
+  }
+  return x.null() ? ip.str_obj("") : x.is(Tag::Str) ? x : ip.str_obj(ip.str(x));
 }
+Object b_bytes(Interp& ip, BuiltinObj&, CallArgs& a) { return bytes_construct(ip, Tag::Bytes, a); }
+Object b_bytearray(Interp& ip, BuiltinObj&, CallArgs& a) { return bytes_construct(ip, Tag::ByteArray, a); }
+Object b_memoryview(Interp& ip, BuiltinObj&, CallArgs& a) { return memoryview_construct(ip, a); }
 Object b_repr(Interp& ip, BuiltinObj&, CallArgs& a) {
   check_args(ip, "repr", a, 1, 1);
   return ip.str_obj(ip.repr(a.pos[0]));
@@ -520,6 +530,9 @@ void install_builtins(Interp& ip) {
   fn("filter", b_filter);
   type(ip.T.range, b_range);
   type(ip.T.str, b_str);
+  type(ip.T.bytes, b_bytes);
+  type(ip.T.bytearray, b_bytearray);
+  type(ip.T.memoryview, b_memoryview);
   type(ip.T.int_, b_int);
   type(ip.T.float_, b_float);
   type(ip.T.bool_, b_bool);
@@ -538,7 +551,8 @@ void install_builtins(Interp& ip) {
                   &ip.T.AssertionError, &ip.T.NotImplementedError, &ip.T.RecursionError, &ip.T.LookupError,
                   &ip.T.ArithmeticError, &ip.T.OSError, &ip.T.TimeoutError, &ip.T.KeyboardInterrupt,
                   &ip.T.SystemExit, &ip.T.GeneratorExit, &ip.T.BaseExceptionGroup, &ip.T.ExceptionGroup,
-                  &ip.T.Warning, &ip.T.DeprecationWarning, &ip.T.RuntimeWarning, &ip.T.UserWarning})
+                  &ip.T.Warning, &ip.T.DeprecationWarning, &ip.T.RuntimeWarning, &ip.T.UserWarning,
+                  &ip.T.UnicodeError, &ip.T.UnicodeDecodeError, &ip.T.UnicodeEncodeError, &ip.T.BufferError})
     B[(*t)->name] = Object(Tag::Type, *t);
   install_descriptors(ip);
   install_object(ip);

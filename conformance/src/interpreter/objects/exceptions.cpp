@@ -66,6 +66,10 @@ void Interp::setup_exception_types() {
   exc(t.StopAsyncIteration, "StopAsyncIteration", t.Exception, -1);
   exc(t.TypeError, "TypeError", t.Exception, kTypeError);
   exc(t.ValueError, "ValueError", t.Exception, kValueError);
+  exc(t.UnicodeError, "UnicodeError", t.ValueError, -1);
+  exc(t.UnicodeDecodeError, "UnicodeDecodeError", t.UnicodeError, -1);
+  exc(t.UnicodeEncodeError, "UnicodeEncodeError", t.UnicodeError, -1);
+  exc(t.BufferError, "BufferError", t.Exception, -1);
   exc(t.Warning, "Warning", t.Exception, -1);
   exc(t.DeprecationWarning, "DeprecationWarning", t.Warning, -1);
   exc(t.RuntimeWarning, "RuntimeWarning", t.Warning, -1);
@@ -228,6 +232,8 @@ std::string Interp::exc_str(ExcObj& e) {
     return (e.args.empty() ? std::string() : str(e.args[0])) + " (" + std::to_string(n) +
            (n == 1 ? " sub-exception)" : " sub-exceptions)");
   }
+  if (e.cls->subclass_of(T.UnicodeDecodeError.get()) || e.cls->subclass_of(T.UnicodeEncodeError.get()))
+    if (std::string s = unicode_error_str(*this, e); !s.empty()) return s;
   if (e.args.empty()) return "";
   if (e.args.size() == 1) return e.cls->subclass_of(T.KeyError.get()) ? repr(e.args[0]) : str(e.args[0]);
   return repr(tuple_obj(e.args));

@@ -2,6 +2,9 @@
 // lookup returns the method bound to `self` when `name` matches.
 #pragma once
 
+#include <initializer_list>
+#include <string_view>
+
 #define METHOD(NAME) \
   if (name == #NAME) return ip.builtin(#NAME, [](Interp & ip, BuiltinObj & b, CallArgs & a) -> Object { \
     (void)ip;                                                                                         \
@@ -20,4 +23,12 @@
 
 namespace aiospec::interp {
 using Fn = BuiltinObj::Fn;
+
+// The one of `names` that `name` spells (a static string, as BuiltinObj::name needs), or null: for a
+// family of methods sharing one implementation, which tells them apart by b.name.
+inline const char* one_of(std::string_view name, std::initializer_list<const char*> names) {
+  for (const char* n : names)
+    if (name == n) return n;
+  return nullptr;
+}
 }  // namespace aiospec::interp

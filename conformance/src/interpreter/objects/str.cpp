@@ -3,6 +3,7 @@
 
 #include "../interp.hpp"
 #include "method.hpp"
+#include "stringlib.hpp"
 
 namespace aiospec::interp {
 
@@ -43,6 +44,13 @@ std::string str_repr(std::string_view s) {
       char b[8];
       std::snprintf(b, sizeof b, "\\x%02x", c);
       out += b;
+    } else if (c == 0xC2 && i + 1 < s.size() && (static_cast<unsigned char>(s[i + 1]) <= 0xA0 || static_cast<unsigned char>(s[i + 1]) == 0xAD)) {
+      out += fmt::format("\\x{:02x}", static_cast<unsigned char>(s[++i]));  // C1 controls, NBSP, soft hyphen: not printable
+    } else if (c == 0xED && i + 2 < s.size() && static_cast<unsigned char>(s[i + 1]) >= 0xA0) {
+      // A lone surrogate (surrogateescape, \udc80).
+      unsigned cp = 0xD000u | ((static_cast<unsigned char>(s[i + 1]) & 0x3Fu) << 6) | (static_cast<unsigned char>(s[i + 2]) & 0x3Fu);
+      out += fmt::format("\\u{:04x}", cp);
+      i += 2;
     } else {
       out += static_cast<char>(c);
     }
@@ -51,41 +59,37 @@ std::string str_repr(std::string_view s) {
   return out;
 }
 
-namespace {
-
-std::vector<std::string> split_ws(const std::string& s, std::int64_t maxsplit) {
-  std::vector<std::string> out;
-  std::size_t i = 0;
-  auto ws = [](char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v'; };
-  while (i < s.size()) {
-    while (i < s.size() && ws(s[i])) ++i;
-    if (i >= s.size()) break;
-    if (maxsplit >= 0 && static_cast<std::int64_t>(out.size()) == maxsplit) {
-      std::string rest = s.substr(i);
-      while (!rest.empty() && ws(rest.back())) rest.pop_back();
-      out.push_back(rest);
-      break;
+std::string ascii_escape(std::string_view s) {
+  std::string out;
+  for (std::size_t i = 0; i < s.size();) {
+    auto c = static_cast<unsigned char>(s[i]);
+    if (c < 0x80) {
+      out += static_cast<char>(c);
+      ++i;
+      continue;
     }
-    std::size_t j = i;
-    while (j < s.size() && !ws(s[j])) ++j;
-    out.push_back(s.substr(i, j - i));
-    i = j;
+    int n = c < 0xE0 ? 1 : c < 0xF0 ? 2 : 3;
+    std::uint32_t cp = n == 1 ? c & 0x1F : n == 2 ? c & 0x0F : c & 0x07;
+    for (int k = 1; k <= n && i + k < s.size(); ++k) cp = (cp << 6) | (static_cast<unsigned char>(s[i + k]) & 0x3F);
+    out += cp < 0x100 ? fmt::format("\\x{:02x}", cp) : cp < 0x10000 ? fmt::format("\\u{:04x}", cp) : fmt::format("\\U{:08x}", cp);
+    i += n + 1;
   }
   return out;
 }
 
-std::string strip_chars(const std::string& s, const std::string& chars, bool left, bool right) {
-  std::size_t b = 0, e = s.size();
-  if (left) while (b < e && chars.find(s[b]) != std::string::npos) ++b;
-  if (right) while (e > b && chars.find(s[e - 1]) != std::string::npos) --e;
-  return s.substr(b, e - b);
-}
+namespace {
 
 const std::string& S(const BuiltinObj& b) { return b.self.as<StrObj>()->s; }
 
 }  // namespace
 
 Object str_method(Interp& ip, const Object& self, std::string_view name) {
+  METHOD(encode)
+    Object enc = arg_or(a, 0, "encoding", Object()), errors = arg_or(a, 1, "errors", Object());
+    if (!a.kw.empty()) ip.raise(ip.T.TypeError, fmt::format("'{}' is an invalid keyword argument for encode()", a.kw[0].first));
+    if (a.pos.size() > 2) ip.raise(ip.T.TypeError, fmt::format("encode() takes at most 2 arguments ({} given)", a.pos.size()));
+    return ip.bytes_obj(codec_encode(ip, b.self, enc, errors, "encode"));
+  END_METHOD
   METHOD(join)
     check_args(ip, "join", a, 1, 1);
     std::string out;
@@ -98,29 +102,25 @@ Object str_method(Interp& ip, const Object& self, std::string_view name) {
     }
     return ip.str_obj(std::move(out));
   END_METHOD
-  METHOD(split)
-    Object sep = arg_or(a, 0, "sep", Object::none());
-    std::int64_t maxsplit = arg_or(a, 1, "maxsplit", Object::integer(-1)).i();
-    std::vector<Object> out;
-    if (sep.is_none()) {
-      for (auto& p : split_ws(S(b), maxsplit)) out.push_back(ip.str_obj(p));
-      return ip.list_obj(std::move(out));
-    }
-    const std::string& d = sep.as<StrObj>()->s;
-    if (d.empty()) ip.raise(ip.T.ValueError, "empty separator");
-    const std::string& s = S(b);
-    std::size_t i = 0;
-    while (true) {
-      std::size_t j = s.find(d, i);
-      if (j == std::string::npos || (maxsplit >= 0 && static_cast<std::int64_t>(out.size()) == maxsplit)) {
-        out.push_back(ip.str_obj(s.substr(i)));
-        break;
+  if (name == "split" || name == "rsplit") {
+    Fn fn = [](Interp& ip, BuiltinObj& b, CallArgs& a) {
+      Object sep = arg_or(a, 0, "sep", Object::none());
+      std::int64_t maxsplit = arg_or(a, 1, "maxsplit", Object::integer(-1)).i();
+      bool right = b.name[0] == 'r';
+      std::vector<std::string> parts;
+      if (sep.is_none()) {
+        parts = stringlib::split_ws(S(b), maxsplit, right);
+      } else {
+        const std::string& d = sep.as<StrObj>()->s;
+        if (d.empty()) ip.raise(ip.T.ValueError, "empty separator");
+        parts = stringlib::split_sep(S(b), d, maxsplit, right);
       }
-      out.push_back(ip.str_obj(s.substr(i, j - i)));
-      i = j + d.size();
-    }
-    return ip.list_obj(std::move(out));
-  END_METHOD
+      std::vector<Object> out;
+      for (auto& p : parts) out.push_back(ip.str_obj(std::move(p)));
+      return ip.list_obj(std::move(out));
+    };
+    return ip.builtin(name == "split" ? "split" : "rsplit", fn, self);
+  }
   METHOD(splitlines)
     std::vector<Object> out;
     const std::string& s = S(b);
@@ -138,9 +138,9 @@ Object str_method(Interp& ip, const Object& self, std::string_view name) {
   END_METHOD
   if (name == "strip" || name == "lstrip" || name == "rstrip") {
     Fn fn;
-    if (name == "strip") fn = [](Interp& ip, BuiltinObj& b, CallArgs& a) { Object c = arg_or(a, 0, "chars", Object::none()); return ip.str_obj(strip_chars(S(b), c.is_none() ? " \t\n\r\f\v" : c.as<StrObj>()->s, true, true)); };
-    else if (name == "lstrip") fn = [](Interp& ip, BuiltinObj& b, CallArgs& a) { Object c = arg_or(a, 0, "chars", Object::none()); return ip.str_obj(strip_chars(S(b), c.is_none() ? " \t\n\r\f\v" : c.as<StrObj>()->s, true, false)); };
-    else fn = [](Interp& ip, BuiltinObj& b, CallArgs& a) { Object c = arg_or(a, 0, "chars", Object::none()); return ip.str_obj(strip_chars(S(b), c.is_none() ? " \t\n\r\f\v" : c.as<StrObj>()->s, false, true)); };
+    if (name == "strip") fn = [](Interp& ip, BuiltinObj& b, CallArgs& a) { Object c = arg_or(a, 0, "chars", Object::none()); return ip.str_obj(stringlib::strip(S(b), c.is_none() ? " \t\n\r\f\v" : c.as<StrObj>()->s, true, true)); };
+    else if (name == "lstrip") fn = [](Interp& ip, BuiltinObj& b, CallArgs& a) { Object c = arg_or(a, 0, "chars", Object::none()); return ip.str_obj(stringlib::strip(S(b), c.is_none() ? " \t\n\r\f\v" : c.as<StrObj>()->s, true, false)); };
+    else fn = [](Interp& ip, BuiltinObj& b, CallArgs& a) { Object c = arg_or(a, 0, "chars", Object::none()); return ip.str_obj(stringlib::strip(S(b), c.is_none() ? " \t\n\r\f\v" : c.as<StrObj>()->s, false, true)); };
     return ip.builtin(name == "strip" ? "strip" : name == "lstrip" ? "lstrip" : "rstrip", fn, self);
   }
   METHOD(upper)
@@ -187,32 +187,8 @@ Object str_method(Interp& ip, const Object& self, std::string_view name) {
   }
   METHOD(replace)
     check_args(ip, "replace", a, 2, 3);
-    std::string s = S(b), from = ip.str(a.pos[0]), to = ip.str(a.pos[1]);
     std::int64_t count = a.pos.size() == 3 ? a.pos[2].i() : -1;
-    std::string out;
-    std::size_t i = 0;
-    if (from.empty()) {
-      // Insert `to` between code points.
-      std::string r;
-      for (std::size_t k = 0; k < s.size(); ++k) {
-        if ((static_cast<unsigned char>(s[k]) & 0xC0) != 0x80 && count != 0) {
-          r += to;
-          if (count > 0) --count;
-        }
-        r += s[k];
-      }
-      if (count != 0) r += to;
-      return ip.str_obj(r);
-    }
-    while (count != 0) {
-      std::size_t j = s.find(from, i);
-      if (j == std::string::npos) break;
-      out += s.substr(i, j - i) + to;
-      i = j + from.size();
-      if (count > 0) --count;
-    }
-    out += s.substr(i);
-    return ip.str_obj(out);
+    return ip.str_obj(stringlib::replace(S(b), ip.str(a.pos[0]), ip.str(a.pos[1]), count, true));
   END_METHOD
   if (name == "find" || name == "index" || name == "rfind" || name == "rindex" || name == "count") {
     Fn fn = [](Interp& ip, BuiltinObj& b, CallArgs& a) -> Object {
@@ -228,9 +204,7 @@ Object str_method(Interp& ip, const Object& self, std::string_view name) {
       };
       if (n == "count") {
         if (sub.empty()) return Object::integer(b.self.as<StrObj>()->length() + 1);
-        std::int64_t c = 0;
-        for (std::size_t i = s.find(sub); i != std::string::npos; i = s.find(sub, i + sub.size())) ++c;
-        return Object::integer(c);
+        return Object::integer(stringlib::count(s, sub));
       }
       std::size_t pos = n[0] == 'r' ? s.rfind(sub) : s.find(sub);
       if (pos == std::string::npos) {
@@ -293,7 +267,7 @@ Object str_method(Interp& ip, const Object& self, std::string_view name) {
         // str.center puts the extra fill on the right only when the padding is odd and the width odd.
         std::int64_t n = b.self.as<StrObj>()->length(), w = a.pos[0].i();
         if (n >= w) return b.self;
-        std::int64_t marg = w - n, left = marg / 2 + (marg & w & 1);
+        std::int64_t marg = w - n, left = stringlib::center_left(n, w);
         std::string l, r;
         for (std::int64_t k = 0; k < left; ++k) l += fill;
         for (std::int64_t k = 0; k < marg - left; ++k) r += fill;

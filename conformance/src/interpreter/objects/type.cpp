@@ -24,6 +24,9 @@ void Interp::setup_types() {
   t.bool_ = new_type("bool", t.int_);
   simple(t.float_, "float");
   simple(t.str, "str");
+  simple(t.bytes, "bytes");
+  simple(t.bytearray, "bytearray");
+  simple(t.memoryview, "memoryview");
   simple(t.list, "list");
   simple(t.tuple, "tuple");
   simple(t.dict, "dict");
@@ -57,6 +60,9 @@ Ref<TypeObj> Interp::type_of(const Object& o) {
     case Tag::Float: return T.float_;
     case Tag::Ellipsis: return T.ellipsis;
     case Tag::Str: return T.str;
+    case Tag::Bytes: return T.bytes;
+    case Tag::ByteArray: return T.bytearray;
+    case Tag::MemoryView: return T.memoryview;
     case Tag::List: return T.list;
     case Tag::Tuple: return o.as<ListObj>()->cls ? o.as<ListObj>()->cls : T.tuple;
     case Tag::Dict: return o.as<DictObj>()->cls ? o.as<DictObj>()->cls : T.dict;
@@ -137,7 +143,8 @@ Object Interp::build_class(const ClassDef& c, Frame& f) {
   exec_body(c.body, cf);
   if (!t->ns->find_str("__doc__")) {
     const Stmt* first = c.body.empty() ? nullptr : c.body[0];
-    bool doc = first && first->kind == StmtKind::ExprStmt && first->as<ExprStmt>().value->kind == ExprKind::Str;
+    bool doc = first && first->kind == StmtKind::ExprStmt && first->as<ExprStmt>().value->kind == ExprKind::Str &&
+               !first->as<ExprStmt>().value->as<Str>().bytes;
     put("__doc__", doc ? eval(first->as<ExprStmt>().value, cf) : Object::none());
   }
   // A class that defines __eq__ and not __hash__ has unhashable instances.
