@@ -347,6 +347,16 @@ end of program
 )out", 0);
 }
 
+// Free text on stderr is not in the normalised output, so the corpus cannot check it: the raw streams
+// and the status, as `python3 prog.py` leaves them.
+TEST(Interpreter, SysStderrAndExitStatus) {
+  auto r = aiospec::run_program(
+      "import sys\nprint('out')\nprint('err', 1, file=sys.stderr)\nsys.stderr.write('e2\\n')\nsys.exit(2)\n", "prog.py");
+  EXPECT_EQ(r.stdout_text, "out\n");
+  EXPECT_EQ(r.stderr_text, "err 1\ne2\n");
+  EXPECT_EQ(r.exit_status, 2);
+}
+
 // The rest is aiospec's own behaviour (no CPython counterpart): budgets, deadlock, parse errors.
 
 TEST(Interpreter, ParseErrorsNameTheLocation) {

@@ -1183,6 +1183,7 @@ Object Interp::getattr_opt(const Object& o, std::string_view name) {
       if (name == "args") return tuple_obj(e->args);
       if (name == "value" && e->cls->subclass_of(T.StopIteration.get()))
         return e->args.empty() ? Object::none() : e->args[0];
+      if (name == "code" && e->cls->subclass_of(T.SystemExit.get())) return exit_code(*e);
       if (name == "__cause__") return e->cause.null() ? Object::none() : e->cause;
       if (name == "__context__") return e->context.null() ? Object::none() : e->context;
       if (name == "__suppress_context__") return Object::boolean(e->suppress_context);

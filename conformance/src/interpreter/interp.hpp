@@ -179,7 +179,9 @@ class Interp {
   void import_star(const Object& module);  // `from module import *`: binds the program's globals
 
   // --- output ---
-  void write_out(std::string_view text);
+  void write_out(std::string_view text);  // the program's stdout
+  void write_err(std::string_view text);  // its stderr
+  Object exit_code(const ExcObj& e);      // SystemExit.code
   void warn(std::string_view category, std::string_view message);
   void log_asyncio(const std::string& text, const asyncio::ExceptionContext& ctx);
   void add_line(std::string text);
@@ -216,6 +218,7 @@ class Interp {
   int call_depth = 0;
 
  private:
+  void count_output(std::size_t n);  // the output budget covers stdout and stderr
   friend struct Builtins;
   friend struct Exec;  // eval.cpp: assigns what a `x = yield value` statement receives
   Object call_function(FuncObj* fn, CallArgs& args);

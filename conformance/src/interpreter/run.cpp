@@ -57,9 +57,23 @@ void Interp::add_line(std::string text) {
   result.lines.push_back(OutputLine{std::move(text), stamp});
 }
 
-void Interp::write_out(std::string_view text) {
-  out_bytes += text.size();
+Object Interp::exit_code(const ExcObj& e) {
+  // SystemExit.code (BaseException_init in Objects/exceptions.c): None, the one argument, or the tuple.
+  return e.args.empty() ? Object::none() : e.args.size() == 1 ? e.args[0] : tuple_obj(e.args);
+}
+
+void Interp::count_output(std::size_t n) {
+  out_bytes += n;
   if (out_bytes > opts.max_output_bytes) abort(fmt::format("output limit of {} bytes exceeded", opts.max_output_bytes));
+}
+
+void Interp::write_err(std::string_view text) {
+  count_output(text.size());
+  result.stderr_text += text;
+}
+
+void Interp::write_out(std::string_view text) {
+  count_output(text.size());
   result.stdout_text += text;
   partial_line += text;
   std::size_t start = 0, nl;
@@ -113,7 +127,7 @@ void Interp::report_uncaught(const std::exception_ptr& ep) {
   if (e->cls->subclass_of(T.SystemExit.get())) {
     // sys.exit(): None → 0, an int → that status (& 0xFF), anything else printed to stderr → 1.
     // The capture harness appends `[exit N]` after shutdown.
-    Object code = e->args.empty() ? Object::none() : e->args.size() == 1 ? e->args[0] : tuple_obj(e->args);
+    Object code = exit_code(*e);
     if (code.is_none()) {
       result.exit_status = 0;
     } else if (code.is(Tag::Int) || code.is(Tag::Bool)) {

@@ -26,14 +26,29 @@ Object b_print(Interp& ip, BuiltinObj&, CallArgs& a) {
   a.take_kw("flush");
   Object file = a.take_kw("file");
   if (!a.kw.empty()) ip.raise(ip.T.TypeError, fmt::format("'{}' is an invalid keyword argument for print()", a.kw[0].first));
-  std::string s = sep.null() || sep.is_none() ? " " : ip.str(sep);
+  auto text_of = [&](const Object& o, const char* what, const char* absent) {
+    if (o.null() || o.is_none()) return std::string(absent);
+    if (!o.is(Tag::Str)) ip.raise(ip.T.TypeError, fmt::format("{} must be None or a string, not {}", what, ip.type_of(o)->name));
+    return ip.str(o);
+  };
+  const std::string s = text_of(sep, "sep", " "), e = text_of(end, "end", "\n");
+  if (!file.null() && !file.is_none()) {
+    // builtin_print_impl: one file.write() per argument, separator and end.
+    Object write = ip.getattr(file, "write");
+    auto put = [&](std::string text) { ip.call1(write, ip.str_obj(std::move(text))); };
+    for (std::size_t i = 0; i < a.pos.size(); ++i) {
+      if (i) put(s);
+      put(ip.str(a.pos[i]));
+    }
+    put(e);
+    return Object::none();
+  }
   std::string out;
   for (std::size_t i = 0; i < a.pos.size(); ++i) {
     if (i) out += s;
     out += ip.str(a.pos[i]);
   }
-  out += end.null() || end.is_none() ? "\n" : ip.str(end);
-  ip.write_out(out);
+  ip.write_out(out + e);
   return Object::none();
 }
 

@@ -1,0 +1,69 @@
+// The `sys` module (Python/sysmodule.c): the program's argv, exit, its standard streams, and facts
+// about the CPython it follows (3.11 on 64-bit Linux).
+#include <fmt/format.h>
+
+#include <cstdint>
+#include <limits>
+
+#include "../interp.hpp"
+
+namespace aiospec::interp {
+
+namespace {
+
+// sys.stdout and sys.stderr: text streams writing to the program's captured output.
+struct TextStream final : NativeObj {
+  explicit TextStream(bool err) : err(err) {}
+  bool err;
+  const char* type_name() const override { return "_io.TextIOWrapper"; }
+  std::string name() const { return err ? "<stderr>" : "<stdout>"; }
+  std::string repr(Interp&) override { return fmt::format("<_io.TextIOWrapper name='{}' mode='w' encoding='utf-8'>", name()); }
+  Object getattr(Interp& ip, const Object& self, std::string_view n) override {
+    if (n == "write")
+      return ip.builtin("write", [](Interp& ip, BuiltinObj& b, CallArgs& a) {
+        if (a.pos.size() != 1 || !a.kw.empty())
+          ip.raise(ip.T.TypeError, fmt::format("TextIOWrapper.write() takes exactly one argument ({} given)", a.pos.size() + a.kw.size()));
+        if (!a.pos[0].is(Tag::Str))
+          ip.raise(ip.T.TypeError, fmt::format("write() argument must be str, not {}", ip.type_of(a.pos[0])->name));
+        const std::string text = ip.str(a.pos[0]);
+        static_cast<TextStream*>(b.self.as<NativeObj>())->err ? ip.write_err(text) : ip.write_out(text);
+        return Object::integer(ip.len(a.pos[0]));
+      }, self);
+    if (n == "flush")
+      return ip.builtin("flush", [](Interp& ip, BuiltinObj& b, CallArgs& a) {
+        check_args(ip, b.name, a, 0, 0);
+        return Object::none();
+      }, self);
+    if (n == "name") return ip.str_obj(name());
+    if (n == "encoding") return ip.str_obj("utf-8");
+    return {};
+  }
+};
+
+}  // namespace
+
+Object module_sys(Interp& ip) {
+  auto m = asyncio::make_ref<ModuleObj>("sys");
+  auto& A = m->attrs;
+  // `aiospec exec FILE` passes no arguments: argv is the script as named on the command line.
+  A["argv"] = ip.list_obj({ip.str_obj(ip.mod.filename)});
+  A["platform"] = ip.str_obj("linux");
+  A["byteorder"] = ip.str_obj("little");
+  A["maxsize"] = Object::integer(std::numeric_limits<std::int64_t>::max());
+  A["stdout"] = Object(Tag::Native, asyncio::make_ref<TextStream>(false));
+  A["stderr"] = Object(Tag::Native, asyncio::make_ref<TextStream>(true));
+  A["__stdout__"] = A["stdout"];
+  A["__stderr__"] = A["stderr"];
+  A["exit"] = ip.builtin("exit", [](Interp& ip, BuiltinObj&, CallArgs& a) -> Object {
+    if (!a.kw.empty()) ip.raise(ip.T.TypeError, "sys.exit() takes no keyword arguments");
+    if (a.pos.size() > 1) ip.raise(ip.T.TypeError, fmt::format("exit expected at most 1 argument, got {}", a.pos.size()));
+    // sys_exit_impl raises with PyErr_SetObject: None gives no arguments, a tuple its items.
+    std::vector<Object> args;
+    if (a.pos.size() == 1 && a.pos[0].is(Tag::Tuple)) args = a.pos[0].as<ListObj>()->v;
+    else if (a.pos.size() == 1 && !a.pos[0].is_none()) args = a.pos;
+    ip.raise_obj(ip.new_exc(ip.T.SystemExit, std::move(args)));
+  });
+  return Object(Tag::Native, m);
+}
+
+}  // namespace aiospec::interp
