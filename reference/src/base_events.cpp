@@ -129,8 +129,9 @@ Coro<bool> Server::aexit(std::exception_ptr) {
 namespace {
 // base_events._ipaddr_info: a numeric host needs no resolver; the info keeps the host as given.
 std::optional<AddrInfo> ipaddr_info(const std::string& host, const std::string& port, int family, int type, int proto) {
+  if ((proto != 0 && proto != IPPROTO_TCP && proto != IPPROTO_UDP) || host.empty()) return std::nullopt;
   if (type != SOCK_STREAM && type != SOCK_DGRAM) return std::nullopt;
-  if (host.empty()) return std::nullopt;
+  proto = type == SOCK_STREAM ? IPPROTO_TCP : IPPROTO_UDP;  // the info names the protocol, as getaddrinfo's do
   long p = 0;
   if (!port.empty()) {
     if (!std::all_of(port.begin(), port.end(), [](unsigned char c) { return std::isdigit(c); }) || port.size() > 9)
