@@ -32,23 +32,18 @@ Object b_print(Interp& ip, BuiltinObj&, CallArgs& a) {
     return ip.str(o);
   };
   const std::string s = text_of(sep, "sep", " "), e = text_of(end, "end", "\n");
-  if (!file.null() && !file.is_none()) {
-    // builtin_print_impl: one file.write() per argument, separator and end.
-    Object write = ip.getattr(file, "write");
-    auto put = [&](std::string text) { ip.call1(write, ip.str_obj(std::move(text))); };
-    for (std::size_t i = 0; i < a.pos.size(); ++i) {
-      if (i) put(s);
-      put(ip.str(a.pos[i]));
-    }
-    put(e);
-    return Object::none();
-  }
+  // builtin_print_impl: one file.write() per argument, separator and end; the program's stdout
+  // (file=None) takes the line at once.
+  const bool to_file = !file.null() && !file.is_none();
+  Object write = to_file ? ip.getattr(file, "write") : Object();
   std::string out;
+  auto put = [&](std::string text) { to_file ? void(ip.call1(write, ip.str_obj(std::move(text)))) : void(out += text); };
   for (std::size_t i = 0; i < a.pos.size(); ++i) {
-    if (i) out += s;
-    out += ip.str(a.pos[i]);
+    if (i) put(s);
+    put(ip.str(a.pos[i]));
   }
-  ip.write_out(out + e);
+  put(e);
+  if (!to_file) ip.write_out(out);
   return Object::none();
 }
 
