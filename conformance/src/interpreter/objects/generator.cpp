@@ -224,7 +224,8 @@ AgenObj::~AgenObj() {
   if (g.loop.null()) return;
   auto* loop = g.loop.as<asyncio::EventLoop>();
   dying = true;
-  if (g.closed)
+  // _PyGen_Finalize: a generator whose body ended, or that aclose() began closing, has nothing to close.
+  if (g.closed || g.finished())
     asyncio::asyncgen_forget(*loop, *this);
   else
     asyncio::asyncgen_finalizer(*loop, *this);
