@@ -834,6 +834,21 @@ std::vector<Object> Interp::to_vector(const Object& o) {
   return out;
 }
 
+std::vector<Object> Interp::join_items(const Object& o) {
+  if (o.is(Tag::List) || o.is(Tag::Tuple)) return o.as<ListObj>()->v;
+  Object it;
+  try {
+    it = iter(o);
+  } catch (const Abort&) {
+    throw;
+  } catch (...) {
+    // PySequence_Fast replaces any TypeError of PyObject_GetIter with its own message.
+    if (to_python(std::current_exception())->cls->subclass_of(T.TypeError.get())) raise(T.TypeError, "can only join an iterable");
+    throw;
+  }
+  return to_vector(it);
+}
+
 // ---------------------------------------------------------------------------------------------
 // Subscripts
 

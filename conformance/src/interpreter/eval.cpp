@@ -654,6 +654,7 @@ Flow Interp::exec_with(const With& w, Frame& f) {
 Flow Interp::exec(const Stmt* s, Frame& f) {
   step();
   line = f.line = s->line;
+  col = s->col;
   if (&f == source_frame_.get()) module_line_ = s->line;
   switch (s->kind) {
     case StmtKind::FunctionDef: {
@@ -1025,6 +1026,7 @@ asyncio::Coro<Flow> Interp::exec_body_a(Body b, Frame& f) {
 asyncio::Coro<Flow> Interp::exec_a(const Stmt* s, Frame& f) {
   step();
   line = f.line = s->line;
+  col = s->col;
   switch (s->kind) {
     case StmtKind::ExprStmt: {
       co_await eval_a(s->as<ExprStmt>().value, f);

@@ -1,4 +1,6 @@
 // The interpreter itself: its construction, interned names, and stopping a program.
+#include <fmt/format.h>
+
 #include "interp.hpp"
 
 namespace aiospec::interp {
@@ -33,6 +35,10 @@ Object Interp::closure_builtin(const char* name, std::function<Object(Interp&, C
   auto b = asyncio::make_ref<BuiltinObj>(name, nullptr);
   b->closure = std::move(fn);
   return Object(Tag::Builtin, b);
+}
+
+void Interp::refuse(std::string_view what) {
+  abort(fmt::format("{}:{}:{}: {} is outside the scenario language (see spec/language.md)", mod.filename, line, col, what));
 }
 
 void Interp::deadlock(const asyncio::Deadlock& d) {

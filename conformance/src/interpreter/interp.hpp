@@ -102,6 +102,8 @@ class Interp {
   Object iter(const Object& o);
   bool next(IterObj& it, Object& out);
   std::vector<Object> to_vector(const Object& iterable);
+  // str.join's and bytes.join's items (PySequence_Fast): TypeError "can only join an iterable".
+  std::vector<Object> join_items(const Object& iterable);
   std::int64_t len(const Object& o);
   Ref<TypeObj> type_of(const Object& o);
   // The type of native objects whose type_name() is `name`, created on first use (base: object).
@@ -188,6 +190,8 @@ class Interp {
   void report_uncaught(const std::exception_ptr& ep);
   void step();  // counts a step against the budget; throws Abort when a budget runs out
   [[noreturn]] void abort(std::string message);
+  // Stops the program at what the scenario language does not cover: "file:line:col: what is outside …".
+  [[noreturn]] void refuse(std::string_view what);
   [[noreturn]] void deadlock(const asyncio::Deadlock& d);
   // Runs `loop` until `fut` is done (run_forever when null); a deadlock stops the program.
   void run_loop(asyncio::EventLoop& loop, asyncio::FutureBase* fut);
@@ -201,7 +205,7 @@ class Interp {
   std::vector<Object> builtin_for_global;  // the builtin a global name falls back to
   std::map<std::string, Object, std::less<>> builtins;
   std::map<std::string, Object, std::less<>> modules;  // sys.modules: the modules imported so far
-  std::uint32_t line = 0;  // the line being executed (warnings, errors)
+  std::uint32_t line = 0, col = 0;  // the statement being executed (warnings, errors, refusals)
   asyncio::Nanos process_clock = 0;
   asyncio::Nanos time_base = -1;  // loop time when the first loop ran (trace stamps)
   std::uint64_t steps = 0;

@@ -4,6 +4,7 @@
 #include <fmt/format.h>
 #include <sys/socket.h>
 
+#include "asyncio/unix_events.hpp"
 #include "asyncio_io.hpp"
 
 namespace aiospec::interp {
@@ -113,7 +114,7 @@ Object server_method(Interp& ip, BuiltinObj& b, CallArgs& a, bool unix_socket) {
     opts.flags = int_param(ip, p[4], 1);
     i = 5;
   }
-  if (!p[i].null() && !p[i].is_none()) ip.abort(fmt::format("{}(sock=...) is not in the scenario language yet", fn));
+  if (!p[i].null() && !p[i].is_none()) ip.refuse(fmt::format("{}(sock=...)", fn));
   opts.backlog = int_param(ip, p[i + 1], 100);
   refuse_unsupported(ip, fn, p, i + 2, {"ssl"});
   if (!unix_socket) {
@@ -209,7 +210,7 @@ void refuse_unsupported(Interp& ip, const char* fn, const std::vector<Object>& p
                         std::initializer_list<const char*> names) {
   for (const char* n : names) {
     const Object& v = params[from++];
-    if (!v.null() && !v.is_none()) ip.abort(fmt::format("{}({}=...) is not in the scenario language yet (see spec/language.md)", fn, n));
+    if (!v.null() && !v.is_none()) ip.refuse(fmt::format("{}({}=...)", fn, n));
   }
 }
 
@@ -255,13 +256,16 @@ std::string port_arg(Interp& ip, const Object& o) {
   return ip.str(o);
 }
 
-std::string data_arg(Interp& ip, const Object& o) {
-  // Until the interpreter has bytes, no object is bytes-like.
+std::string data_arg(Interp& ip, const Object& o, const asyncio::BaseTransport& t) {
+  if (is_buffer(o)) return buffer_bytes(ip, o);
+  if (dynamic_cast<const asyncio::UnixWritePipeTransport*>(&t)) ip.raise(ip.T.AssertionError, ip.repr(o));
   ip.raise(ip.T.TypeError, fmt::format("data argument must be a bytes-like object, not '{}'", ip.type_of(o)->name));
 }
 
-Object bytes_value(Interp& ip, std::string) {
-  ip.abort("bytes are not in the scenario language yet (see spec/language.md)");
+std::string joined_data(Interp& ip, const Object& list_of_data) {
+  return buffer_bytes(ip, ip.call1(bytes_method(ip, ip.bytes_obj(""), "join"), list_of_data));
 }
+
+Object bytes_value(Interp& ip, std::string s) { return ip.bytes_obj(std::move(s)); }
 
 }  // namespace aiospec::interp

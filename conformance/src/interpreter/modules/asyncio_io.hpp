@@ -50,8 +50,12 @@ asyncio::SockAddr addr_arg(Interp& ip, const Object& o);
 // A host or port argument: None is "", an int its digits.
 std::string host_arg(Interp& ip, const Object& o);
 std::string port_arg(Interp& ip, const Object& o);
-// The bytes of a bytes-like argument; TypeError "data argument must be a bytes-like object, not 'str'".
-std::string data_arg(Interp& ip, const Object& o);
+// The bytes a transport's write() or sendto() takes: TypeError "data argument must be a bytes-like
+// object, not 'str'" (selector_events.py), or on a write pipe AssertionError(repr(data))
+// (unix_events.py: _UnixWritePipeTransport.write asserts).
+std::string data_arg(Interp& ip, const Object& o, const asyncio::BaseTransport& t);
+// What writelines() writes: WriteTransport.writelines' b''.join(list_of_data) (3.11).
+std::string joined_data(Interp& ip, const Object& list_of_data);
 // Received data as a Python bytes.
 Object bytes_value(Interp& ip, std::string s);
 

@@ -98,7 +98,7 @@ asyncio::ProtocolFactory protocol_factory(Interp& ip, Object factory, ProtocolKi
     Object p = ip.call0(factory);
     for (const TypeObj* c : ip.type_of(p)->mro)
       if (c->name == "BufferedProtocol" && c->module == "asyncio.protocols")
-        ip.abort("asyncio.BufferedProtocol is not in the scenario language yet (see spec/language.md)");
+        ip.refuse("asyncio.BufferedProtocol");
     switch (kind) {
       case ProtocolKind::Stream: return asyncio::make_ref<PyStreamProtocol>(ip, std::move(p));
       case ProtocolKind::Datagram: return asyncio::make_ref<PyDatagramProtocol>(ip, std::move(p));

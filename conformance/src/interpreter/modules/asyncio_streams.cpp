@@ -46,6 +46,21 @@ asyncio::Coro<Object> anext_line(Interp& ip, Object self) {
   co_return bytes_value(ip, std::move(line));
 }
 
+// streams.py: StreamReader.readuntil — len(separator), then bytearray.find(separator) once enough is
+// buffered, which refuses a separator that is not bytes-like.
+asyncio::Coro<Object> readuntil_coro(Interp& ip, Object self, Object sep) {
+  StreamReader& r = *static_cast<ReaderObj*>(self.as<NativeObj>())->reader;
+  if (!is_buffer(sep)) {
+    const auto seplen = static_cast<std::size_t>(ip.len(sep));
+    if (seplen == 0) ip.raise(ip.T.ValueError, "Separator should be at least one-byte string");
+    if (r.buffer().size() < seplen)
+      ip.refuse("StreamReader.readuntil() waiting for data with a separator that is not bytes-like");
+    ip.raise(ip.T.TypeError, fmt::format("argument should be integer or bytes-like object, not '{}'", ip.type_of(sep)->name));
+  }
+  std::string line = co_await r.readuntil(buffer_bytes(ip, sep));
+  co_return bytes_value(ip, std::move(line));
+}
+
 long limit_param(Interp& ip, const Object& o) { return o.null() ? asyncio::kDefaultStreamLimit : static_cast<long>(ip.index_arg(o, nullptr)); }
 
 Object ReaderObj::getattr(Interp& ip, const Object& self, std::string_view name) {
@@ -62,9 +77,8 @@ Object ReaderObj::getattr(Interp& ip, const Object& self, std::string_view name)
                         "StreamReader.readexactly");
   })
   M("readuntil", {
-    Object sep = arg_or(a, 0, "separator", Object());
-    return ip.make_coro(bytes_after(ip, reader_of(b).readuntil(sep.null() ? std::string("\n") : data_arg(ip, sep)), b.self),
-                        "StreamReader.readuntil");
+    Object sep = arg_or(a, 0, "separator", ip.bytes_obj("\n"));
+    return ip.make_coro(readuntil_coro(ip, b.self, sep), "StreamReader.readuntil");
   })
   M("at_eof", { return Object::boolean(reader_of(b).at_eof()); })
   M("feed_eof", {
@@ -73,7 +87,18 @@ Object ReaderObj::getattr(Interp& ip, const Object& self, std::string_view name)
   })
   M("feed_data", {
     check_args(ip, "feed_data", a, 1, 1);
-    reader_of(b).feed_data(data_arg(ip, a.pos[0]));
+    const Object& data = a.pos[0];
+    if (is_buffer(data)) {
+      reader_of(b).feed_data(buffer_bytes(ip, data));
+      return Object::none();
+    }
+    // streams.py: `assert not self._eof`, `if not data: return`, then self._buffer.extend(data) with its
+    // TypeErrors; feeding nothing makes the reference's feed_data check the first.
+    reader_of(b).feed_data({});
+    if (!ip.truthy(data)) return Object::none();
+    Object buffer = ip.bytes_obj({}, Tag::ByteArray);
+    ip.call1(ip.getattr(buffer, "extend"), data);
+    reader_of(b).feed_data(buffer_bytes(ip, buffer));
     return Object::none();
   })
   M("exception", {
@@ -98,14 +123,12 @@ Object WriterObj::getattr(Interp& ip, const Object& self, std::string_view name)
   if (name == NAME) return ip.builtin(NAME, [](Interp & ip, BuiltinObj & b, CallArgs & a) -> Object { (void)ip; (void)a; __VA_ARGS__ }, self);
   M("write", {
     check_args(ip, "write", a, 1, 1);
-    writer_of(b).write(data_arg(ip, a.pos[0]));
+    writer_of(b).write(data_arg(ip, a.pos[0], writer_of(b).transport()));
     return Object::none();
   })
   M("writelines", {
     check_args(ip, "writelines", a, 1, 1);
-    std::vector<std::string> parts;
-    for (auto& x : ip.to_vector(a.pos[0])) parts.push_back(data_arg(ip, x));
-    writer_of(b).writelines(parts);
+    writer_of(b).writelines({joined_data(ip, a.pos[0])});
     return Object::none();
   })
   M("write_eof", {

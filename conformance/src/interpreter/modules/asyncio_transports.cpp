@@ -94,14 +94,12 @@ Object TransportObj::getattr(Interp& ip, const Object& self, std::string_view na
   })
   M("write", write, {
     check_args(ip, "write", a, 1, 1);
-    side<asyncio::WriteTransport>(b).write(data_arg(ip, a.pos[0]));
+    side<asyncio::WriteTransport>(b).write(data_arg(ip, a.pos[0], transport_of(b)));
     return Object::none();
   })
   M("writelines", write, {
     check_args(ip, "writelines", a, 1, 1);
-    std::vector<std::string> parts;
-    for (auto& x : ip.to_vector(a.pos[0])) parts.push_back(data_arg(ip, x));
-    side<asyncio::WriteTransport>(b).writelines(parts);
+    side<asyncio::WriteTransport>(b).write(joined_data(ip, a.pos[0]));
     return Object::none();
   })
   M("write_eof", write, {
@@ -130,7 +128,7 @@ Object TransportObj::getattr(Interp& ip, const Object& self, std::string_view na
   M("sendto", datagram, {
     Object data = arg_or(a, 0, "data", Object()), addr = arg_or(a, 1, "addr", Object::none());
     if (data.null()) ip.raise(ip.T.TypeError, "_SelectorDatagramTransport.sendto() missing 1 required positional argument: 'data'");
-    side<asyncio::DatagramTransport>(b).sendto(data_arg(ip, data), addr.is_none() ? asyncio::SockAddr{} : addr_arg(ip, addr));
+    side<asyncio::DatagramTransport>(b).sendto(data_arg(ip, data, transport_of(b)), addr.is_none() ? asyncio::SockAddr{} : addr_arg(ip, addr));
     return Object::none();
   })
   M("get_pid", subprocess, { return Object::integer(side<asyncio::SubprocessTransport>(b).get_pid()); })

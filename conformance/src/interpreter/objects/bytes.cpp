@@ -267,7 +267,7 @@ Object bytes_method(Interp& ip, const Object& self, std::string_view name) {
     check_args(ip, "join", a, 1, 1);
     std::string out;
     std::size_t i = 0;
-    for (auto& x : ip.to_vector(a.pos[0])) {
+    for (auto& x : ip.join_items(a.pos[0])) {
       if (!is_buffer(x)) ip.raise(ip.T.TypeError, fmt::format("sequence item {}: expected a bytes-like object, {} found", i, ip.type_of(x)->name));
       if (i++) out += B(b);
       out += buffer_bytes(ip, x);

@@ -164,7 +164,8 @@ Ref<TypeObj> Interp::find_exc_type(std::string_view name) {
   auto it = builtins.find(name);
   if (it != builtins.end() && it->second.is(Tag::Type) && it->second.as<TypeObj>()->is_exception)
     return Ref<TypeObj>(it->second.as<TypeObj>());
-  for (auto* t : {&T.CancelledError, &T.InvalidStateError, &T.QueueEmpty, &T.QueueFull, &T.BrokenBarrierError})
+  for (auto* t : {&T.CancelledError, &T.InvalidStateError, &T.QueueEmpty, &T.QueueFull, &T.BrokenBarrierError,
+                  &T.IncompleteReadError, &T.LimitOverrunError, &T.SendfileNotAvailableError})
     if ((*t)->name == name) return *t;
   return nullptr;
 }
@@ -206,6 +207,17 @@ Ref<ExcObj> Interp::to_python(const std::exception_ptr& ep) {
     } else {
       for (auto& a : e.args()) args.push_back(str_obj(a));
       obj = new_exc(t, std::move(args));
+      // exceptions.py: the attributes IncompleteReadError and LimitOverrunError set besides their message.
+      auto set_attr = [&](const char* k, Object v) {
+        if (!obj->attrs) obj->attrs = asyncio::make_ref<DictObj>();
+        obj->attrs->set(str_obj(k), str_hash(k), std::move(v));
+      };
+      if (auto* ir = dynamic_cast<const asyncio::IncompleteReadError*>(&e)) {
+        set_attr("partial", bytes_obj(ir->partial));
+        set_attr("expected", ir->expected < 0 ? Object::none() : Object::integer(ir->expected));
+      } else if (auto* lo = dynamic_cast<const asyncio::LimitOverrunError*>(&e)) {
+        set_attr("consumed", Object::integer(static_cast<std::int64_t>(lo->consumed)));
+      }
     }
     obj->origin = ep;
     if (e.cause) obj->cause = exc_object(e.cause);

@@ -93,11 +93,10 @@ Object str_method(Interp& ip, const Object& self, std::string_view name) {
   METHOD(join)
     check_args(ip, "join", a, 1, 1);
     std::string out;
-    bool first = true;
-    for (auto& x : ip.to_vector(a.pos[0])) {
-      if (!x.is(Tag::Str)) ip.raise(ip.T.TypeError, fmt::format("sequence item {}: expected str instance, {} found", 0, ip.type_of(x)->name));
-      if (!first) out += S(b);
-      first = false;
+    std::size_t i = 0;
+    for (auto& x : ip.join_items(a.pos[0])) {
+      if (!x.is(Tag::Str)) ip.raise(ip.T.TypeError, fmt::format("sequence item {}: expected str instance, {} found", i, ip.type_of(x)->name));
+      if (i++) out += S(b);
       out += x.as<StrObj>()->s;
     }
     return ip.str_obj(std::move(out));
