@@ -6,6 +6,9 @@
 #include <algorithm>
 #include <cstdio>
 #include <fstream>
+#include <string>
+
+#include <unistd.h>
 
 #include "aiospec/fuzz/differential.hpp"
 #include "aiospec/fuzz/generate.hpp"
@@ -38,7 +41,8 @@ RC_GTEST_PROP(FuzzGenerate, ShapeIsWithinTheIssuesBounds, ()) {
 TEST(FuzzGenerate, CPythonCompilesASample) {
   // One file with many generated programs as functions' bodies would not test module-level code, so
   // each program is compiled separately in one interpreter run.
-  const std::string path = ::testing::TempDir() + "fuzz_sample.txt";
+  // One file per process: the fixed-seed and fresh-seed runs of this binary run at once.
+  const std::string path = ::testing::TempDir() + "fuzz_sample." + std::to_string(::getpid()) + ".txt";
   {
     std::ofstream out(path);
     auto gen = fz::gen_program();
