@@ -99,7 +99,7 @@ Object TransportObj::getattr(Interp& ip, const Object& self, std::string_view na
   })
   M("writelines", write, {
     check_args(ip, "writelines", a, 1, 1);
-    side<asyncio::WriteTransport>(b).write(joined_data(ip, a.pos[0]));
+    side<asyncio::WriteTransport>(b).writelines({joined_data(ip, a.pos[0])});
     return Object::none();
   })
   M("write_eof", write, {

@@ -185,6 +185,10 @@ Ref<ExcObj> Interp::to_python(const std::exception_ptr& ep) {
     if (!t) t = asyncio::is_exception(ep) ? T.Exception : T.BaseException;
     std::vector<Object> args;
     Ref<ExcObj> obj;
+    auto set_attr = [&](const char* k, Object v) {
+      if (!obj->attrs) obj->attrs = asyncio::make_ref<DictObj>();
+      obj->attrs->set(str_obj(k), str_hash(k), std::move(v));
+    };
     if (auto* g = dynamic_cast<const asyncio::BaseExceptionGroup*>(&e)) {
       std::vector<Object> members;
       for (auto& m : g->exceptions()) members.push_back(exc_object(m));
@@ -196,22 +200,17 @@ Ref<ExcObj> Interp::to_python(const std::exception_ptr& ep) {
       // OSError(errno, strerror), with its attributes.
       args = {Object::integer(os->error_code()), str_obj(os->strerror())};
       obj = new_exc(t, args);
-      obj->attrs = asyncio::make_ref<DictObj>();
       // A filename shows only in the str: "[Errno 2] No such file or directory: 'prog'".
       const std::string text = e.str(), plain = fmt::format("[Errno {}] {}: ", os->error_code(), os->strerror());
       Object filename = text.size() > plain.size() + 1 && text.starts_with(plain)
                             ? str_obj(text.substr(plain.size() + 1, text.size() - plain.size() - 2))
                             : Object::none();
       for (auto [k, v] : {std::pair{"errno", args[0]}, std::pair{"strerror", args[1]}, std::pair{"filename", filename}})
-        obj->attrs->set(str_obj(k), str_hash(k), v);
+        set_attr(k, v);
     } else {
       for (auto& a : e.args()) args.push_back(str_obj(a));
       obj = new_exc(t, std::move(args));
       // exceptions.py: the attributes IncompleteReadError and LimitOverrunError set besides their message.
-      auto set_attr = [&](const char* k, Object v) {
-        if (!obj->attrs) obj->attrs = asyncio::make_ref<DictObj>();
-        obj->attrs->set(str_obj(k), str_hash(k), std::move(v));
-      };
       if (auto* ir = dynamic_cast<const asyncio::IncompleteReadError*>(&e)) {
         set_attr("partial", bytes_obj(ir->partial));
         set_attr("expected", ir->expected < 0 ? Object::none() : Object::integer(ir->expected));
