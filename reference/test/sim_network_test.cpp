@@ -1194,8 +1194,11 @@ void buffers(Log& n) {
     n.net.listen(l, 8);
     const int c = n.socket(AF_INET, SOCK_STREAM);
     if (snd) n.net.setsockopt(c, SOL_SOCKET, SO_SNDBUF, snd);
-    n.net.connect(c, n.local(l));
-    const int s = n.accept(l);
+    // Not logged: the kernel may give this client the port an earlier, closed one had.
+    SockAddr at;
+    n.net.getsockname(l, at);
+    n.net.connect(c, at);
+    const int s = n.open("accept", n.net.accept(l, nullptr));
     n.fill(c, 65536);
     for (int fd : {c, s, l}) n.net.close(fd);
   }
