@@ -486,3 +486,34 @@ INSTANTIATE_TEST_SUITE_P(Spec, SpecExampleTest, testing::ValuesIn(spec_examples(
                          });
 
 }  // namespace
+
+// A blocking socket call nothing could complete: CPython hangs; the interpreter stops with the verdict.
+TEST(Interpreter, BlockingSocketCallThatWaitsForEverIsReported) {
+  auto r = aiospec::run_program("import socket\na, b = socket.socketpair()\nprint(a.recv(1))\n", "hang.py");
+  EXPECT_EQ(r.exit_status, 3);
+  EXPECT_NE(r.error.find("socket.recv() on a blocking socket waits for ever"), std::string::npos) << r.error;
+}
+
+// loop.sock_recv on a blocking socket would block the whole loop in CPython (selector_events tries
+// sock.recv first): refused, naming the call.
+TEST(Interpreter, LoopSockMethodsRefuseBlockingSockets) {
+  auto r = aiospec::run_program(
+      "import asyncio, socket\nasync def main():\n    a, b = socket.socketpair()\n    await asyncio.get_running_loop().sock_recv(a, 1)\n"
+      "asyncio.run(main())\n",
+      "blocking.py");
+  EXPECT_EQ(r.exit_status, 3);
+  EXPECT_NE(r.stderr_text.find("blocking.py:4:5: loop.sock_recv() with a blocking socket is outside the scenario language"),
+            std::string::npos)
+      << r.stderr_text;
+}
+
+// A socket made before any loop exists lives on the network every loop of the program runs on.
+TEST(Interpreter, SocketsOutliveAndPrecedeLoops) {
+  auto r = aiospec::run_program(
+      "import asyncio, socket\na, b = socket.socketpair()\na.setblocking(False)\n"
+      "async def main():\n    b.send(b'x')\n    return await asyncio.get_running_loop().sock_recv(a, 1)\n"
+      "print(asyncio.run(main()))\nb.send(b'y')\nprint(asyncio.run(main()), a.recv(5))\n",
+      "shared.py");
+  EXPECT_EQ(r.exit_status, 0) << r.stderr_text;
+  EXPECT_EQ(r.stdout_text, "b'x'\nb'y' b'x'\n");  // as CPython 3.11 prints it
+}

@@ -79,7 +79,15 @@ void set_event_loop(EventLoopPtr loop) {
   t_policy.loop = std::move(loop);
 }
 
-EventLoopPtr new_event_loop() { return make_ref<EventLoop>(); }
+namespace {
+std::function<EventLoopPtr()>& loop_factory() {
+  static std::function<EventLoopPtr()> f;
+  return f;
+}
+}  // namespace
+
+EventLoopPtr new_event_loop() { return loop_factory() ? loop_factory()() : make_ref<EventLoop>(); }
+void set_new_event_loop_factory(std::function<EventLoopPtr()> factory) { loop_factory() = std::move(factory); }
 EventLoopPtr new_real_time_event_loop() { return make_ref<EventLoop>(std::make_unique<MonotonicClock>()); }
 
 void set_log_sink(LogSink sink) { log_sink() = std::move(sink); }
@@ -93,7 +101,7 @@ void log_message(const std::string& text) {
     std::fprintf(stderr, "%s\n", text.c_str());
 }
 
-EventLoop::EventLoop(std::unique_ptr<Clock> clock, std::shared_ptr<Network> network)
+EventLoop::EventLoop(std::shared_ptr<Clock> clock, std::shared_ptr<Network> network)
     : clock_(std::move(clock)),
       vclock_(clock_->is_virtual() ? static_cast<VirtualClock*>(clock_.get()) : nullptr),
       network_(std::move(network)) {
@@ -103,7 +111,8 @@ EventLoop::EventLoop(std::unique_ptr<Clock> clock, std::shared_ptr<Network> netw
 }
 
 const std::shared_ptr<Network>& EventLoop::network_ptr() {
-  if (!network_) network_ = std::make_shared<SimNetwork>(*vclock_);
+  // The network keeps the clock alive: sockets may outlive the loop.
+  if (!network_) network_ = std::make_shared<SimNetwork>(std::shared_ptr<VirtualClock>(clock_, vclock_));
   return network_;
 }
 

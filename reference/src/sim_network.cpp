@@ -321,6 +321,9 @@ SimNetwork::SimNetwork(VirtualClock& clock) : SimNetwork(clock, SimConfig{}) {}
 SimNetwork::SimNetwork(VirtualClock& clock, SimConfig config)
     : clock_(clock), config_(std::move(config)), rng_(config_.seed) {}
 
+SimNetwork::SimNetwork(std::shared_ptr<VirtualClock> clock, SimConfig config)
+    : owned_clock_(std::move(clock)), clock_(*owned_clock_), config_(std::move(config)), rng_(config_.seed) {}
+
 SimNetwork::~SimNetwork() = default;
 
 SimNetwork::Sock* SimNetwork::get(int fd) const noexcept {

@@ -26,10 +26,11 @@ Socket Socket::adopt(std::shared_ptr<Network> net, int fd, int family, int type,
   return Socket(std::move(net), fd, family, type, proto);
 }
 
-std::pair<Socket, Socket> socketpair(int family, int type) {
+std::pair<Socket, Socket> socketpair(int family, int type) { return socketpair(get_event_loop().network_ptr(), family, type); }
+
+std::pair<Socket, Socket> socketpair(std::shared_ptr<Network> net, int family, int type) {
   family = family ? family : AF_UNIX;
   type = type ? type : SOCK_STREAM;
-  std::shared_ptr<Network> net = get_event_loop().network_ptr();
   int fds[2];
   if (const int rc = net->socketpair(family, type, fds); rc < 0) raise_os_error(-rc);
   return {Socket::adopt(net, fds[0], family, type), Socket::adopt(net, fds[1], family, type)};

@@ -52,7 +52,7 @@ struct Types {
       LookupError, ArithmeticError, OSError, TimeoutError, CancelledError, InvalidStateError,
       QueueEmpty, QueueFull, BrokenBarrierError, KeyboardInterrupt, SystemExit, GeneratorExit,
       BaseExceptionGroup, ExceptionGroup, DeprecationWarning, RuntimeWarning, Warning,
-      UserWarning, SendfileNotAvailableError, IncompleteReadError, LimitOverrunError, UnicodeError,
+      UserWarning, SendfileNotAvailableError, gaierror, IncompleteReadError, LimitOverrunError, UnicodeError,
       UnicodeDecodeError, UnicodeEncodeError, BufferError;
 };
 
@@ -173,6 +173,11 @@ class Interp {
   // called whenever a loop is about to run.
   void use_loop(asyncio::EventLoop& loop);
   asyncio::Nanos now_ns();
+  // Every loop the program makes runs on one virtual clock and one simulated network, as CPython's
+  // share time.monotonic and the kernel: a socket made outside a loop works on any loop.
+  std::shared_ptr<asyncio::VirtualClock> program_clock = std::make_shared<asyncio::VirtualClock>();
+  const std::shared_ptr<asyncio::Network>& network();
+  std::shared_ptr<asyncio::Network> network_;
   void sleep_blocking(asyncio::Nanos d);
 
   // --- imports (import.cpp) ---

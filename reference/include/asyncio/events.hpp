@@ -110,9 +110,10 @@ class EventLoop : public RefCounted {
  public:
   using ExceptionHandler = std::function<void(EventLoop&, const ExceptionContext&)>;
 
-  /// A loop on its own virtual clock (the default) or on the given clock. The network defaults to a
-  /// SimNetwork for a virtual clock (made when first used) and an EpollNetwork for a real one.
-  explicit EventLoop(std::unique_ptr<Clock> clock = std::make_unique<VirtualClock>(),
+  /// A loop on its own virtual clock (the default) or on the given clock, which loops may share (as
+  /// CPython's share time.monotonic). The network defaults to a SimNetwork for a virtual clock (made
+  /// when first used) and an EpollNetwork for a real one; a SimNetwork given must run on this clock.
+  explicit EventLoop(std::shared_ptr<Clock> clock = std::make_shared<VirtualClock>(),
                      std::shared_ptr<Network> network = nullptr);
   ~EventLoop() override;
 
@@ -484,7 +485,7 @@ class EventLoop : public RefCounted {
   void close_network() noexcept;
   void run_batch();
 
-  std::unique_ptr<Clock> clock_;
+  std::shared_ptr<Clock> clock_;
   VirtualClock* vclock_;  // clock_ when it is virtual
   detail::Ring<std::uintptr_t> ready_;  // ReadyKind-tagged pointers, owning one reference each
   // Deadlines next to their entries (kHandle, kSleepTimer or kOwnSleepTimer tagged pointers, owning
@@ -601,8 +602,13 @@ inline void FutureBase::schedule_callbacks() {
   if (has_callbacks()) [[unlikely]] schedule_listed_callbacks();
 }
 
-/// asyncio.new_event_loop(): a loop on a virtual clock.
+/// asyncio.new_event_loop(): the event loop policy's new loop (events.py: get_event_loop_policy().
+/// new_event_loop()) — by default a loop on its own virtual clock. Runner and get_event_loop() make
+/// theirs here too.
 EventLoopPtr new_event_loop();
+/// What new_event_loop() makes from now on, in every thread (a policy's new_event_loop); null
+/// restores the default.
+void set_new_event_loop_factory(std::function<EventLoopPtr()> factory);
 /// A loop on the real monotonic clock.
 EventLoopPtr new_real_time_event_loop();
 namespace detail {

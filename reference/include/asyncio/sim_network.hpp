@@ -66,6 +66,8 @@ class SimNetwork final : public Network {
  public:
   explicit SimNetwork(VirtualClock& clock);
   SimNetwork(VirtualClock& clock, SimConfig config);
+  /// On a clock the network keeps alive (for sockets that outlive the loop that made it).
+  explicit SimNetwork(std::shared_ptr<VirtualClock> clock, SimConfig config = {});
   ~SimNetwork() override;
   SimNetwork(const SimNetwork&) = delete;
   SimNetwork& operator=(const SimNetwork&) = delete;
@@ -93,6 +95,9 @@ class SimNetwork final : public Network {
   void select(std::optional<Nanos> timeout, std::vector<IoEvent>& out) override;
   void wakeup() override { woken_.store(true, std::memory_order_relaxed); }
   std::optional<Nanos> next_event_time() override;
+  /// Delivers what is due by the clock's time without polling (what a blocking call sees happen
+  /// while it waits).
+  void run_due();
   int remove_stale_unix_socket(const std::string& path) override;
   std::size_t registered() const noexcept override { return registered_; }
 
@@ -181,11 +186,11 @@ class SimNetwork final : public Network {
   void wake(Sock& s, unsigned key);
   void link(Sock& s);
   void unlink(Sock& s);
-  void run_due();
   void schedule(Nanos at, Deliver what, Ref to, Ref from, std::string_view data, const Ip& ip, std::uint16_t port);
   Nanos one_way();
   std::uint64_t random();
 
+  std::shared_ptr<VirtualClock> owned_clock_;
   VirtualClock& clock_;
   SimConfig config_;
   std::uint64_t rng_;

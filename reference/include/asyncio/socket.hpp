@@ -76,6 +76,8 @@ class Socket {
 /// socket.socketpair(family, type): a connected pair on the network of the current event loop
 /// (family 0 means AF_UNIX, type 0 SOCK_STREAM, as Python's defaults on Linux).
 std::pair<Socket, Socket> socketpair(int family = 0, int type = 0);
+/// The same on `net`.
+std::pair<Socket, Socket> socketpair(std::shared_ptr<Network> net, int family = 0, int type = 0);
 
 /// One result of getaddrinfo: (family, type, proto, canonname, sockaddr).
 struct AddrInfo {

@@ -8,6 +8,7 @@
 #include "../interp.hpp"
 #include "../objects/generator.hpp"
 #include "asyncio/asyncgens.hpp"
+#include "asyncio/sim_network.hpp"
 #include "asyncio_io.hpp"
 
 namespace aiospec::interp {
@@ -56,38 +57,11 @@ Object create_task_on(Interp& ip, EventLoop& loop, const Object& coro, const Obj
   return ip.future_obj(task.base());
 }
 
-// "f(1, 'a') at file.py:3" (format_helpers._format_callback_source).
-std::string callback_label(Interp& ip, const Object& fn, const std::vector<Object>& args) {
-  std::string out;
-  if (fn.is(Tag::Func)) out = fn.as<FuncObj>()->qualname;
-  else if (fn.is(Tag::Builtin)) out = fn.as<BuiltinObj>()->data.is(Tag::Func) ? std::string(fn.as<BuiltinObj>()->data.as<FuncObj>()->qualname) : std::string(fn.as<BuiltinObj>()->name);
-  else out = ip.repr(fn);
-  out += "(";
-  for (std::size_t i = 0; i < args.size(); ++i) {
-    if (i) out += ", ";
-    std::string r = ip.repr(args[i]);
-    if (r.size() > 30 && (args[i].is(Tag::Str))) r = r.substr(0, 13) + "..." + r.substr(r.size() - 14);  // reprlib.repr
-    out += r;
-  }
-  out += ")";
-  const FuncObj* src = fn.is(Tag::Func) ? fn.as<FuncObj>() : (fn.is(Tag::Builtin) && fn.as<BuiltinObj>()->data.is(Tag::Func)) ? fn.as<BuiltinObj>()->data.as<FuncObj>() : nullptr;
-  if (src) out += fmt::format(" at {}:{}", ip.mod.filename, src->def ? src->def->line : src->lambda->line);
-  return out;
-}
-
 void check_callback(Interp& ip, const Object& fn, const char* method) {
   if (fn.is(Tag::Coro) || (fn.is(Tag::Func) && fn.as<FuncObj>()->is_async))
     ip.raise(ip.T.TypeError, fmt::format("coroutines cannot be used with {}()", method));
   Tag t = fn.tag();
   if (t != Tag::Func && t != Tag::Builtin && t != Tag::Type) ip.raise(ip.T.TypeError, "a callable object is required");
-}
-
-std::function<void()> callback_fn(Interp& ip, Object fn, std::vector<Object> args) {
-  return [&ip, fn = std::move(fn), args = std::move(args)] {
-    CallArgs a;
-    a.pos = args;
-    ip.call(fn, a);
-  };
 }
 
 Object dict_from_context(Interp& ip, const asyncio::ExceptionContext& ctx) {
@@ -306,6 +280,34 @@ Object make_runner(Interp& ip, CallArgs& a) {
 
 }  // namespace
 
+// "f(1, 'a') at file.py:3" (format_helpers._format_callback_source).
+std::string callback_label(Interp& ip, const Object& fn, const std::vector<Object>& args) {
+  std::string out;
+  if (fn.is(Tag::Func)) out = fn.as<FuncObj>()->qualname;
+  else if (fn.is(Tag::Builtin)) out = fn.as<BuiltinObj>()->data.is(Tag::Func) ? std::string(fn.as<BuiltinObj>()->data.as<FuncObj>()->qualname) : std::string(fn.as<BuiltinObj>()->name);
+  else out = ip.repr(fn);
+  out += "(";
+  for (std::size_t i = 0; i < args.size(); ++i) {
+    if (i) out += ", ";
+    std::string r = ip.repr(args[i]);
+    if (r.size() > 30 && (args[i].is(Tag::Str))) r = r.substr(0, 13) + "..." + r.substr(r.size() - 14);  // reprlib.repr
+    out += r;
+  }
+  out += ")";
+  const FuncObj* src = fn.is(Tag::Func) ? fn.as<FuncObj>() : (fn.is(Tag::Builtin) && fn.as<BuiltinObj>()->data.is(Tag::Func)) ? fn.as<BuiltinObj>()->data.as<FuncObj>() : nullptr;
+  if (src) out += fmt::format(" at {}:{}", ip.mod.filename, src->def ? src->def->line : src->lambda->line);
+  return out;
+}
+
+std::function<void()> callback_fn(Interp& ip, Object fn, std::vector<Object> args) {
+  return [&ip, fn = std::move(fn), args = std::move(args)] {
+    CallArgs a;
+    a.pos = args;
+    ip.call(fn, a);
+  };
+}
+
+
 // ---------------------------------------------------------------------------------------------
 
 void Interp::run_loop(EventLoop& loop, FutureBase* fut) {
@@ -336,6 +338,11 @@ asyncio::Nanos Interp::now_ns() {
 }
 
 double Interp::now() { return static_cast<double>(now_ns()) / 1e9; }
+
+const std::shared_ptr<asyncio::Network>& Interp::network() {
+  if (!network_) network_ = std::make_shared<asyncio::SimNetwork>(program_clock);
+  return network_;
+}
 
 Object Interp::future_result(FutureBase& f) {
   if (auto* t = dynamic_cast<asyncio::TaskState<Object>*>(&f)) return t->result();

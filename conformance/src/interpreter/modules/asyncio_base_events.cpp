@@ -114,7 +114,7 @@ Object server_method(Interp& ip, BuiltinObj& b, CallArgs& a, bool unix_socket) {
     opts.flags = int_param(ip, p[4], 1);
     i = 5;
   }
-  if (!p[i].null() && !p[i].is_none()) ip.refuse(fmt::format("{}(sock=...)", fn));
+  if (!p[i].null() && !p[i].is_none()) opts.sock = lend_socket(ip, p[i], fn);
   opts.backlog = int_param(ip, p[i + 1], 100);
   refuse_unsupported(ip, fn, p, i + 2, {"ssl"});
   if (!unix_socket) {
@@ -130,6 +130,18 @@ Object server_method(Interp& ip, BuiltinObj& b, CallArgs& a, bool unix_socket) {
 
 }  // namespace
 
+asyncio::ConnectionOptions connection_options(Interp& ip, const char* fn, const std::vector<Object>& p) {
+  refuse_unsupported(ip, fn, p, 3, {"ssl"});
+  refuse_unsupported(ip, fn, p, 9, {"server_hostname", "ssl_handshake_timeout", "ssl_shutdown_timeout", "happy_eyeballs_delay", "interleave"});
+  asyncio::ConnectionOptions opts;
+  opts.family = int_param(ip, p[4], 0);
+  opts.proto = int_param(ip, p[5], 0);
+  opts.flags = int_param(ip, p[6], 0);
+  if (!p[7].null() && !p[7].is_none()) opts.sock = lend_socket(ip, p[7], fn);
+  opts.local_addr = host_port_param(ip, p[8]);
+  return opts;
+}
+
 Object server_obj(Ref<asyncio::Server> s) { return make<ServerObj>(Tag::Native, std::move(s)); }
 
 Object io_loop_method(Interp& ip, const Object& self, std::string_view name) {
@@ -140,15 +152,7 @@ Object io_loop_method(Interp& ip, const Object& self, std::string_view name) {
                          {"protocol_factory", "host", "port", "ssl", "family", "proto", "flags", "sock", "local_addr",
                           "server_hostname", "ssl_handshake_timeout", "ssl_shutdown_timeout", "happy_eyeballs_delay",
                           "interleave"}, 3, 1);
-    refuse_unsupported(ip, "BaseEventLoop.create_connection", p, 3, {"ssl"});
-    refuse_unsupported(ip, "BaseEventLoop.create_connection", p, 7, {"sock"});
-    refuse_unsupported(ip, "BaseEventLoop.create_connection", p, 9, {"server_hostname", "ssl_handshake_timeout", "ssl_shutdown_timeout",
-                                                       "happy_eyeballs_delay", "interleave"});
-    asyncio::ConnectionOptions opts;
-    opts.family = int_param(ip, p[4], 0);
-    opts.proto = int_param(ip, p[5], 0);
-    opts.flags = int_param(ip, p[6], 0);
-    opts.local_addr = host_port_param(ip, p[8]);
+    asyncio::ConnectionOptions opts = connection_options(ip, "BaseEventLoop.create_connection", p);
     return ip.make_coro(create_connection_coro(ip, b.self, protocol_factory(ip, p[0], ProtocolKind::Stream), host_arg(ip, p[1]),
                                                port_arg(ip, p[2]), std::move(opts)),
                         "BaseEventLoop.create_connection");
@@ -167,8 +171,8 @@ Object io_loop_method(Interp& ip, const Object& self, std::string_view name) {
     auto p = bind_params(ip, "BaseEventLoop.create_datagram_endpoint", a,
                          {"protocol_factory", "local_addr", "remote_addr", "family", "proto", "flags", "reuse_port",
                           "allow_broadcast", "sock"}, 3, 1);
-    refuse_unsupported(ip, "BaseEventLoop.create_datagram_endpoint", p, 8, {"sock"});
     asyncio::DatagramOptions opts;
+    if (!p[8].null() && !p[8].is_none()) opts.sock = lend_socket(ip, p[8], "BaseEventLoop.create_datagram_endpoint");
     opts.family = int_param(ip, p[3], 0);
     opts.proto = int_param(ip, p[4], 0);
     opts.flags = int_param(ip, p[5], 0);
@@ -183,7 +187,7 @@ Object io_loop_method(Interp& ip, const Object& self, std::string_view name) {
                         "BaseEventLoop.create_datagram_endpoint");
   })
 #undef M
-  return subprocess_loop_method(ip, self, name);
+  return selector_loop_method(ip, self, name);
 }
 
 std::vector<Object> bind_params(Interp& ip, const char* fn, CallArgs& a, std::initializer_list<const char*> names,

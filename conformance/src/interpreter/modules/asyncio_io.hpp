@@ -44,6 +44,14 @@ Object server_obj(Ref<asyncio::Server> s);
 // gives it while it is open, null after.
 Object transport_socket_obj(std::function<const asyncio::Socket*()> get);
 
+// socket.socket objects (modules/socket.cpp): one for `s`; whether `o` is one; the Socket of a
+// socket argument of `method` (refused for a blocking one where the call would block the loop, as
+// loop.sock_recv's would); and the Socket a transport takes over (the object then only shows it).
+Object socket_obj(asyncio::Socket s, bool blocking = true);
+bool is_socket(const Object& o);
+asyncio::Socket& socket_arg(Interp& ip, const Object& o, const char* method, bool nonblocking);
+asyncio::Socket lend_socket(Interp& ip, const Object& o, const char* method);
+
 // Addresses as Python spells them: ('127.0.0.1', 8888), ('::1', 8888, 0, 0), a path.
 Object addr_obj(Interp& ip, const asyncio::SockAddr& a);
 asyncio::SockAddr addr_arg(Interp& ip, const Object& o);
@@ -63,6 +71,9 @@ Object bytes_value(Interp& ip, std::string s);
 // them positional-or-keyword, the rest keyword-only, the first `required` required; missing ones Null.
 std::vector<Object> bind_params(Interp& ip, const char* fn, CallArgs& a, std::initializer_list<const char*> names,
                                 std::size_t positional, std::size_t required);
+// create_connection's keyword arguments after (protocol_factory or host, host or port, port or limit):
+// ssl, family, proto, flags, sock, local_addr, server_hostname, ... (open_connection passes its **kwds on).
+asyncio::ConnectionOptions connection_options(Interp& ip, const char* fn, const std::vector<Object>& p);
 // Options the reference loop has no counterpart for (ssl=...): refused unless None.
 void refuse_unsupported(Interp& ip, const char* fn, const std::vector<Object>& params, std::size_t from,
                         std::initializer_list<const char*> names);
@@ -82,5 +93,10 @@ Object writer_obj(Ref<asyncio::StreamWriter> w);
 // (modules/asyncio_subprocess.cpp).
 void install_subprocess_bindings(Interp& ip, std::map<std::string, Object, std::less<>>& attrs);
 Object subprocess_loop_method(Interp& ip, const Object& self, std::string_view name);
+// loop.add_reader ... sock_recv ... getaddrinfo (modules/asyncio_selector_events.cpp), then subprocess_loop_method.
+Object selector_loop_method(Interp& ip, const Object& self, std::string_view name);
+// A loop callback: the Handle's label "f(1, 'a') at file.py:3", and the call of fn(*args) (modules/asyncio.cpp).
+std::string callback_label(Interp& ip, const Object& fn, const std::vector<Object>& args);
+std::function<void()> callback_fn(Interp& ip, Object fn, std::vector<Object> args);
 
 }  // namespace aiospec::interp

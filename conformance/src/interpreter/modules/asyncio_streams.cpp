@@ -152,8 +152,9 @@ Object WriterObj::getattr(Interp& ip, const Object& self, std::string_view name)
   return {};
 }
 
-asyncio::Coro<Object> open_connection_coro(Interp& ip, std::string host, std::string port, long limit) {
-  co_return pair_obj(ip, co_await asyncio::open_connection(std::move(host), std::move(port), limit));
+asyncio::Coro<Object> open_connection_coro(Interp& ip, std::string host, std::string port, long limit,
+                                           asyncio::ConnectionOptions opts) {
+  co_return pair_obj(ip, co_await asyncio::open_connection(std::move(host), std::move(port), limit, std::move(opts)));
 }
 
 asyncio::Coro<Object> open_unix_connection_coro(Interp& ip, std::string path, long limit) {
@@ -192,8 +193,13 @@ Object writer_obj(Ref<StreamWriter> w) { return make<WriterObj>(Tag::Native, std
 void install_stream_bindings(Interp& ip, std::map<std::string, Object, std::less<>>& attrs) {
   auto fn = [&](const char* name, BuiltinObj::Fn f) { attrs[name] = ip.builtin(name, f); };
   fn("open_connection", [](Interp& ip, BuiltinObj&, CallArgs& a) -> Object {
-    auto p = bind_params(ip, "open_connection", a, {"host", "port", "limit"}, 2, 0);
-    return ip.make_coro(open_connection_coro(ip, host_arg(ip, p[0]), port_arg(ip, p[1]), limit_param(ip, p[2])), "open_connection");
+    // **kwds go to loop.create_connection, whose keywords these are.
+    auto p = bind_params(ip, "open_connection", a,
+                         {"host", "port", "limit", "ssl", "family", "proto", "flags", "sock", "local_addr", "server_hostname",
+                          "ssl_handshake_timeout", "ssl_shutdown_timeout", "happy_eyeballs_delay", "interleave"}, 2, 0);
+    asyncio::ConnectionOptions opts = connection_options(ip, "BaseEventLoop.create_connection", p);
+    return ip.make_coro(open_connection_coro(ip, host_arg(ip, p[0]), port_arg(ip, p[1]), limit_param(ip, p[2]), std::move(opts)),
+                        "open_connection");
   });
   fn("open_unix_connection", [](Interp& ip, BuiltinObj&, CallArgs& a) -> Object {
     auto p = bind_params(ip, "open_unix_connection", a, {"path", "limit"}, 1, 0);

@@ -59,6 +59,7 @@ void Interp::setup_exception_types() {
     exc(sub, name, b == "OSError" ? t.OSError : b == "Exception" ? t.Exception : Ref<TypeObj>(builtins.find(b)->second.as<TypeObj>()), -1);
     builtins[name] = Object(Tag::Type, sub);
   }
+  exc(t.gaierror, "gaierror", t.OSError, -1, "socket");
   exc(t.RuntimeError, "RuntimeError", t.Exception, kRuntimeError);
   exc(t.NotImplementedError, "NotImplementedError", t.RuntimeError, -1);
   exc(t.RecursionError, "RecursionError", t.RuntimeError, -1);
@@ -165,7 +166,7 @@ Ref<TypeObj> Interp::find_exc_type(std::string_view name) {
   if (it != builtins.end() && it->second.is(Tag::Type) && it->second.as<TypeObj>()->is_exception)
     return Ref<TypeObj>(it->second.as<TypeObj>());
   for (auto* t : {&T.CancelledError, &T.InvalidStateError, &T.QueueEmpty, &T.QueueFull, &T.BrokenBarrierError,
-                  &T.IncompleteReadError, &T.LimitOverrunError, &T.SendfileNotAvailableError})
+                  &T.IncompleteReadError, &T.LimitOverrunError, &T.SendfileNotAvailableError, &T.gaierror})
     if ((*t)->name == name) return *t;
   return nullptr;
 }
