@@ -137,7 +137,8 @@ class _AsyncioLogHandler(logging.Handler):
 
 
 def _exception_line(exc):
-    return traceback.format_exception_only(type(exc), exc)[0].strip()
+    # The last line: a SyntaxError's first ones are its File line, the source line and the caret.
+    return traceback.format_exception_only(type(exc), exc)[-1].strip()
 
 
 # Interpreter shutdown clears the main module's namespace (Objects/moduleobject.c _PyModule_ClearDict:

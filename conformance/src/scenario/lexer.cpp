@@ -778,9 +778,11 @@ class Lexer {
     p.expr_begin = pos_;
     p.line = line_;
     p.col = col_at(pos_);
-    int depth = 0;
+    std::string opened;  // the brackets open in the expression
     for (;;) {
-      if (pos_ >= end_ || at_close(q.c, q.triple)) fail(open_line, open_col, "f-string: expecting '}'");
+      // fstring_find_expr: an expression cut off by the string's end names its open bracket.
+      if (pos_ >= end_ || at_close(q.c, q.triple))
+        fail(open_line, open_col, opened.empty() ? std::string("f-string: expecting '}'") : fmt::format("f-string: unmatched '{}'", opened.back()));
       char c = src_[pos_];
       if (c == '\'' || c == '"') {
         skip_nested_string(q);
@@ -793,10 +795,10 @@ class Lexer {
       }
       if (c == '#') fail_here("f-string expression part cannot include '#'");
       if (c == '(' || c == '[' || c == '{') {
-        ++depth;
-      } else if ((c == ')' || c == ']' || c == '}') && depth > 0) {
-        --depth;
-      } else if (depth == 0) {
+        opened += c;
+      } else if ((c == ')' || c == ']' || c == '}') && !opened.empty()) {
+        opened.pop_back();
+      } else if (opened.empty()) {
         char n = pos_ + 1 < end_ ? src_[pos_ + 1] : 0;
         if (c == '}' || c == ':' || (c == '!' && n != '=')) break;
         if (c == '=' && n == '=') {

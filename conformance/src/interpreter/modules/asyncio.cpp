@@ -57,12 +57,6 @@ Object create_task_on(Interp& ip, EventLoop& loop, const Object& coro, const Obj
   return ip.future_obj(task.base());
 }
 
-void check_callback(Interp& ip, const Object& fn, const char* method) {
-  if (fn.is(Tag::Coro) || (fn.is(Tag::Func) && fn.as<FuncObj>()->is_async))
-    ip.raise(ip.T.TypeError, fmt::format("coroutines cannot be used with {}()", method));
-  Tag t = fn.tag();
-  if (t != Tag::Func && t != Tag::Builtin && t != Tag::Type) ip.raise(ip.T.TypeError, "a callable object is required");
-}
 
 Object dict_from_context(Interp& ip, const asyncio::ExceptionContext& ctx) {
   Object d = ip.dict_obj();
@@ -145,7 +139,10 @@ asyncio::Coro<Object> wait_coro(Interp& ip, Object fs, Object timeout, Object re
   asyncio::get_running_loop();
   asyncio::FutureList list;
   for (auto& x : items) {
-    if (x.is(Tag::Coro)) ip.raise(ip.T.TypeError, "Passing coroutines is forbidden, use tasks explicitly.");
+    // The error's traceback holds wait()'s frame, and so `fs`, until the error goes (the coroutines
+    // in it are reported as never awaited then, not now).
+    if (x.is(Tag::Coro))
+      ip.rethrow_keeping(std::make_exception_ptr(asyncio::TypeError("Passing coroutines is forbidden, use tasks explicitly.")), {fs});
     if (!x.is(Tag::Future)) ip.raise(ip.T.TypeError, "An asyncio.Future, a coroutine or an awaitable is required");
     list.emplace_back(x.as<FutureBase>());
   }
@@ -549,7 +546,6 @@ Object loop_method(Interp& ip, const Object& self, std::string_view name) {
       EventLoop& loop = loop_of(b.self);
       loop.check_closed();
       Object fn = a.pos[0];
-      check_callback(ip, fn, "call_soon");
       std::vector<Object> args(a.pos.begin() + 1, a.pos.end());
       std::string label = callback_label(ip, fn, args);
       asyncio::Handle h = loop.call_soon(callback_fn(ip, fn, std::move(args)), std::move(label));
@@ -566,7 +562,6 @@ Object loop_method(Interp& ip, const Object& self, std::string_view name) {
       if (a.pos[0].is_none()) ip.raise(ip.T.TypeError, later ? "delay must not be None" : "when cannot be None");
       double t = seconds_arg(ip, a.pos[0], "");
       Object fn = a.pos[1];
-      check_callback(ip, fn, b.name);
       std::vector<Object> args(a.pos.begin() + 2, a.pos.end());
       std::string label = callback_label(ip, fn, args);
       asyncio::TimerHandle h = later ? loop.call_later(t, callback_fn(ip, fn, std::move(args)), std::move(label))

@@ -194,8 +194,11 @@ std::vector<Object> bind_params(Interp& ip, const char* fn, CallArgs& a, std::in
                                 std::size_t positional, std::size_t required) {
   std::vector<const char*> n(names);
   if (a.pos.size() > positional)
-    ip.raise(ip.T.TypeError, fmt::format("{}() takes from {} to {} positional arguments but {} were given", fn,
-                                         required + 1, positional + 1, a.pos.size() + 1));
+    ip.raise(ip.T.TypeError, required == positional
+                                 ? fmt::format("{}() takes {} positional argument{} but {} were given", fn, positional + 1,
+                                               positional ? "s" : "", a.pos.size() + 1)
+                                 : fmt::format("{}() takes from {} to {} positional arguments but {} were given", fn,
+                                               required + 1, positional + 1, a.pos.size() + 1));
   std::vector<Object> out(n.size());
   for (std::size_t i = 0; i < a.pos.size(); ++i) out[i] = a.pos[i];
   for (auto& [k, v] : a.kw) {

@@ -1,7 +1,7 @@
 // asyncio's synchronization primitives and queues (locks.py, queues.py) bound to the reference loop.
 #include <fmt/format.h>
 
-#include "../interp.hpp"
+#include "asyncio_io.hpp"
 
 namespace aiospec::interp {
 
@@ -290,15 +290,16 @@ void install_sync_bindings(Interp& ip, std::map<std::string, Object, std::less<>
     A[name] = Object(Tag::Type, t);
   };
   cls("Lock", "asyncio.locks", [](Interp& ip, BuiltinObj&, CallArgs& a) -> Object {
-    check_args(ip, "Lock", a, 0, 0);
+    bind_params(ip, "Lock.__init__", a, {}, 0, 0);
     return wrap(Kind::Lock, asyncio::make_ref<asyncio::Lock>());
   });
   cls("Event", "asyncio.locks", [](Interp& ip, BuiltinObj&, CallArgs& a) -> Object {
-    check_args(ip, "Event", a, 0, 0);
+    bind_params(ip, "Event.__init__", a, {}, 0, 0);
     return wrap(Kind::Event, asyncio::make_ref<asyncio::Event>());
   });
   cls("Condition", "asyncio.locks", [](Interp& ip, BuiltinObj&, CallArgs& a) -> Object {
-    Object lock = arg_or(a, 0, "lock", Object::none());
+    Object lock = bind_params(ip, "Condition.__init__", a, {"lock"}, 1, 0)[0];
+    if (lock.null()) lock = Object::none();
     Object out;
     if (lock.is_none()) {
       lock = wrap(Kind::Lock, asyncio::make_ref<asyncio::Lock>());
@@ -311,14 +312,14 @@ void install_sync_bindings(Interp& ip, std::map<std::string, Object, std::less<>
     return out;
   });
   cls("Semaphore", "asyncio.locks", [](Interp& ip, BuiltinObj&, CallArgs& a) -> Object {
-    return wrap(Kind::Semaphore, asyncio::make_ref<asyncio::Semaphore>(int_arg(ip, a, "Semaphore", "value", 1)));
+    return wrap(Kind::Semaphore, asyncio::make_ref<asyncio::Semaphore>(int_arg(ip, a, "Semaphore.__init__", "value", 1)));
   });
   cls("BoundedSemaphore", "asyncio.locks", [](Interp& ip, BuiltinObj&, CallArgs& a) -> Object {
-    return wrap(Kind::BoundedSemaphore, asyncio::make_ref<asyncio::BoundedSemaphore>(int_arg(ip, a, "BoundedSemaphore", "value", 1)));
+    return wrap(Kind::BoundedSemaphore, asyncio::make_ref<asyncio::BoundedSemaphore>(int_arg(ip, a, "BoundedSemaphore.__init__", "value", 1)));
   }, "Semaphore");
   cls("Barrier", "asyncio.locks", [](Interp& ip, BuiltinObj&, CallArgs& a) -> Object {
     if (a.pos.empty() && a.kw.empty()) ip.raise(ip.T.TypeError, "Barrier.__init__() missing 1 required positional argument: 'parties'");
-    return wrap(Kind::Barrier, asyncio::make_ref<asyncio::Barrier>(int_arg(ip, a, "Barrier", "parties", 1)));
+    return wrap(Kind::Barrier, asyncio::make_ref<asyncio::Barrier>(int_arg(ip, a, "Barrier.__init__", "parties", 1)));
   });
   cls("TaskGroup", "asyncio.taskgroups", [](Interp& ip, BuiltinObj&, CallArgs& a) -> Object {
     check_args(ip, "TaskGroup", a, 0, 0);
@@ -333,13 +334,13 @@ void install_sync_bindings(Interp& ip, std::map<std::string, Object, std::less<>
     return make<TimeoutObj>(Tag::Native, asyncio::timeout_at(TimeoutObj::when_arg(ip, a.pos[0])));
   });
   cls("Queue", "asyncio.queues", [](Interp& ip, BuiltinObj&, CallArgs& a) -> Object {
-    return wrap(Kind::Queue, asyncio::make_ref<asyncio::Queue<Object>>(int_arg(ip, a, "Queue", "maxsize", 0)));
+    return wrap(Kind::Queue, asyncio::make_ref<asyncio::Queue<Object>>(int_arg(ip, a, "Queue.__init__", "maxsize", 0)));
   });
   cls("PriorityQueue", "asyncio.queues", [](Interp& ip, BuiltinObj&, CallArgs& a) -> Object {
-    return wrap(Kind::PriorityQueue, asyncio::make_ref<asyncio::PriorityQueue<Object>>(int_arg(ip, a, "PriorityQueue", "maxsize", 0)));
+    return wrap(Kind::PriorityQueue, asyncio::make_ref<asyncio::PriorityQueue<Object>>(int_arg(ip, a, "Queue.__init__", "maxsize", 0)));
   }, "Queue");
   cls("LifoQueue", "asyncio.queues", [](Interp& ip, BuiltinObj&, CallArgs& a) -> Object {
-    return wrap(Kind::LifoQueue, asyncio::make_ref<asyncio::LifoQueue<Object>>(int_arg(ip, a, "LifoQueue", "maxsize", 0)));
+    return wrap(Kind::LifoQueue, asyncio::make_ref<asyncio::LifoQueue<Object>>(int_arg(ip, a, "Queue.__init__", "maxsize", 0)));
   }, "Queue");
 }
 

@@ -396,6 +396,33 @@ Object b_next(Interp& ip, BuiltinObj&, CallArgs& a) {
   if (a.pos.size() == 2) return a.pos[1];
   ip.raise_obj(ip.new_exc(ip.T.StopIteration, {}));
 }
+Object b_aiter(Interp& ip, BuiltinObj&, CallArgs& a) {
+  check_args(ip, "aiter", a, 1, 1);
+  Object m = ip.getattr_opt(a.pos[0], "__aiter__");
+  if (m.null()) ip.raise(ip.T.TypeError, fmt::format("'{}' object is not an async iterable", ip.type_of(a.pos[0])->name));
+  return ip.call0(m);
+}
+// anext(it, default): what it.__anext__() gives, or `default` for StopAsyncIteration (anext_awaitable).
+asyncio::Coro<Object> anext_or(Interp& ip, Object aw, Object dflt) {
+  std::exception_ptr ep;
+  try {
+    co_return co_await ip.await_object(std::move(aw));
+  } catch (const Abort&) {
+    throw;
+  } catch (...) {
+    ep = std::current_exception();
+  }
+  if (!ip.exc_object(ep).as<ExcObj>()->cls->subclass_of(ip.T.StopAsyncIteration.get())) std::rethrow_exception(ep);
+  co_return dflt;
+}
+Object b_anext(Interp& ip, BuiltinObj&, CallArgs& a) {
+  check_args(ip, "anext", a, 1, 2);
+  Object m = ip.getattr_opt(a.pos[0], "__anext__");
+  if (m.null()) ip.raise(ip.T.TypeError, fmt::format("'{}' object is not an async iterator", ip.type_of(a.pos[0])->name));
+  Object aw = ip.call0(m);
+  if (a.pos.size() == 1) return aw;
+  return ip.make_coro(anext_or(ip, std::move(aw), a.pos[1]), "anext_awaitable");
+}
 Object b_super(Interp& ip, BuiltinObj&, CallArgs& a) {
   // Zero-argument super() is resolved where it is called (eval_call); this is super(cls, obj).
   if (a.pos.size() != 2 || !a.kw.empty()) ip.raise(ip.T.RuntimeError, "super(): no arguments");
@@ -524,6 +551,8 @@ void install_builtins(Interp& ip) {
   fn("all", b_all);
   fn("iter", b_iter);
   fn("next", b_next);
+  fn("aiter", b_aiter);
+  fn("anext", b_anext);
   fn("super", b_super);
   fn("callable", b_callable);
   fn("divmod", b_divmod);
