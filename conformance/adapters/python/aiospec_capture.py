@@ -6,6 +6,8 @@ lines interleaved where they happened:
 
     [warning] Category: message           every warning shown (warnings.showwarning)
     [asyncio] message (repr(exception))   every record of the ``asyncio`` logger
+    [stderr] text                         a line the program wrote to sys.stderr (print(file=...),
+                                          logging's handlers)
     [uncaught] ValueError: boom           an exception that escaped the program
     [exit 3]                              a non-zero exit without an uncaught exception
 
@@ -87,37 +89,38 @@ class _Recorder:
             self.lines.append((normalise(line), stamp))
 
 
-class _Stdout(io.TextIOBase):
-    """sys.stdout replacement: complete lines go to the recorder; a partial line waits for its newline."""
+class _Sink(io.RawIOBase):
+    """The binary side of a replacement sys.stdout or sys.stderr: complete lines go to the recorder after
+    ``mark``; a partial line waits for its newline."""
 
-    def __init__(self, recorder):
+    def __init__(self, recorder, name, mark):
         super().__init__()
         self._recorder = recorder
-        self._partial = ""
-
-    @property
-    def encoding(self):
-        return "utf-8"
+        self._mark = mark
+        self._partial = b""
+        self.name = name
 
     def writable(self):
         return True
 
-    def isatty(self):
-        return False
-
-    def write(self, s):
-        if not isinstance(s, str):
-            raise TypeError("write() argument must be str, not {}".format(type(s).__name__))
-        text = self._partial + s
-        *complete, self._partial = text.split("\n")
+    def write(self, b):
+        *complete, self._partial = (self._partial + bytes(b)).split(b"\n")
         for line in complete:
-            self._recorder.add(line)
-        return len(s)
+            self._recorder.add(self._mark + line.decode("utf-8", "backslashreplace"))
+        return len(b)
 
     def finish(self):
         if self._partial:
-            self._recorder.add(self._partial)
-            self._partial = ""
+            self._recorder.add(self._mark + self._partial.decode("utf-8", "backslashreplace"))
+            self._partial = b""
+
+
+def _stream(recorder, name, mark="", errors="strict"):
+    """A text stream like the interpreter's sys.stdout / sys.stderr (same type, repr and errors)."""
+    sink = _Sink(recorder, name, mark)
+    stream = io.TextIOWrapper(sink, encoding="utf-8", errors=errors, write_through=True)
+    stream.mode = "w"
+    return stream, sink
 
 
 class _AsyncioLogHandler(logging.Handler):
@@ -159,11 +162,12 @@ def _shut_down(namespace):
 def run_program(source, filename):
     """Run ``source`` as the ``__main__`` module of file ``filename`` and return its Result."""
     recorder = _Recorder()
-    stdout = _Stdout(recorder)
+    stdout, stdout_sink = _stream(recorder, "<stdout>")
+    stderr, stderr_sink = _stream(recorder, "<stderr>", "[stderr] ", "backslashreplace")
     handler = _AsyncioLogHandler(recorder)
     asyncio_logger = logging.getLogger("asyncio")
-    saved = (sys.stdout, sys.argv, sys.modules.get("__main__"), asyncio_logger.propagate,
-             asyncio.events._set_running_loop)
+    saved = (sys.stdout, sys.stderr, sys.argv, sys.modules.get("__main__"), asyncio_logger.propagate,
+             asyncio.events._set_running_loop, logging.root.handlers[:], logging.root.level)
     original_set_running_loop = asyncio.events._set_running_loop
 
     def set_running_loop(loop):
@@ -181,7 +185,7 @@ def run_program(source, filename):
     exit_status, uncaught = 0, None
     with warnings.catch_warnings():  # restores the filters and showwarning, resets warning registries
         warnings.showwarning = show_warning
-        sys.stdout = stdout
+        sys.stdout, sys.stderr = stdout, stderr
         sys.argv = [filename]
         sys.modules["__main__"] = module
         asyncio_logger.addHandler(handler)
@@ -197,12 +201,16 @@ def run_program(source, filename):
                 recorder.add("[uncaught] " + uncaught)
                 exit_status = 130 if isinstance(exc, KeyboardInterrupt) else 1
                 exc = None  # drop the traceback's frames so their coroutines can be finalised below
-            stdout.finish()
+            stdout_sink.finish()
+            stderr_sink.finish()
             _shut_down(namespace)
-            stdout.finish()
+            stdout_sink.finish()
+            stderr_sink.finish()
         finally:
-            (sys.stdout, sys.argv, main, asyncio_logger.propagate,
-             asyncio.events._set_running_loop) = saved
+            # logging.basicConfig's handlers write to this run's stderr: the next run starts unconfigured.
+            (sys.stdout, sys.stderr, sys.argv, main, asyncio_logger.propagate,
+             asyncio.events._set_running_loop, logging.root.handlers[:], root_level) = saved
+            logging.root.setLevel(root_level)
             if main is None:
                 sys.modules.pop("__main__", None)
             else:

@@ -221,7 +221,7 @@ class Interp {
   bool exit_without_exception_ = false;  // SystemExit with a non-zero status  // after shutdown: diagnostics are no longer recorded
   std::unique_ptr<Frame> source_frame_;
   std::uint32_t module_line_ = 0;  // the module-level statement running (the traceback's <module> line)
-  std::string partial_line;
+  std::string partial_line, partial_err_line;  // stdout's and stderr's line not yet ended
   std::set<std::string> interned;
   std::set<std::pair<std::string, std::uint32_t>> warned;  // the "default" filter: once per location
   int call_depth = 0;

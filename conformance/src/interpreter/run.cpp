@@ -1,6 +1,8 @@
 // Running a program: output capture and normalisation, warnings, the asyncio log, budgets, exit.
 #include <fmt/format.h>
 
+#include <utility>
+
 #include "aiospec/interpreter.hpp"
 #include "aiospec/scenario/error.hpp"
 #include "aiospec/scenario/parser.hpp"
@@ -67,21 +69,29 @@ void Interp::count_output(std::size_t n) {
   if (out_bytes > opts.max_output_bytes) abort(fmt::format("output limit of {} bytes exceeded", opts.max_output_bytes));
 }
 
+namespace {
+// Each complete line of `partial` (to which `text` is appended) as an output line with `mark`.
+void add_lines(Interp& ip, std::string& partial, std::string_view text, std::string_view mark) {
+  partial += text;
+  std::size_t start = 0, nl;
+  while ((nl = partial.find('\n', start)) != std::string::npos) {
+    ip.add_line(std::string(mark) + normalise(std::string_view(partial).substr(start, nl - start)));
+    start = nl + 1;
+  }
+  partial.erase(0, start);
+}
+}  // namespace
+
 void Interp::write_err(std::string_view text) {
   count_output(text.size());
   result.stderr_text += text;
+  add_lines(*this, partial_err_line, text, "[stderr] ");
 }
 
 void Interp::write_out(std::string_view text) {
   count_output(text.size());
   result.stdout_text += text;
-  partial_line += text;
-  std::size_t start = 0, nl;
-  while ((nl = partial_line.find('\n', start)) != std::string::npos) {
-    add_line(normalise(std::string_view(partial_line).substr(start, nl - start)));
-    start = nl + 1;
-  }
-  partial_line.erase(0, start);
+  add_lines(*this, partial_line, text, "");
 }
 
 void Interp::warn(std::string_view category, std::string_view message) {
@@ -191,10 +201,8 @@ void Interp::run_module() {
     add_line("[aiospec] " + result.error);
     result.exit_status = 3;
   }
-  if (!partial_line.empty()) {
-    add_line(normalise(partial_line));
-    partial_line.clear();
-  }
+  if (!partial_line.empty()) add_line(normalise(std::exchange(partial_line, {})));
+  if (!partial_err_line.empty()) add_line("[stderr] " + normalise(std::exchange(partial_err_line, {})));
   if (exit_without_exception_) result.lines.push_back(OutputLine{fmt::format("[exit {}]", result.exit_status), std::nullopt});
   finished = true;
 }

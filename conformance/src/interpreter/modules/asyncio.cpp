@@ -642,13 +642,9 @@ Object module_asyncio(Interp& ip) {
   });
   A["Runner"] = ip.closure_builtin("Runner", [](Interp& ip, CallArgs& a) { return make_runner(ip, a); });
   fn("sleep", [](Interp& ip, BuiltinObj&, CallArgs& a) -> Object {
-    Object result = a.take_kw("result");
-    Object delay = a.take_kw("delay");
-    if (!delay.null()) a.pos.insert(a.pos.begin(), delay);
-    check_args(ip, "sleep", a, 1, 2);
-    if (a.pos.size() == 2) result = a.pos[1];
-    double d = seconds_arg(ip, a.pos[0], "");
-    return ip.make_coro(sleep_coro(d, result.null() ? Object::none() : result), "sleep");
+    auto p = bind_params(ip, "sleep", a, {"delay", "result"}, 2, 1, false);
+    double d = seconds_arg(ip, p[0], "");
+    return ip.make_coro(sleep_coro(d, p[1].null() ? Object::none() : p[1]), "sleep");
   });
   fn("gather", [](Interp& ip, BuiltinObj&, CallArgs& a) -> Object {
     Object rexc = a.take_kw("return_exceptions");
@@ -675,53 +671,43 @@ Object module_asyncio(Interp& ip) {
     return ip.future_obj(outer.get());
   });
   fn("wait", [](Interp& ip, BuiltinObj&, CallArgs& a) -> Object {
-    Object timeout = a.take_kw("timeout"), rw = a.take_kw("return_when");
-    check_args(ip, "wait", a, 1, 3);
-    if (a.pos.size() > 1) timeout = a.pos[1];
-    if (a.pos.size() > 2) rw = a.pos[2];
-    return ip.make_coro(wait_coro(ip, a.pos[0], timeout, rw.null() ? ip.str_obj("ALL_COMPLETED") : rw), "wait");
+    // tasks.py (3.11): wait(fs, *, timeout=None, return_when=ALL_COMPLETED)
+    auto p = bind_params(ip, "wait", a, {"fs", "timeout", "return_when"}, 1, 1, false);
+    return ip.make_coro(wait_coro(ip, p[0], p[1], p[2].null() ? ip.str_obj("ALL_COMPLETED") : p[2]), "wait");
   });
   fn("wait_for", [](Interp& ip, BuiltinObj&, CallArgs& a) -> Object {
-    Object timeout = a.take_kw("timeout");
-    Object fut = a.take_kw("fut");
-    if (!fut.null()) a.pos.insert(a.pos.begin(), fut);
-    check_args(ip, "wait_for", a, 1, 2);
-    if (a.pos.size() == 2) timeout = a.pos[1];
-    if (timeout.null()) ip.raise(ip.T.TypeError, "wait_for() missing 1 required positional argument: 'timeout'");
-    return ip.make_coro(wait_for_coro(ip, a.pos[0], timeout), "wait_for");
+    auto p = bind_params(ip, "wait_for", a, {"fut", "timeout"}, 2, 2, false);
+    return ip.make_coro(wait_for_coro(ip, p[0], p[1]), "wait_for");
   });
   fn("shield", [](Interp& ip, BuiltinObj&, CallArgs& a) -> Object {
-    check_args(ip, "shield", a, 1, 1);
-    Ref<FutureBase> inner = ip.to_future(a.pos[0], asyncio::running_loop());
+    Object arg = bind_params(ip, "shield", a, {"arg"}, 1, 1, false)[0];
+    Ref<FutureBase> inner = ip.to_future(arg, asyncio::running_loop());
     return ip.future_obj(asyncio::shield_future(inner).get());
   });
   fn("as_completed", [](Interp& ip, BuiltinObj&, CallArgs& a) -> Object {
-    Object timeout = a.take_kw("timeout");
-    check_args(ip, "as_completed", a, 1, 2);
-    if (a.pos.size() == 2) timeout = a.pos[1];
-    if (a.pos[0].is(Tag::Future) || a.pos[0].is(Tag::Coro))
-      ip.raise(ip.T.TypeError, fmt::format("expect an iterable of futures, not {}", ip.type_of(a.pos[0])->name));
+    // tasks.py (3.11): as_completed(fs, *, timeout=None)
+    auto p = bind_params(ip, "as_completed", a, {"fs", "timeout"}, 1, 1, false);
+    if (p[0].is(Tag::Future) || p[0].is(Tag::Coro))
+      ip.raise(ip.T.TypeError, fmt::format("expect an iterable of futures, not {}", ip.type_of(p[0])->name));
     auto g = asyncio::make_ref<AsCompletedGen>();
-    g->fs = ip.to_vector(a.pos[0]);
-    g->timeout = timeout_arg(ip, timeout);
+    g->fs = ip.to_vector(p[0]);
+    g->timeout = timeout_arg(ip, p[1]);
     auto it = asyncio::make_ref<IterObj>();
     it->src = Object(Tag::Native, g);
     return Object(Tag::Iter, it);
   });
   fn("create_task", [](Interp& ip, BuiltinObj&, CallArgs& a) -> Object {
-    Object name = a.take_kw("name");
-    a.take_kw("context");
-    check_args(ip, "create_task", a, 1, 1);
+    auto p = bind_params(ip, "create_task", a, {"coro", "name", "context"}, 1, 1, false);
+    const Object& name = p[1];
     // tasks.py: create_task creates an unnamed task (it takes a Task-N number), then names it.
     EventLoop& loop = asyncio::get_running_loop();
-    Object t = create_task_on(ip, loop, a.pos[0], Object());
+    Object t = create_task_on(ip, loop, p[0], Object());
     if (!name.null() && !name.is_none()) static_cast<asyncio::TaskBase*>(t.as<FutureBase>())->set_name(ip.str(name));
     return t;
   });
   fn("ensure_future", [](Interp& ip, BuiltinObj&, CallArgs& a) -> Object {
-    Object loop = a.take_kw("loop");
-    check_args(ip, "ensure_future", a, 1, 1);
-    return ip.future_obj(ip.to_future(a.pos[0], loop.null() || loop.is_none() ? nullptr : &loop_of(loop)).get());
+    auto p = bind_params(ip, "ensure_future", a, {"coro_or_future", "loop"}, 1, 1, false);
+    return ip.future_obj(ip.to_future(p[0], p[1].null() || p[1].is_none() ? nullptr : &loop_of(p[1])).get());
   });
   fn("current_task", [](Interp& ip, BuiltinObj&, CallArgs& a) -> Object {
     check_args(ip, "current_task", a, 0, 1);

@@ -191,14 +191,16 @@ Object io_loop_method(Interp& ip, const Object& self, std::string_view name) {
 }
 
 std::vector<Object> bind_params(Interp& ip, const char* fn, CallArgs& a, std::initializer_list<const char*> names,
-                                std::size_t positional, std::size_t required) {
+                                std::size_t positional, std::size_t required, bool method) {
   std::vector<const char*> n(names);
+  const std::size_t self = method ? 1 : 0;
   if (a.pos.size() > positional)
     ip.raise(ip.T.TypeError, required == positional
-                                 ? fmt::format("{}() takes {} positional argument{} but {} were given", fn, positional + 1,
-                                               positional ? "s" : "", a.pos.size() + 1)
+                                 ? fmt::format("{}() takes {} positional argument{} but {} {} given", fn, positional + self,
+                                               positional + self == 1 ? "" : "s", a.pos.size() + self,
+                                               a.pos.size() + self == 1 ? "was" : "were")
                                  : fmt::format("{}() takes from {} to {} positional arguments but {} were given", fn,
-                                               required + 1, positional + 1, a.pos.size() + 1));
+                                               required + self, positional + self, a.pos.size() + self));
   std::vector<Object> out(n.size());
   for (std::size_t i = 0; i < a.pos.size(); ++i) out[i] = a.pos[i];
   for (auto& [k, v] : a.kw) {

@@ -69,8 +69,9 @@ Object bytes_value(Interp& ip, std::string s);
 
 // The arguments of a call bound to a Python signature: `names` in order, the first `positional` of
 // them positional-or-keyword, the rest keyword-only, the first `required` required; missing ones Null.
+// A method's messages count its self (`method`), a function's do not.
 std::vector<Object> bind_params(Interp& ip, const char* fn, CallArgs& a, std::initializer_list<const char*> names,
-                                std::size_t positional, std::size_t required);
+                                std::size_t positional, std::size_t required, bool method = true);
 // create_connection's keyword arguments after (protocol_factory or host, host or port, port or limit):
 // ssl, family, proto, flags, sock, local_addr, server_hostname, ... (open_connection passes its **kwds on).
 asyncio::ConnectionOptions connection_options(Interp& ip, const char* fn, const std::vector<Object>& p);
