@@ -118,6 +118,9 @@ const std::shared_ptr<Network>& EventLoop::network_ptr() {
 
 EventLoop::~EventLoop() {
   cut_links();
+  // BaseEventLoop.__del__ closes an unclosed loop (and so its own descriptors).
+  if (network_)
+    for (int fd : own_fds_) network_->close(fd);
   detail::close_signals(*this);
   for (std::size_t i = 0; i < ready_.size(); ++i) release_entry(ready_[i]);
   for (auto& e : scheduled_) release_entry(e.entry);

@@ -8,6 +8,8 @@
 #include <netinet/tcp.h>
 #include <sys/socket.h>
 
+#include <utility>
+
 #include <cerrno>
 #include <memory>
 #include <string>
@@ -194,6 +196,7 @@ void EventLoop::close_network() noexcept {
     slot = IoSlot{};
   }
   io_registered_ = 0;
+  for (int fd : std::exchange(own_fds_, {})) network_->close(fd);
 }
 
 }  // namespace asyncio

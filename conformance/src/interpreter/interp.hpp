@@ -177,6 +177,11 @@ class Interp {
   // share time.monotonic and the kernel: a socket made outside a loop works on any loop.
   std::shared_ptr<asyncio::VirtualClock> program_clock = std::make_shared<asyncio::VirtualClock>();
   const std::shared_ptr<asyncio::Network>& network();
+  // A loop on them; and the one the event loop policy makes (the program's policy's new_event_loop,
+  // if it set one): what asyncio.new_event_loop, Runner and get_event_loop make.
+  asyncio::EventLoopPtr make_loop();
+  asyncio::EventLoopPtr policy_new_loop();
+  Object policy;  // set_event_loop_policy's; Null: the default
   std::shared_ptr<asyncio::Network> network_;
   void sleep_blocking(asyncio::Nanos d);
 

@@ -225,7 +225,7 @@ RunResult run_program(std::string_view source, std::string_view filename, const 
   {
     interp::Interp ip(m, opts);
     ip.source = source;
-    asyncio::set_new_event_loop_factory([&ip] { return asyncio::make_ref<asyncio::EventLoop>(ip.program_clock, ip.network()); });
+    asyncio::set_new_event_loop_factory([&ip] { return ip.policy_new_loop(); });
     ip.run_module();
     // A loop left as the current loop belongs to this program only.
     asyncio::detail::reset_event_loop_policy();

@@ -370,6 +370,9 @@ class EventLoop : public RefCounted {
   /// kernel's above kKernelFdBase) and one selector.
   int add_kernel_descriptor(int fd);
   static constexpr int kKernelFdBase = 1 << 14;
+  /// A descriptor of this loop's network that close() closes: what stands for CPython's own (the
+  /// selector's epoll descriptor, the self-pipe), so that a program's sockets get CPython's numbers.
+  void own_descriptor(int fd) { own_fds_.push_back(fd); }
 
   std::size_t ready_count() const noexcept { return ready_.size(); }
   std::size_t timer_count() const noexcept { return scheduled_.size(); }
@@ -521,6 +524,7 @@ class EventLoop : public RefCounted {
     unsigned mask() const noexcept { return (reader ? kEventRead : 0u) | (writer ? kEventWrite : 0u); }
   };
   std::shared_ptr<Network> network_;
+  std::vector<int> own_fds_;  // own_descriptor's
   std::vector<IoSlot> io_;
   std::size_t io_registered_ = 0;  // descriptors with a non-zero mask
   std::vector<IoEvent> io_events_;

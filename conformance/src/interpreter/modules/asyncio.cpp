@@ -337,7 +337,10 @@ asyncio::Nanos Interp::now_ns() {
 double Interp::now() { return static_cast<double>(now_ns()) / 1e9; }
 
 const std::shared_ptr<asyncio::Network>& Interp::network() {
-  if (!network_) network_ = std::make_shared<asyncio::SimNetwork>(program_clock);
+  // Descriptors from 3 up, as a fresh process's (the reference's own default leaves room for a loop's).
+  asyncio::SimConfig config;
+  config.first_fd = 3;
+  if (!network_) network_ = std::make_shared<asyncio::SimNetwork>(program_clock, config);
   return network_;
 }
 
@@ -789,6 +792,7 @@ Object module_asyncio(Interp& ip) {
   install_protocol_classes(ip, A);
   install_transport_classes(ip, A);
   install_stream_bindings(ip, A);
+  install_policy_bindings(ip, A);
   install_subprocess_bindings(ip, A);
   return Object(Tag::Native, m);
 }

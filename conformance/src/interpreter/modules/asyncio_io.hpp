@@ -52,6 +52,12 @@ bool is_socket(const Object& o);
 asyncio::Socket& socket_arg(Interp& ip, const Object& o, const char* method, bool nonblocking);
 asyncio::Socket lend_socket(Interp& ip, const Object& o, const char* method);
 
+// selectors._fileobj_to_fd: an int, or anything with a fileno() method (ValueError otherwise).
+int fileobj_to_fd(Interp& ip, const Object& o);
+// A class of asyncio's as if defined in Python (module `module`), so that a program's subclass of it
+// is an ordinary class; its methods are put in its namespace.
+Ref<TypeObj> python_class(Interp& ip, const char* name, const Ref<TypeObj>& base, const char* module);
+
 // Addresses as Python spells them: ('127.0.0.1', 8888), ('::1', 8888, 0, 0), a path.
 Object addr_obj(Interp& ip, const asyncio::SockAddr& a);
 asyncio::SockAddr addr_arg(Interp& ip, const Object& o);
@@ -88,6 +94,8 @@ void install_protocol_classes(Interp& ip, std::map<std::string, Object, std::les
 void install_transport_classes(Interp& ip, std::map<std::string, Object, std::less<>>& attrs);
 // open_connection, start_server..., StreamReader, StreamWriter (modules/asyncio_streams.cpp).
 void install_stream_bindings(Interp& ip, std::map<std::string, Object, std::less<>>& attrs);
+// The event loop policies and SelectorEventLoop (modules/asyncio_events.cpp).
+void install_policy_bindings(Interp& ip, std::map<std::string, Object, std::less<>>& attrs);
 Object reader_obj(Ref<asyncio::StreamReader> r);
 Object writer_obj(Ref<asyncio::StreamWriter> w);
 // create_subprocess_exec/shell and asyncio.subprocess; loop.subprocess_exec/subprocess_shell

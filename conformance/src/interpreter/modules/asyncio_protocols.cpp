@@ -13,24 +13,34 @@ namespace {
 Object do_nothing(Interp&, BuiltinObj&, CallArgs&) { return Object::none(); }
 
 Ref<TypeObj> protocol_class(Interp& ip, const char* name, const Ref<TypeObj>& base, std::initializer_list<const char*> methods) {
-  // A class as if defined in Python (with `__slots__ = ()`), so that subclasses are ordinary classes.
+  // As defined in protocols.py, with `__slots__ = ()`.
+  Ref<TypeObj> t = python_class(ip, name, base, "asyncio.protocols");
+  t->has_dict = false;
+  auto put = [&](const char* k, Object v) { t->ns->set(ip.str_obj(k), str_hash(k), std::move(v)); };
+  put("__slots__", ip.tuple_obj());
+  for (const char* m : methods) put(m, ip.builtin(m, do_nothing));
+  return t;
+}
+
+}  // namespace
+
+Ref<TypeObj> python_class(Interp& ip, const char* name, const Ref<TypeObj>& base, const char* module) {
   auto t = asyncio::make_ref<TypeObj>();
   t->name = t->qualname = name;
-  t->module = "asyncio.protocols";
+  t->module = module;
   t->user = true;
-  t->has_dict = false;
   t->base = base;
   t->bases = {base};
   t->mro = c3_mro(ip, t.get(), t->bases);
   t->ns = asyncio::make_ref<DictObj>();
   auto put = [&](const char* k, Object v) { t->ns->set(ip.str_obj(k), str_hash(k), std::move(v)); };
-  put("__module__", ip.str_obj(t->module));
+  put("__module__", ip.str_obj(module));
   put("__qualname__", ip.str_obj(name));
   put("__doc__", Object::none());
-  put("__slots__", ip.tuple_obj());
-  for (const char* m : methods) put(m, ip.builtin(m, do_nothing));
   return t;
 }
+
+namespace {
 
 Object exc_or_none(Interp& ip, const std::exception_ptr& e) { return e ? ip.exc_object(e) : Object::none(); }
 

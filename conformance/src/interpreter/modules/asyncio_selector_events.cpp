@@ -14,8 +14,10 @@ using asyncio::EventLoop;
 
 EventLoop& loop_of(const Object& o) { return *o.as<EventLoop>(); }
 
+}  // namespace
+
 // selectors._fileobj_to_fd: an int, or anything with a fileno() method.
-int fd_arg(Interp& ip, const Object& o) {
+int fileobj_to_fd(Interp& ip, const Object& o) {
   std::int64_t fd;
   if (o.is(Tag::Int) || o.is(Tag::Bool)) {
     fd = o.i();
@@ -27,6 +29,8 @@ int fd_arg(Interp& ip, const Object& o) {
   if (fd < 0) ip.raise(ip.T.ValueError, fmt::format("Invalid file descriptor: {}", fd));
   return static_cast<int>(fd);
 }
+
+namespace {
 
 // The coroutines keep the socket's Python object alive: the reference's need the Socket to outlive them.
 asyncio::Coro<Object> recv_coro(Interp& ip, EventLoop& loop, Object sock, asyncio::Socket& s, std::size_t n) {
@@ -80,7 +84,7 @@ Object selector_loop_method(Interp& ip, const Object& self, std::string_view nam
         ip.raise(ip.T.TypeError, fmt::format("BaseSelectorEventLoop.{}() missing {} required positional argument{}", b.name,
                                              a.pos.empty() ? "2" : "1", a.pos.empty() ? "s: 'fd' and 'callback'" : ": 'callback'"));
       EventLoop& loop = loop_of(b.self);
-      const int fd = fd_arg(ip, a.pos[0]);
+      const int fd = fileobj_to_fd(ip, a.pos[0]);
       Object fn = a.pos[1];
       std::vector<Object> args(a.pos.begin() + 2, a.pos.end());
       std::string label = callback_label(ip, fn, args);
@@ -93,7 +97,7 @@ Object selector_loop_method(Interp& ip, const Object& self, std::string_view nam
     return ip.builtin(name == "remove_reader" ? "remove_reader" : "remove_writer", [](Interp& ip, BuiltinObj& b, CallArgs& a) -> Object {
       check_args(ip, b.name, a, 1, 1);
       EventLoop& loop = loop_of(b.self);
-      const int fd = fd_arg(ip, a.pos[0]);
+      const int fd = fileobj_to_fd(ip, a.pos[0]);
       loop.ensure_fd_no_transport(fd);
       return Object::boolean(b.name[7] == 'r' ? loop.remove_reader(fd) : loop.remove_writer(fd));
     }, self);
