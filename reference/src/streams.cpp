@@ -351,7 +351,9 @@ Coro<> StreamWriter::drain() {
   // Yield so that connection_lost() may run: otherwise `write(); await drain()` in a loop would
   // never see the connection's error once the transport is closing.
   if (transport_->is_closing()) co_await sleep(0);
-  co_await protocol_->drain_helper();
+  // `await self._protocol._drain_helper()`, which returns at once unless writing is paused or the
+  // connection lost: its coroutine is only made then (awaiting it costs no loop iteration either way).
+  if (protocol_->drain_helper_needed()) co_await protocol_->drain_helper();
 }
 
 // ------------------------------------------------------------------------------------------- Helpers

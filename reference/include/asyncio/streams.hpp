@@ -126,6 +126,8 @@ class FlowControlMixin : public Protocol {
   /// _drain_helper: ConnectionResetError('Connection lost') once the connection is lost; otherwise
   /// returns at once unless writing is paused, then waits for resume_writing or connection_lost.
   Coro<> drain_helper();
+  /// Whether drain_helper() would do more than return at once.
+  bool drain_helper_needed() const noexcept { return paused_ || connection_lost_; }
   /// The future StreamWriter.wait_closed() awaits. NotImplementedError here.
   virtual Future<> get_close_waiter(StreamWriter& stream);
 
