@@ -93,7 +93,7 @@ void StreamReader::feed_data(std::string_view data) {
   }
 }
 
-Coro<> StreamReader::wait_for_data(const char* func_name) {
+StreamReader::DataWaiter StreamReader::wait_for_data(const char* func_name) {
   // One future links feed_data() to one read: with two reads waiting, which one would get the next
   // data could not be known.
   if (waiter_)
@@ -106,10 +106,7 @@ Coro<> StreamReader::wait_for_data(const char* func_name) {
     transport_cast<ReadTransport>(*transport_)->resume_reading();
   }
   waiter_ = make_ref<FutureState<void>>(*loop_);
-  auto error = co_await detail::await_waiter(waiter_);
-  // `finally: self._waiter = None`, even if a newer read has put its own waiter there meanwhile.
-  waiter_ = nullptr;
-  if (error) std::rethrow_exception(error);
+  return DataWaiter(*this, waiter_);
 }
 
 Coro<std::string> StreamReader::readline() {
