@@ -64,6 +64,15 @@ void StreamReader::set_transport(Ref<BaseTransport> transport) {
   transport_ = std::move(transport);
 }
 
+std::string StreamReader::take(std::size_t n) {
+  // All of it: the buffer itself is handed over instead of copied (the next feed_data allocates the
+  // buffer that the copy would have).
+  if (n >= buffer_.size()) return std::exchange(buffer_, {});
+  std::string data = buffer_.substr(0, n);
+  buffer_.erase(0, n);
+  return data;
+}
+
 void StreamReader::maybe_resume_transport() {
   if (paused_ && buffer_.size() <= static_cast<std::size_t>(limit_)) {
     paused_ = false;
@@ -155,8 +164,7 @@ Coro<std::string> StreamReader::readuntil(std::string separator) {
     co_await wait_for_data("readuntil");  // resumes reading if the stream was paused
   }
   if (isep > limit_) throw LimitOverrunError("Separator is found, but chunk is longer than limit", isep);
-  std::string chunk = buffer_.substr(0, isep + seplen);
-  buffer_.erase(0, isep + seplen);
+  std::string chunk = take(static_cast<std::size_t>(isep + seplen));
   maybe_resume_transport();
   co_return chunk;
 }
@@ -177,8 +185,7 @@ Coro<std::string> StreamReader::read(long n) {
     co_return blocks;
   }
   if (buffer_.empty() && !eof_) co_await wait_for_data("read");
-  std::string data = buffer_.substr(0, n);
-  buffer_.erase(0, n);
+  std::string data = take(static_cast<std::size_t>(n));
   maybe_resume_transport();
   co_return data;
 }
@@ -192,8 +199,7 @@ Coro<std::string> StreamReader::readexactly(long n) {
     if (eof_) throw IncompleteReadError(std::exchange(buffer_, {}), n);
     co_await wait_for_data("readexactly");
   }
-  std::string data = buffer_.substr(0, n);
-  buffer_.erase(0, n);
+  std::string data = take(static_cast<std::size_t>(n));
   maybe_resume_transport();
   co_return data;
 }

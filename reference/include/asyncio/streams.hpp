@@ -116,6 +116,9 @@ class StreamReader : public RefCounted {
   };
 
   void wakeup_waiter();
+  /// The first n bytes of the buffer, removed from it: `data = bytes(memoryview(self._buffer)[:n]);
+  /// del self._buffer[:n]`.
+  std::string take(std::size_t n);
   void maybe_resume_transport();
   /// _wait_for_data: waits for feed_data() or feed_eof(), resuming a paused transport first.
   /// RuntimeError('read() called while another coroutine is already waiting for incoming data').
