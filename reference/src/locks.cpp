@@ -32,16 +32,6 @@ void remove_waiter(Waiters& ws, const Waiter& w) {
   if (it != ws.end()) ws.erase(it);
 }
 
-Coro<std::exception_ptr> await_waiter(Waiter w) {
-  std::exception_ptr error;
-  try {
-    co_await FutureHandle<FutureState<void>>(std::move(w));
-  } catch (...) {
-    error = std::current_exception();
-  }
-  co_return error;
-}
-
 Coro<std::exception_ptr> wait_in_line(Waiters& ws, Waiter w) {
   ws.push_back(w);
   auto error = co_await await_waiter(w);

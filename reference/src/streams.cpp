@@ -64,6 +64,15 @@ void StreamReader::set_transport(Ref<BaseTransport> transport) {
   transport_ = std::move(transport);
 }
 
+std::string StreamReader::take(std::size_t n) {
+  // All of it: the buffer itself is handed over instead of copied (the next feed_data allocates the
+  // buffer that the copy would have).
+  if (n >= buffer_.size()) return std::exchange(buffer_, {});
+  std::string data = buffer_.substr(0, n);
+  buffer_.erase(0, n);
+  return data;
+}
+
 void StreamReader::maybe_resume_transport() {
   if (paused_ && buffer_.size() <= static_cast<std::size_t>(limit_)) {
     paused_ = false;
@@ -93,7 +102,7 @@ void StreamReader::feed_data(std::string_view data) {
   }
 }
 
-Coro<> StreamReader::wait_for_data(const char* func_name) {
+StreamReader::DataWaiter StreamReader::wait_for_data(const char* func_name) {
   // One future links feed_data() to one read: with two reads waiting, which one would get the next
   // data could not be known.
   if (waiter_)
@@ -106,10 +115,7 @@ Coro<> StreamReader::wait_for_data(const char* func_name) {
     transport_cast<ReadTransport>(*transport_)->resume_reading();
   }
   waiter_ = make_ref<FutureState<void>>(*loop_);
-  auto error = co_await detail::await_waiter(waiter_);
-  // `finally: self._waiter = None`, even if a newer read has put its own waiter there meanwhile.
-  waiter_ = nullptr;
-  if (error) std::rethrow_exception(error);
+  return DataWaiter(*this, waiter_);
 }
 
 Coro<std::string> StreamReader::readline() {
@@ -158,8 +164,7 @@ Coro<std::string> StreamReader::readuntil(std::string separator) {
     co_await wait_for_data("readuntil");  // resumes reading if the stream was paused
   }
   if (isep > limit_) throw LimitOverrunError("Separator is found, but chunk is longer than limit", isep);
-  std::string chunk = buffer_.substr(0, isep + seplen);
-  buffer_.erase(0, isep + seplen);
+  std::string chunk = take(static_cast<std::size_t>(isep + seplen));
   maybe_resume_transport();
   co_return chunk;
 }
@@ -180,8 +185,7 @@ Coro<std::string> StreamReader::read(long n) {
     co_return blocks;
   }
   if (buffer_.empty() && !eof_) co_await wait_for_data("read");
-  std::string data = buffer_.substr(0, n);
-  buffer_.erase(0, n);
+  std::string data = take(static_cast<std::size_t>(n));
   maybe_resume_transport();
   co_return data;
 }
@@ -195,8 +199,7 @@ Coro<std::string> StreamReader::readexactly(long n) {
     if (eof_) throw IncompleteReadError(std::exchange(buffer_, {}), n);
     co_await wait_for_data("readexactly");
   }
-  std::string data = buffer_.substr(0, n);
-  buffer_.erase(0, n);
+  std::string data = take(static_cast<std::size_t>(n));
   maybe_resume_transport();
   co_return data;
 }
@@ -351,7 +354,9 @@ Coro<> StreamWriter::drain() {
   // Yield so that connection_lost() may run: otherwise `write(); await drain()` in a loop would
   // never see the connection's error once the transport is closing.
   if (transport_->is_closing()) co_await sleep(0);
-  co_await protocol_->drain_helper();
+  // `await self._protocol._drain_helper()`, which returns at once unless writing is paused or the
+  // connection lost: its coroutine is only made then (awaiting it costs no loop iteration either way).
+  if (protocol_->drain_helper_needed()) co_await protocol_->drain_helper();
 }
 
 // ------------------------------------------------------------------------------------------- Helpers

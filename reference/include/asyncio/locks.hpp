@@ -6,6 +6,7 @@
 // The primitives are not copyable. They may live anywhere (stack, member, make_ref); while a coroutine
 // is suspended in one of them the object must stay alive. When it is owned through Ref<> the
 // suspended coroutine holds a reference, as the Python frame would.
+#include <coroutine>
 #include <deque>
 #include <exception>
 #include <string>
@@ -44,8 +45,36 @@ using Waiters = std::deque<Waiter>;
 /// deque.remove(fut): the first occurrence.
 void remove_waiter(Waiters& ws, const Waiter& w);
 /// `await fut` that records the exception instead of throwing, so the caller can run the `finally`
-/// and `except` parts (C++ cannot co_await inside a handler).
-Coro<std::exception_ptr> await_waiter(Waiter w);
+/// and `except` parts (C++ cannot co_await inside a handler). An awaiter, not a coroutine: a wait
+/// costs no frame (a stream's read waits once per chunk). Whatever the await raises, the refusal
+/// outside a task included, is returned.
+class [[nodiscard]] AwaitWaiter {
+ public:
+  explicit AwaitWaiter(Waiter w) noexcept : inner_{std::move(w)} {}
+  bool await_ready() noexcept {
+    try {
+      return inner_.await_ready();
+    } catch (...) {
+      error_ = std::current_exception();
+      return true;
+    }
+  }
+  void await_suspend(std::coroutine_handle<> h) { inner_.await_suspend(h); }
+  std::exception_ptr await_resume() noexcept {
+    if (error_) return std::move(error_);
+    try {
+      inner_.await_resume();
+    } catch (...) {
+      return std::current_exception();
+    }
+    return nullptr;
+  }
+
+ private:
+  FutureAwaiter<FutureState<void>> inner_;
+  std::exception_ptr error_;
+};
+inline AwaitWaiter await_waiter(Waiter w) noexcept { return AwaitWaiter(std::move(w)); }
 /// Appends `w` to `ws`, waits for it and takes it out again (locks.py: `self._waiters.append(fut)` …
 /// `finally: self._waiters.remove(fut)`); returns what interrupted the wait, if anything.
 Coro<std::exception_ptr> wait_in_line(Waiters& ws, Waiter w);

@@ -15,6 +15,7 @@
 // StreamWriter whose transport is still open closes it and warns (ResourceWarning
 // 'unclosed <StreamWriter ...>'), as StreamWriter.__del__ does.
 #include <concepts>
+#include <coroutine>
 #include <exception>
 #include <functional>
 #include <optional>
@@ -95,11 +96,33 @@ class StreamReader : public RefCounted {
   Ref<detail::StreamReaderRef> weak_ref();
 
  private:
+  /// What _wait_for_data awaits: `await self._waiter`, then `finally: self._waiter = None` (even if
+  /// a newer read has put its own waiter there meanwhile); raises what interrupted the wait. An
+  /// awaiter, not a coroutine: no frame per chunk read.
+  class [[nodiscard]] DataWaiter {
+   public:
+    DataWaiter(StreamReader& reader, detail::Waiter waiter) noexcept : reader_(reader), inner_(std::move(waiter)) {}
+    bool await_ready() noexcept { return inner_.await_ready(); }
+    void await_suspend(std::coroutine_handle<> h) { inner_.await_suspend(h); }
+    void await_resume() {
+      std::exception_ptr error = inner_.await_resume();
+      reader_.waiter_ = nullptr;
+      if (error) std::rethrow_exception(error);
+    }
+
+   private:
+    StreamReader& reader_;
+    detail::AwaitWaiter inner_;
+  };
+
   void wakeup_waiter();
+  /// The first n bytes of the buffer, removed from it: `data = bytes(memoryview(self._buffer)[:n]);
+  /// del self._buffer[:n]`.
+  std::string take(std::size_t n);
   void maybe_resume_transport();
   /// _wait_for_data: waits for feed_data() or feed_eof(), resuming a paused transport first.
   /// RuntimeError('read() called while another coroutine is already waiting for incoming data').
-  Coro<> wait_for_data(const char* func_name);
+  DataWaiter wait_for_data(const char* func_name);
 
   long limit_;
   Ref<EventLoop> loop_;
@@ -126,6 +149,8 @@ class FlowControlMixin : public Protocol {
   /// _drain_helper: ConnectionResetError('Connection lost') once the connection is lost; otherwise
   /// returns at once unless writing is paused, then waits for resume_writing or connection_lost.
   Coro<> drain_helper();
+  /// Whether drain_helper() would do more than return at once.
+  bool drain_helper_needed() const noexcept { return paused_ || connection_lost_; }
   /// The future StreamWriter.wait_closed() awaits. NotImplementedError here.
   virtual Future<> get_close_waiter(StreamWriter& stream);
 
