@@ -122,7 +122,7 @@ std::string Interp::repr(const Object& o) {
       if (b->data.is(Tag::Func))
         return fmt::format("<bound method {} of {}>", b->data.as<FuncObj>()->qualname, repr(b->self));
       if (!b->self.null())
-        return fmt::format("<built-in method {} of {} object at {:#x}>", b->name, type_of(b->self)->name, b->self.bits());
+        return fmt::format("<built-in method {} of {} object at {:#x}>", b->name, type_of(b->self)->tp_name(), b->self.bits());
       return fmt::format("<built-in function {}>", b->name);
     }
     case Tag::Type: {
@@ -150,7 +150,7 @@ std::string Interp::repr(const Object& o) {
       }
       Object r = call0(m);
       --repr_depth_;
-      if (!r.is(Tag::Str)) raise(T.TypeError, fmt::format("__repr__ returned non-string (type {})", type_of(r)->name));
+      if (!r.is(Tag::Str)) raise(T.TypeError, fmt::format("__repr__ returned non-string (type {})", type_of(r)->tp_name()));
       return r.as<StrObj>()->s;
     }
   }
@@ -166,7 +166,7 @@ std::string Interp::str(const Object& o) {
       Object m = special(o, "__str__");
       if (m.null()) return repr(o);
       Object r = call0(m);
-      if (!r.is(Tag::Str)) raise(T.TypeError, fmt::format("__str__ returned non-string (type {})", type_of(r)->name));
+      if (!r.is(Tag::Str)) raise(T.TypeError, fmt::format("__str__ returned non-string (type {})", type_of(r)->tp_name()));
       return r.as<StrObj>()->s;
     }
     default: return repr(o);
@@ -194,7 +194,7 @@ bool Interp::truthy(const Object& o) {
       Object m = special(o, "__bool__");
       if (!m.null()) {
         Object r = call0(m);
-        if (!r.is(Tag::Bool)) raise(T.TypeError, fmt::format("__bool__ should return bool, returned {}", type_of(r)->name));
+        if (!r.is(Tag::Bool)) raise(T.TypeError, fmt::format("__bool__ should return bool, returned {}", type_of(r)->tp_name()));
         return r.i() != 0;
       }
       if (!special(o, "__len__").null()) return len(o) != 0;
@@ -297,13 +297,13 @@ std::uint64_t Interp::hash(const Object& o) {
     }
     case Tag::List:
     case Tag::ByteArray:
-    case Tag::Dict: raise(T.TypeError, fmt::format("unhashable type: '{}'", type_of(o)->name));
+    case Tag::Dict: raise(T.TypeError, fmt::format("unhashable type: '{}'", type_of(o)->tp_name()));
     case Tag::Set:
       if (!o.as<SetObj>()->frozen) raise(T.TypeError, "unhashable type: 'set'");
       return o.bits() >> 4;
     case Tag::Instance: {
       Object* m = type_lookup(o.as<InstanceObj>()->cls.get(), "__hash__");
-      if (m && m->is_none()) raise(T.TypeError, fmt::format("unhashable type: '{}'", type_of(o)->name));
+      if (m && m->is_none()) raise(T.TypeError, fmt::format("unhashable type: '{}'", type_of(o)->tp_name()));
       if (m) {
         Object r = call0(bind(*m, o, o.as<InstanceObj>()->cls));
         if (!r.is(Tag::Int) && !r.is(Tag::Bool)) raise(T.TypeError, "__hash__ method should return an integer");
@@ -341,13 +341,13 @@ std::int64_t Interp::len(const Object& o) {
       if (m.null()) break;
       Object r = call0(m);
       if (!r.is(Tag::Int) && !r.is(Tag::Bool))
-        raise(T.TypeError, fmt::format("'{}' object cannot be interpreted as an integer", type_of(r)->name));
+        raise(T.TypeError, fmt::format("'{}' object cannot be interpreted as an integer", type_of(r)->tp_name()));
       if (r.i() < 0) raise(T.ValueError, "__len__() should return >= 0");
       return r.i();
     }
     default: break;
   }
-  raise(T.TypeError, fmt::format("object of type '{}' has no len()", type_of(o)->name));
+  raise(T.TypeError, fmt::format("object of type '{}' has no len()", type_of(o)->tp_name()));
 }
 
 bool Interp::contains(const Object& c, const Object& x) {
@@ -356,7 +356,7 @@ bool Interp::contains(const Object& c, const Object& x) {
       Object m = special(c, "__contains__");
       if (!m.null()) return truthy(call1(m, x));
       if (special(c, "__iter__").null())
-        raise(T.TypeError, fmt::format("argument of type '{}' is not iterable", type_of(c)->name));
+        raise(T.TypeError, fmt::format("argument of type '{}' is not iterable", type_of(c)->tp_name()));
       Object it = iter(c);
       Object v;
       while (next(*it.as<IterObj>(), v))
@@ -367,7 +367,7 @@ bool Interp::contains(const Object& c, const Object& x) {
       if (Object m = getattr_opt(c, "__contains__"); !m.null()) return truthy(call1(m, x));
       break;
     case Tag::Str: {
-      if (!x.is(Tag::Str)) raise(T.TypeError, fmt::format("'in <string>' requires string as left operand, not {}", type_of(x)->name));
+      if (!x.is(Tag::Str)) raise(T.TypeError, fmt::format("'in <string>' requires string as left operand, not {}", type_of(x)->tp_name()));
       return c.as<StrObj>()->s.find(x.as<StrObj>()->s) != std::string::npos;
     }
     case Tag::Bytes:
@@ -500,7 +500,7 @@ Object Interp::binop(BinOpKind op, const Object& a, const Object& b) {
     }
     if (op == BinOpKind::Mod) return str_obj(percent_format(*this, a.as<StrObj>()->s, b));
     if (op == BinOpKind::Add)
-      raise(T.TypeError, fmt::format("can only concatenate str (not \"{}\") to str", type_of(b)->name));
+      raise(T.TypeError, fmt::format("can only concatenate str (not \"{}\") to str", type_of(b)->tp_name()));
   }
   if (ai && b.is(Tag::Str) && op == BinOpKind::Mult) return binop(op, b, a);
   if ((a.is(Tag::List) || a.is(Tag::Tuple))) {
@@ -517,7 +517,7 @@ Object Interp::binop(BinOpKind op, const Object& a, const Object& b) {
       return make<ListObj>(t, std::move(v));
     }
     if (op == BinOpKind::Add)
-      raise(T.TypeError, fmt::format("can only concatenate {} (not \"{}\") to {}", type_of(a)->name, type_of(b)->name, type_of(a)->name));
+      raise(T.TypeError, fmt::format("can only concatenate {} (not \"{}\") to {}", type_of(a)->tp_name(), type_of(b)->tp_name(), type_of(a)->tp_name()));
   }
   if (ai && (b.is(Tag::List) || b.is(Tag::Tuple)) && op == BinOpKind::Mult) return binop(op, b, a);
   if (a.is(Tag::Set) && b.is(Tag::Set)) {
@@ -551,7 +551,7 @@ Object Interp::binop(BinOpKind op, const Object& a, const Object& b) {
     return out;
   }
   raise(T.TypeError, fmt::format("unsupported operand type(s) for {}: '{}' and '{}'", binop_symbol(op),
-                                 type_of(a)->name, type_of(b)->name));
+                                 type_of(a)->tp_name(), type_of(b)->tp_name()));
 }
 
 namespace {
@@ -597,7 +597,7 @@ Object Interp::instance_binop(BinOpKind op, const Object& a, const Object& b, bo
     r = attempt(b, names[1], a);
   if (!r.null() || !inplace) return r;
   raise(T.TypeError, fmt::format("unsupported operand type(s) for {}=: '{}' and '{}'", op == BinOpKind::Pow ? "**" : binop_symbol(op),
-                                 type_of(a)->name, type_of(b)->name));
+                                 type_of(a)->tp_name(), type_of(b)->tp_name()));
 }
 
 Object Interp::rich_compare(scenario::CmpOpKind op, const Object& a, const Object& b) {
@@ -631,7 +631,7 @@ Object Interp::rich_compare(scenario::CmpOpKind op, const Object& a, const Objec
     return Object::boolean(!a.same(b));
   }
   if (op == CmpOpKind::Eq) return Object::boolean(a.same(b));
-  raise(T.TypeError, fmt::format("'{}' not supported between instances of '{}' and '{}'", names.symbol, type_of(a)->name, type_of(b)->name));
+  raise(T.TypeError, fmt::format("'{}' not supported between instances of '{}' and '{}'", names.symbol, type_of(a)->tp_name(), type_of(b)->tp_name()));
 }
 
 bool Interp::lt(const Object& a, const Object& b) {
@@ -658,13 +658,13 @@ bool Interp::lt(const Object& a, const Object& b) {
     x->each([&](const Object& k) { sub = sub && y->contains(k, hash(k)); });
     return sub && x->used < y->used;
   }
-  raise(T.TypeError, fmt::format("'<' not supported between instances of '{}' and '{}'", type_of(a)->name, type_of(b)->name));
+  raise(T.TypeError, fmt::format("'<' not supported between instances of '{}' and '{}'", type_of(a)->tp_name(), type_of(b)->tp_name()));
 }
 
 bool Interp::compare(scenario::CmpOpKind op, const Object& a, const Object& b) {
   using scenario::CmpOpKind;
   auto unorderable = [&](const char* sym) {
-    raise(T.TypeError, fmt::format("'{}' not supported between instances of '{}' and '{}'", sym, type_of(a)->name, type_of(b)->name));
+    raise(T.TypeError, fmt::format("'{}' not supported between instances of '{}' and '{}'", sym, type_of(a)->tp_name(), type_of(b)->tp_name()));
   };
   if ((a.is(Tag::Instance) || b.is(Tag::Instance)) && op != CmpOpKind::Is && op != CmpOpKind::IsNot &&
       op != CmpOpKind::In && op != CmpOpKind::NotIn)
@@ -755,7 +755,7 @@ Object Interp::iter(const Object& o) {
         Object r = call0(m);
         if (r.is(Tag::Iter)) return r;
         if (!r.is(Tag::Native) && special(r, "__next__").null())
-          raise(T.TypeError, fmt::format("iter() returned non-iterator of type '{}'", type_of(r)->name));
+          raise(T.TypeError, fmt::format("iter() returned non-iterator of type '{}'", type_of(r)->tp_name()));
         auto it = asyncio::make_ref<IterObj>();  // a native iterator: IterObj drives its __next__
         it->src = r;
         return Object(Tag::Iter, it);
@@ -764,7 +764,7 @@ Object Interp::iter(const Object& o) {
     }
     default: break;
   }
-  raise(T.TypeError, fmt::format("'{}' object is not iterable", type_of(o)->name));
+  raise(T.TypeError, fmt::format("'{}' object is not iterable", type_of(o)->tp_name()));
 }
 
 bool NativeObj::iternext(Interp& ip, const Object& self, Object& out) {
@@ -808,7 +808,7 @@ bool Interp::next(IterObj& it, Object& out) {
     case Tag::Instance: {
       // A program's iterator: its __next__ raises StopIteration when exhausted.
       Object m = special(s, "__next__");
-      if (m.null()) raise(T.TypeError, fmt::format("iter() returned non-iterator of type '{}'", type_of(s)->name));
+      if (m.null()) raise(T.TypeError, fmt::format("iter() returned non-iterator of type '{}'", type_of(s)->tp_name()));
       std::exception_ptr ep;
       try {
         out = call0(m);
@@ -854,8 +854,8 @@ std::vector<Object> Interp::join_items(const Object& o) {
 
 std::int64_t Interp::index_arg(const Object& o, const char* what) {
   if (o.is(Tag::Int) || o.is(Tag::Bool)) return o.i();
-  if (!what) raise(T.TypeError, fmt::format("'{}' object cannot be interpreted as an integer", type_of(o)->name));
-  raise(T.TypeError, fmt::format("{} indices must be integers or slices, not {}", what, type_of(o)->name));
+  if (!what) raise(T.TypeError, fmt::format("'{}' object cannot be interpreted as an integer", type_of(o)->tp_name()));
+  raise(T.TypeError, fmt::format("{} indices must be integers or slices, not {}", what, type_of(o)->tp_name()));
 }
 
 std::int64_t slice_indices(Interp& ip, SliceObj& s, std::int64_t len, std::int64_t& start, std::int64_t& stop, std::int64_t& step) {
@@ -963,7 +963,7 @@ Object Interp::getitem(const Object& o, const Object& key) {
     }
     default: break;
   }
-  raise(T.TypeError, fmt::format("'{}' object is not subscriptable", type_of(o)->name));
+  raise(T.TypeError, fmt::format("'{}' object is not subscriptable", type_of(o)->tp_name()));
 }
 
 void Interp::setitem(const Object& o, const Object& key, Object v) {
@@ -1005,7 +1005,7 @@ void Interp::setitem(const Object& o, const Object& key, Object v) {
   }
   if (o.is(Tag::ByteArray)) return bytearray_setitem(*this, o, key, v);
   if (o.is(Tag::MemoryView)) return memoryview_setitem(*this, o, key, v);
-  raise(T.TypeError, fmt::format("'{}' object does not support item assignment", type_of(o)->name));
+  raise(T.TypeError, fmt::format("'{}' object does not support item assignment", type_of(o)->tp_name()));
 }
 
 void Interp::delitem(const Object& o, const Object& key) {
@@ -1042,7 +1042,7 @@ void Interp::delitem(const Object& o, const Object& key) {
   if (o.is(Tag::ByteArray)) return bytearray_delitem(*this, o, key);
   if (o.is(Tag::MemoryView))
     raise(T.TypeError, o.as<MemoryViewObj>()->readonly ? "cannot modify read-only memory" : "cannot delete memory");
-  raise(T.TypeError, fmt::format("'{}' object doesn't support item deletion", type_of(o)->name));
+  raise(T.TypeError, fmt::format("'{}' object doesn't support item deletion", type_of(o)->tp_name()));
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -1064,7 +1064,7 @@ Object Interp::getattr_opt(const Object& o, std::string_view name) {
         if (Object v = dict_subclass_attr(*this, o, name); !v.null()) return v;
       return dict_method(*this, o, name);
     case Tag::Set: return set_method(*this, o, name);
-    case Tag::Future: return future_method(*this, o, name);
+    case Tag::Future: return future_getattr(*this, o, name);
     case Tag::Loop: return loop_method(*this, o, name);
     case Tag::Handle: return handle_method(*this, o, name);
     case Tag::Native: return o.as<NativeObj>()->getattr(*this, o, name);
@@ -1181,7 +1181,7 @@ Object Interp::getattr_opt(const Object& o, std::string_view name) {
           Object self = a.pos[0];
           if (!ip.isinstance(self, b.data.as<TypeObj>()))
             ip.raise(ip.T.TypeError, fmt::format("descriptor '{}' for '{}' objects doesn't apply to a '{}' object", b.name,
-                                                 b.data.as<TypeObj>()->name, ip.type_of(self)->name));
+                                                 b.data.as<TypeObj>()->name, ip.type_of(self)->tp_name()));
           a.pos.erase(a.pos.begin());
           return ip.call(ip.getattr(self, b.name), a);
         }, Object(), o);
@@ -1221,6 +1221,7 @@ Object Interp::getattr_opt(const Object& o, std::string_view name) {
     }
     case Tag::Instance: {
       auto* in = o.as<InstanceObj>();
+      if (name == "__dict__" && !in->dict && in->cls->has_dict) in->dict = asyncio::make_ref<DictObj>();  // vars(C())
       return generic_getattr(o, in->cls, in->dict.get(), name);
     }
     default: return {};
@@ -1235,7 +1236,7 @@ Object Interp::getattr(const Object& o, std::string_view name) {
     raise(T.AttributeError, fmt::format("module '{}' has no attribute '{}'", repr(o).substr(9, repr(o).find('\'', 9) - 9), name));
   if (o.is(Tag::Type))
     raise(T.AttributeError, fmt::format("type object '{}' has no attribute '{}'", o.as<TypeObj>()->name, name));
-  raise(T.AttributeError, fmt::format("'{}' object has no attribute '{}'", type_of(o)->name, name));
+  raise(T.AttributeError, fmt::format("'{}' object has no attribute '{}'", type_of(o)->tp_name(), name));
 }
 
 void Interp::setattr(const Object& o, std::string_view name, Object v) {
@@ -1251,6 +1252,7 @@ void Interp::setattr(const Object& o, std::string_view name, Object v) {
     generic_setattr(o, in->cls, in->dict, name, std::move(v));
     return;
   }
+  if (o.is(Tag::Future)) return future_setattr(*this, o, name, std::move(v));
   if (o.is(Tag::Type) && o.as<TypeObj>()->user) {
     auto* t = o.as<TypeObj>();
     Object k = str_obj(std::string(name));
@@ -1308,7 +1310,7 @@ void Interp::setattr(const Object& o, std::string_view name, Object v) {
   // A namedtuple's fields are read-only descriptors (collections._tuplegetter).
   if (o.is(Tag::Tuple) && o.as<ListObj>()->cls && !namedtuple_attr(*this, o, name).null() && !name.starts_with('_'))
     raise(T.AttributeError, "can't set attribute");
-  raise(T.AttributeError, fmt::format("'{}' object has no attribute '{}'", type_of(o)->name, name));
+  raise(T.AttributeError, fmt::format("'{}' object has no attribute '{}'", type_of(o)->tp_name(), name));
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -1350,7 +1352,7 @@ Object Interp::call(const Object& fn, CallArgs& args) {
           raise(T.TypeError, fmt::format("{}() takes no keyword arguments", t->name));
         if (t->subclass_of(T.BaseExceptionGroup.get())) {
           if (args.pos.size() != 2) raise(T.TypeError, fmt::format("BaseExceptionGroup.__new__() takes exactly 2 arguments ({} given)", args.pos.size()));
-          if (!args.pos[0].is(Tag::Str)) raise(T.TypeError, "argument 1 must be str, not " + type_of(args.pos[0])->name);
+          if (!args.pos[0].is(Tag::Str)) raise(T.TypeError, "argument 1 must be str, not " + type_of(args.pos[0])->tp_name());
           std::vector<Object> members = to_vector(args.pos[1]);
           if (members.empty()) raise(T.ValueError, "second argument (exceptions) must be a non-empty sequence");
           bool all_exc = true;
@@ -1380,7 +1382,7 @@ Object Interp::call(const Object& fn, CallArgs& args) {
     }
     default: break;
   }
-  raise(T.TypeError, fmt::format("'{}' object is not callable", type_of(fn)->name));
+  raise(T.TypeError, fmt::format("'{}' object is not callable", type_of(fn)->tp_name()));
 }
 
 Object Interp::call_method(const Object& o, std::string_view name, std::vector<Object> args) {

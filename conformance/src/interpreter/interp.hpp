@@ -166,9 +166,9 @@ class Interp {
   Ref<asyncio::FutureBase> to_future(const Object& awaitable, asyncio::EventLoop* loop, bool coroutines_ok = true);
   Object make_coro(asyncio::Coro<Object> c, const char* qualname, bool is_async_def = false);
   Object make_coro_husk(const char* qualname);
-  // Remembers where a task's coroutine was defined and its frame, for `running at` / `defined at`.
-  void note_task(const asyncio::TaskBase* task, const CoroObj& coro);
-  std::unordered_map<const asyncio::TaskBase*, std::pair<Frame*, std::uint32_t>> task_frames_;
+  // Keeps a new task's coroutine object with it (Task.get_coro()), and where the coroutine was
+  // defined and its frame, for `running at` / `defined at`.
+  void note_task(asyncio::TaskBase& task, const Object& coro);
   // The process virtual clock: loops' virtual time plus time.sleep outside loops. `use_loop` is
   // called whenever a loop is about to run.
   void use_loop(asyncio::EventLoop& loop);
@@ -320,6 +320,11 @@ Object counter_binop(Interp& ip, scenario::BinOpKind op, const Object& a, const 
 // asyncio's locks, queues, TaskGroup and timeouts (modules/asyncio_sync.cpp).
 void install_sync_bindings(Interp& ip, std::map<std::string, Object, std::less<>>& attrs);
 Object future_method(Interp& ip, const Object& self, std::string_view name);
+// A future's attributes: those a program set (the instance dict), then future_method's.
+Object future_getattr(Interp& ip, const Object& self, std::string_view name);
+void future_setattr(Interp& ip, const Object& self, std::string_view name, Object v);  // v Null: del
+FutureExtras* extras_of(const asyncio::FutureBase& f);  // null until something is attached
+FutureExtras& extras_for(asyncio::FutureBase& f);       // attached on first use
 Object loop_method(Interp& ip, const Object& self, std::string_view name);
 Object handle_method(Interp& ip, const Object& self, std::string_view name);
 std::string future_repr(Interp& ip, asyncio::FutureBase& f);

@@ -281,6 +281,10 @@ struct TypeObj final : RefCounted {
   // issubclass), as its __subclasshook__ and registrations decide.
   bool (*subclass_check)(Interp& ip, const TypeObj& abc, const TypeObj& cls) = nullptr;
   int core = 0;  // exceptions: which asyncio:: class carries instances through C++ (see exceptions.cpp)
+  // A C type of an extension module (`_asyncio.Task`): CPython's messages name it by its tp_name,
+  // module included ("'_asyncio.Task' object has no attribute 'x'"), where `__name__` is "Task".
+  bool dotted_tp_name = false;
+  std::string tp_name() const { return dotted_tp_name ? module + "." + name : name; }
   bool subclass_of(const TypeObj* other) const {
     if (!mro.empty()) {
       for (const TypeObj* t : mro)
@@ -324,6 +328,17 @@ struct CoroObj final : RefCounted {
   bool is_async_def = true;  // a program's `async def` (asyncio.iscoroutinefunction)
   Frame* frame = nullptr;    // an `async def`'s frame (owned by the coroutine): Task reprs show its line
   std::uint32_t def_line = 0;
+};
+
+// What a Python Future or Task carries beyond the core's FutureBase, as its attachment(): the
+// instance dict that _asyncio.Future and _asyncio.Task have (attributes a program sets), and a
+// task's coroutine object (Task.get_coro() is the very object given to create_task()) with where
+// its body runs, for the task's repr.
+struct FutureExtras final : RefCounted {
+  Ref<DictObj> dict;
+  Object coro;
+  Frame* frame = nullptr;  // the `async def`'s frame, owned by the task's coroutine (`running at`)
+  std::uint32_t def_line = 0;  // `done, defined at`
 };
 
 // An iterator (iter(), and every for loop).

@@ -75,6 +75,10 @@ class FutureBase : public RefCounted {
   /// Marks the exception retrieved (no "exception was never retrieved" report).
   void mark_retrieved() noexcept { log_traceback_ = false; }
   const std::optional<std::string>& cancel_message() const noexcept;
+  /// An object the layer above keeps with this future for as long as the future lives (the
+  /// interpreter: a Python future's attributes, a task's coroutine object); null until attached.
+  RefCounted* attachment() const noexcept { return rare_ ? rare_->attachment.get() : nullptr; }
+  void attach(Ref<RefCounted> obj) { rare().attachment = std::move(obj); }
 
   // Futures and tasks are created and freed at the rate of tasks: recycle them (see pool.hpp).
   static void* operator new(std::size_t size) { return detail::pool_allocate(size); }
@@ -97,6 +101,7 @@ class FutureBase : public RefCounted {
     std::string name;  // TaskBase: the name, once set or spelled out
     const char* coro_name = nullptr;  // TaskBase: its coroutine's name, once the frame is gone
     std::exception_ptr own_sleep_cancelled;  // TaskBase: CancelledError(msg) of its sleep slot's future
+    Ref<RefCounted> attachment;  // see attachment()
     static void* operator new(std::size_t size) { return detail::pool_allocate(size); }
     static void operator delete(void* p, std::size_t size) noexcept { detail::pool_deallocate(p, size); }
   };

@@ -4,6 +4,7 @@
 
 #include <cmath>
 #include <deque>
+#include <set>
 
 #include "../interp.hpp"
 #include "../objects/generator.hpp"
@@ -53,7 +54,7 @@ Object create_task_on(Interp& ip, EventLoop& loop, const Object& coro, const Obj
   loop.check_closed();
   std::string n = name.null() || name.is_none() ? std::string() : ip.str(name);
   auto task = loop.create_task(take_coro(ip, coro), std::move(n));
-  ip.note_task(&task.state(), *coro.as<CoroObj>());
+  ip.note_task(task.state(), coro);
   return ip.future_obj(task.base());
 }
 
@@ -229,7 +230,7 @@ Object runner_run(Interp& ip, RunnerObj& r, Object coro) {
   r.with_factory();
   EventLoop& loop = r.runner->get_loop();
   auto task = loop.create_task(take_coro(ip, coro));
-  ip.note_task(&task.state(), *coro.as<CoroObj>());
+  ip.note_task(task.state(), coro);
   coro = Object();
   ip.run_loop(loop, task.base());
   return ip.future_result(*task.base());
@@ -382,25 +383,33 @@ Ref<FutureBase> Interp::to_future(const Object& aw, EventLoop* loop, bool corout
   raise(T.TypeError, "An asyncio.Future, a coroutine or an awaitable is required");
 }
 
-void Interp::note_task(const asyncio::TaskBase* task, const CoroObj& coro) {
-  if (coro.frame)
-    task_frames_[task] = {coro.frame, coro.def_line};
-  else
-    task_frames_.erase(task);
+FutureExtras* extras_of(const FutureBase& f) { return static_cast<FutureExtras*>(f.attachment()); }
+
+FutureExtras& extras_for(FutureBase& f) {
+  if (!f.attachment()) f.attach(asyncio::make_ref<FutureExtras>());
+  return *extras_of(f);
+}
+
+void Interp::note_task(asyncio::TaskBase& task, const Object& coro) {
+  FutureExtras& x = extras_for(task);
+  auto* c = coro.as<CoroObj>();
+  x.coro = coro;
+  x.frame = std::exchange(c->frame, nullptr);  // the task owns the frame now
+  x.def_line = c->def_line;
 }
 
 std::string future_repr(Interp& ip, FutureBase& f) {
   std::string r = f.repr();
   if (f.is_task()) {
     // tasks.py via coroutines._format_coroutine: `running at FILE:LINE` / `done, defined at FILE:LINE`.
-    auto it = ip.task_frames_.find(static_cast<asyncio::TaskBase*>(&f));
-    if (it != ip.task_frames_.end()) {
+    FutureExtras* x = extras_of(f);
+    if (x && x->frame) {
       const bool pending = !f.done();
       const std::string from = pending ? "() running>" : "() done>";
       auto pos = r.find(from);
       if (pos != std::string::npos)
-        r.replace(pos, from.size(), pending ? fmt::format("() running at {}:{}>", ip.mod.filename, it->second.first->line)
-                                            : fmt::format("() done, defined at {}:{}>", ip.mod.filename, it->second.second));
+        r.replace(pos, from.size(), pending ? fmt::format("() running at {}:{}>", ip.mod.filename, x->frame->line)
+                                            : fmt::format("() done, defined at {}:{}>", ip.mod.filename, x->def_line));
     }
   }
   if (f.state() == FutureBase::State::finished) {
@@ -452,6 +461,8 @@ Object future_method(Interp& ip, const Object& self, std::string_view name) {
     return Object::integer(static_cast<std::int64_t>(f->remove_done_callback(a.pos[0].ptr())));
   })
   M("get_loop", { return loop_obj(f->get_loop()); })
+  if (name == "_loop") return loop_obj(f->get_loop());
+  if (name == "_state") return ip.str_obj(f->cancelled() ? "CANCELLED" : f->done() ? "FINISHED" : "PENDING");
   M("set_result", {
     check_args(ip, "set_result", a, 1, 1);
     if (f->is_task()) ip.raise(ip.T.RuntimeError, "Task does not support set_result operation");
@@ -481,12 +492,44 @@ Object future_method(Interp& ip, const Object& self, std::string_view name) {
     M("cancelling", { return Object::integer(static_cast<asyncio::TaskBase*>(f)->cancelling()); })
     M("uncancel", { return Object::integer(static_cast<asyncio::TaskBase*>(f)->uncancel()); })
     M("get_coro", {
-      auto* t = static_cast<asyncio::TaskBase*>(f);
-      return ip.make_coro_husk(t->coro_name());
+      FutureExtras* x = extras_of(*f);
+      if (x && !x->coro.null()) return x->coro;
+      return ip.make_coro_husk(static_cast<asyncio::TaskBase*>(f)->coro_name());  // a task the program did not make
     })
   }
 #undef M
   return {};
+}
+
+Object future_getattr(Interp& ip, const Object& self, std::string_view name) {
+  // _asyncio.Future's getset descriptors (_state...) are not provided, and future_setattr keeps
+  // their names out of the dict, so the dict comes first: it shadows the methods, as in CPython.
+  auto* f = self.as<FutureBase>();
+  if (FutureExtras* x = extras_of(*f); x && x->dict)
+    if (Object* v = x->dict->find_str(name)) return *v;
+  if (name == "__dict__" && !ip.type_of(self)->dotted_tp_name) {  // _GatheringFuture, a Python class, shows its dict
+    FutureExtras& x = extras_for(*f);
+    if (!x.dict) x.dict = asyncio::make_ref<DictObj>();
+    return Object(Tag::Dict, x.dict);
+  }
+  return future_method(ip, self, name);
+}
+
+void future_setattr(Interp& ip, const Object& self, std::string_view name, Object v) {
+  // The getset descriptors of _asyncio.Future and _asyncio.Task (Modules/_asynciomodule.c).
+  static const std::set<std::string_view> kFutureReadOnly = {"_state", "_loop", "_callbacks", "_result", "_exception", "_source_traceback"};
+  static const std::set<std::string_view> kTaskReadOnly = {"_coro", "_fut_waiter", "_must_cancel"};
+  static const std::set<std::string_view> kWritable = {"_asyncio_future_blocking", "_cancel_message", "_log_traceback", "_log_destroy_pending"};
+  auto* f = self.as<FutureBase>();
+  const bool task_only = kTaskReadOnly.count(name) || name == "_log_destroy_pending";
+  if (!task_only || f->is_task()) {
+    if (kFutureReadOnly.count(name) || kTaskReadOnly.count(name))
+      ip.raise(ip.T.AttributeError, fmt::format("attribute '{}' of '{}' objects is not writable", name,
+                                                (f->is_task() ? ip.T.task : ip.T.future)->tp_name()));
+    // Writable, but what they change (the never-retrieved report, a task's wake-up) the interpreter does not model.
+    if (kWritable.count(name)) ip.refuse(fmt::format("{} {}.{}", v.null() ? "deleting" : "setting", ip.type_of(self)->name, name));
+  }
+  ip.generic_setattr(self, ip.type_of(self), extras_for(*f).dict, name, std::move(v));
 }
 
 Object handle_method(Interp& ip, const Object& self, std::string_view name) {

@@ -205,7 +205,7 @@ struct TaskGroupObj final : NativeObj {
         std::optional<std::string> n;
         if (!name.null() && !name.is_none()) n = ip.str(name);
         auto task = tg.create_task(std::move(c->coro), std::move(n));
-        ip.note_task(&task.state(), *c);
+        ip.note_task(task.state(), a.pos[0]);
         return ip.future_obj(task.base());
       }, self);
     if (name == "__aenter__")

@@ -499,6 +499,13 @@ Object b_setattr(Interp& ip, BuiltinObj&, CallArgs& a) {
   ip.setattr(a.pos[0], ip.str(a.pos[1]), a.pos[2]);
   return Object::none();
 }
+Object b_vars(Interp& ip, BuiltinObj&, CallArgs& a) {
+  check_args(ip, "vars", a, 0, 1);
+  if (a.pos.empty()) ip.refuse("vars() without an argument");  // locals() is not provided either
+  Object d = ip.getattr_opt(a.pos[0], "__dict__");
+  if (d.null()) ip.raise(ip.T.TypeError, "vars() argument must have __dict__ attribute");
+  return d;
+}
 Object b_map(Interp& ip, BuiltinObj&, CallArgs& a) {
   if (a.pos.size() < 2) ip.raise(ip.T.TypeError, "map() must have at least two arguments.");
   return lazy_iter("map", [fn = a.pos[0], its = iters_of(ip, std::vector<Object>(a.pos.begin() + 1, a.pos.end()))](Interp& ip, Object& out) {
@@ -565,6 +572,7 @@ void install_builtins(Interp& ip) {
   fn("getattr", b_getattr);
   fn("hasattr", b_hasattr);
   fn("setattr", b_setattr);
+  fn("vars", b_vars);
   fn("map", b_map);
   fn("filter", b_filter);
   type(ip.T.range, b_range);

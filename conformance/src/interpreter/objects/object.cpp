@@ -72,12 +72,12 @@ void Interp::generic_setattr(const Object& self, const Ref<TypeObj>& cls, Ref<Di
     for (const TypeObj* c : cls->mro)
       for (const std::string& s : c->slots) slot = slot || s == name;
     if (!slot)
-      raise(T.AttributeError, fmt::format("'{}' object has no attribute '{}'", cls->name, name));
+      raise(T.AttributeError, fmt::format("'{}' object has no attribute '{}'", cls->tp_name(), name));
   }
   if (v.null()) {
     Object k = str_obj(std::string(name));
     if (!dict || !dict->erase(k, hash(k)))
-      raise(T.AttributeError, fmt::format("'{}' object has no attribute '{}'", cls->name, name));
+      raise(T.AttributeError, fmt::format("'{}' object has no attribute '{}'", cls->tp_name(), name));
     return;
   }
   if (!dict) dict = asyncio::make_ref<DictObj>();

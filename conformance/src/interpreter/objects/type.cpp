@@ -43,6 +43,7 @@ void Interp::setup_types() {
   simple(t.ellipsis, "ellipsis");
   simple(t.future, "Future", "_asyncio");  // the C implementations, as type() shows them
   t.task = new_type("Task", t.future, "_asyncio");
+  t.future->dotted_tp_name = t.task->dotted_tp_name = true;
   t.gathering = new_type("_GatheringFuture", t.future, "asyncio.tasks");
   simple(t.loop, "_UnixSelectorEventLoop", "asyncio.unix_events");
   simple(t.handle, "Handle", "asyncio.events");
