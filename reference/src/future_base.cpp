@@ -80,7 +80,7 @@ void FutureBase::set_exception(std::exception_ptr e) {
 }
 
 
-const void* FutureBase::add_done_callback(DoneCallback cb, const void* key) {
+const void* FutureBase::add_done_callback(DoneCallback cb, const void* key, CallbackLabel label) {
   if (!key) {
     // A fresh token: small integers are never object addresses, so they cannot collide with keys
     // that are (the interpreter uses its callable's address).
@@ -90,6 +90,7 @@ const void* FutureBase::add_done_callback(DoneCallback cb, const void* key) {
   Callback c;
   c.fn = std::move(cb);
   c.key = key;
+  c.label = label;
   if (done())
     schedule(std::move(c));
   else
@@ -135,8 +136,11 @@ void FutureBase::schedule(Callback cb) {
     h = Ref<HandleState>(new HandleState(loop_.get(), [self = Ref<FutureBase>(this), fn = cb.fast, obj = std::move(cb.obj)] {
       fn(*self, obj.get());
     }));
-  else
+  else {
+    std::string label = cb.label ? cb.label(*this, cb.fn) : std::string();
     h = Ref<HandleState>(new HandleState(loop_.get(), [self = Ref<FutureBase>(this), fn = std::move(cb.fn)] { fn(*self); }));
+    h->label = Label(std::move(label));
+  }
   loop_->schedule_soon(std::move(h));
 }
 

@@ -1212,11 +1212,11 @@ Object Interp::getattr_opt(const Object& o, std::string_view name) {
       if (e->cls->subclass_of(T.BaseExceptionGroup.get())) {
         if (name == "exceptions") return tuple_obj(e->group);
         if (name == "message") return e->args.empty() ? str_obj("") : e->args[0];
+        if (Object m = exc_group_method(*this, o, name); !m.null()) return m;
       }
       if (name == "with_traceback")
         return builtin("with_traceback", [](Interp&, BuiltinObj& b, CallArgs&) { return b.self; }, o);
-      if (name == "add_note")
-        return builtin("add_note", [](Interp&, BuiltinObj&, CallArgs&) { return Object::none(); }, o);
+      if (name == "add_note") return exc_add_note(*this, o);
       return {};
     }
     case Tag::Instance: {

@@ -157,7 +157,8 @@ class Interp {
   Object exc_object(const std::exception_ptr& e) { return Object(Tag::Exc, to_python(e)); }
   std::string exc_str(ExcObj& e);
   std::string exc_repr(ExcObj& e);
-  std::string exc_line(ExcObj& e);  // traceback's last line
+  // format_exception_only: "Type: message", then each line of each of its __notes__.
+  std::vector<std::string> exc_lines(ExcObj& e);
   Ref<TypeObj> find_exc_type(std::string_view name);
 
   // --- asyncio glue ---
@@ -320,6 +321,9 @@ Object counter_binop(Interp& ip, scenario::BinOpKind op, const Object& a, const 
 // asyncio's locks, queues, TaskGroup and timeouts (modules/asyncio_sync.cpp).
 void install_sync_bindings(Interp& ip, std::map<std::string, Object, std::less<>>& attrs);
 Object future_method(Interp& ip, const Object& self, std::string_view name);
+// BaseExceptionGroup's split, subgroup and derive (Null for other names), and any exception's add_note (objects/exceptions.cpp).
+Object exc_group_method(Interp& ip, const Object& self, std::string_view name);
+Object exc_add_note(Interp& ip, const Object& self);
 // A future's attributes: those a program set (the instance dict), then future_method's.
 Object future_getattr(Interp& ip, const Object& self, std::string_view name);
 void future_setattr(Interp& ip, const Object& self, std::string_view name, Object v);  // v Null: del

@@ -158,13 +158,17 @@ void Interp::report_uncaught(const std::exception_ptr& ep) {
     chain.push_back(Ref<ExcObj>(next.as<ExcObj>()));
   }
   for (std::size_t i = chain.size(); i-- > 0;) {
-    text += fmt::format("Traceback (most recent call last):\n  File \"{}\", line {}, in <module>\n{}\n", mod.filename, module_line_, exc_line(*chain[i]));
+    text += fmt::format("Traceback (most recent call last):\n  File \"{}\", line {}, in <module>\n", mod.filename, module_line_);
+    for (const std::string& l : exc_lines(*chain[i])) text += l + "\n";
     if (i > 0)
       text += chain[i - 1]->cause.null() ? "\nDuring handling of the above exception, another exception occurred:\n\n"
                                           : "\nThe above exception was the direct cause of the following exception:\n\n";
   }
   result.stderr_text += text;
-  add_line("[uncaught] " + normalise(exc_line(*e)));
+  // The harness reports the last line of format_exception_only (a note's, when there are notes), stripped.
+  std::string last = exc_lines(*e).back();
+  const std::size_t first = last.find_first_not_of(" \t\n\r\f\v"), end = last.find_last_not_of(" \t\n\r\f\v");
+  add_line("[uncaught] " + normalise(first == std::string::npos ? "" : last.substr(first, end - first + 1)));
   result.exit_status = e->cls->subclass_of(T.KeyboardInterrupt.get()) ? 130 : 1;
 }
 

@@ -23,6 +23,10 @@ class FutureBase : public RefCounted {
   enum class State : std::uint8_t { pending, cancelled, finished };
   using DoneCallback = std::function<void(FutureBase&)>;
   using FastCallback = void (*)(FutureBase&, RefCounted*);
+  /// Names a done callback's Handle (the label of its "Exception in callback" report and repr), made
+  /// when the future schedules it: futures.py's call_soon(callback, self) formats the callback with
+  /// the future as its argument.
+  using CallbackLabel = std::string (*)(FutureBase& fut, const DoneCallback& cb);
 
   explicit FutureBase(EventLoop& loop);
   ~FutureBase() override;
@@ -59,7 +63,8 @@ class FutureBase : public RefCounted {
 
   /// Future.add_done_callback: runs through call_soon once done (immediately scheduled if done already).
   /// `key` identifies the callback for remove_done_callback; by default a fresh token is returned.
-  const void* add_done_callback(DoneCallback cb, const void* key = nullptr);
+  /// `label` names the callback's Handle (none: `<callback>`).
+  const void* add_done_callback(DoneCallback cb, const void* key = nullptr, CallbackLabel label = nullptr);
   /// Removes every callback registered with `key`; returns how many.
   std::size_t remove_done_callback(const void* key);
   /// Internal: a done callback without std::function (task wake-ups, combinators).
@@ -90,6 +95,7 @@ class FutureBase : public RefCounted {
     Ref<RefCounted> obj;
     DoneCallback fn;
     const void* key = nullptr;
+    CallbackLabel label = nullptr;
   };
 
  protected:

@@ -70,6 +70,8 @@ class TaskGroup {
   /// `<TaskGroup tasks=2 errors=1 cancelling>`
   std::string repr() const { return s_->repr(); }
   std::size_t task_count() const noexcept { return s_->tasks.size(); }
+  /// TaskGroup._tasks: the group's tasks not yet done, in the order they were created.
+  const std::vector<Ref<TaskBase>>& tasks() const noexcept { return s_->tasks; }
 
  private:
   Ref<detail::TaskGroupState> s_;

@@ -279,6 +279,16 @@ Object make_runner(Interp& ip, CallArgs& a) {
 }  // namespace
 
 // "f(1, 'a') at file.py:3" (format_helpers._format_callback_source).
+// reprlib.repr of a callback's argument: long reprs shortened to 30 characters (40 for an int) as
+// repr_str, repr_int and repr_instance do; containers are shown whole.
+std::string reprlib_repr(Interp& ip, const Object& o) {
+  std::string r = ip.repr(o);
+  const bool container = o.is(Tag::List) || o.is(Tag::Tuple) || o.is(Tag::Dict) || o.is(Tag::Set);
+  const std::size_t max = o.is(Tag::Int) ? 40 : 30, i = (max - 3) / 2, j = max - 3 - i;
+  if (!container && r.size() > max) r = r.substr(0, i) + "..." + r.substr(r.size() - j);
+  return r;
+}
+
 std::string callback_label(Interp& ip, const Object& fn, const std::vector<Object>& args) {
   std::string out;
   if (fn.is(Tag::Func)) out = fn.as<FuncObj>()->qualname;
@@ -287,15 +297,26 @@ std::string callback_label(Interp& ip, const Object& fn, const std::vector<Objec
   out += "(";
   for (std::size_t i = 0; i < args.size(); ++i) {
     if (i) out += ", ";
-    std::string r = ip.repr(args[i]);
-    if (r.size() > 30 && (args[i].is(Tag::Str))) r = r.substr(0, 13) + "..." + r.substr(r.size() - 14);  // reprlib.repr
-    out += r;
+    out += reprlib_repr(ip, args[i]);
   }
   out += ")";
-  const FuncObj* src = fn.is(Tag::Func) ? fn.as<FuncObj>() : (fn.is(Tag::Builtin) && fn.as<BuiltinObj>()->data.is(Tag::Func)) ? fn.as<BuiltinObj>()->data.as<FuncObj>() : nullptr;
+  // format_helpers._get_function_source: a function's definition; a bound method has none.
+  const FuncObj* src = fn.is(Tag::Func) ? fn.as<FuncObj>() : nullptr;
   if (src) out += fmt::format(" at {}:{}", ip.mod.filename, src->def ? src->def->line : src->lambda->line);
   return out;
 }
+
+// A done callback the program added: called with the future; its Handle is labelled as
+// call_soon(callback, future) labels it, with the future as it is once done.
+struct PyDoneCallback {
+  Interp* ip;
+  Object fn;
+  void operator()(FutureBase& fut) const { ip->call1(fn, ip->future_obj(&fut)); }
+  static std::string label(FutureBase& fut, const FutureBase::DoneCallback& cb) {
+    const auto* self = cb.target<PyDoneCallback>();
+    return self ? callback_label(*self->ip, self->fn, {self->ip->future_obj(&fut)}) : std::string();
+  }
+};
 
 std::function<void()> callback_fn(Interp& ip, Object fn, std::vector<Object> args) {
   return [&ip, fn = std::move(fn), args = std::move(args)] {
@@ -453,7 +474,7 @@ Object future_method(Interp& ip, const Object& self, std::string_view name) {
     check_args(ip, "add_done_callback", a, 1, 1);
     Object fn = a.pos[0];
     const void* key = fn.ptr();
-    f->add_done_callback([&ip, fn](FutureBase& fut) { ip.call1(fn, ip.future_obj(&fut)); }, key);
+    f->add_done_callback(PyDoneCallback{&ip, fn}, key, &PyDoneCallback::label);
     return Object::none();
   })
   M("remove_done_callback", {

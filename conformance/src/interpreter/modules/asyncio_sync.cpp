@@ -219,6 +219,14 @@ struct TaskGroupObj final : NativeObj {
         auto& tg = static_cast<TaskGroupObj*>(b.self.as<NativeObj>())->tg;
         return ip.make_coro(adapt(b.self, tg.aexit(exit_exception(ip, a)), to_bool), "TaskGroup.__aexit__");
       }, self);
+    if (name == "_tasks") {  // a copy of taskgroups.py's set: len() and iteration as in CPython
+      Object s = ip.set_obj();
+      for (const auto& t : tg.tasks()) {
+        Object o = ip.future_obj(t.get());
+        s.as<SetObj>()->add(o, ip.hash(o));
+      }
+      return s;
+    }
     return {};
   }
 };

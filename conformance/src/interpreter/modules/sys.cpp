@@ -40,6 +40,20 @@ struct TextStream final : NativeObj {
   }
 };
 
+// sys.implementation (a types.SimpleNamespace): the name programs test to tell CPython from
+// MicroPython or PyPy. Its version is a sys.version_info, which is not provided.
+struct Implementation final : NativeObj {
+  const char* type_name() const override { return "SimpleNamespace"; }
+  Object getattr(Interp& ip, const Object&, std::string_view n) override {
+    if (n == "name") return ip.str_obj("cpython");
+    if (n == "cache_tag") return ip.str_obj("cpython-311");
+    if (n == "_multiarch") return ip.str_obj("x86_64-linux-gnu");
+    if (n == "version" || n == "hexversion") ip.refuse(fmt::format("sys.implementation.{}", n));
+    return {};
+  }
+  std::string repr(Interp& ip) override { ip.refuse("repr(sys.implementation)"); }
+};
+
 }  // namespace
 
 Object module_sys(Interp& ip) {
@@ -49,6 +63,8 @@ Object module_sys(Interp& ip) {
   A["argv"] = ip.list_obj({ip.str_obj(ip.mod.filename)});
   A["platform"] = ip.str_obj("linux");
   A["byteorder"] = ip.str_obj("little");
+  ip.native_type("SimpleNamespace", nullptr, "types")->dotted_tp_name = true;
+  A["implementation"] = Object(Tag::Native, asyncio::make_ref<Implementation>());
   A["maxsize"] = Object::integer(std::numeric_limits<std::int64_t>::max());
   A["stdout"] = Object(Tag::Native, asyncio::make_ref<TextStream>(false));
   A["stderr"] = Object(Tag::Native, asyncio::make_ref<TextStream>(true));

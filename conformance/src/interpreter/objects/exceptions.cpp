@@ -2,6 +2,8 @@
 // objects and the reference loop's C++ exceptions, str/repr of exceptions.
 #include <fmt/format.h>
 
+#include <algorithm>
+
 #include "../interp.hpp"
 
 namespace aiospec::interp {
@@ -260,11 +262,143 @@ std::string Interp::exc_repr(ExcObj& e) {
   return out + ")";
 }
 
-std::string Interp::exc_line(ExcObj& e) {
+std::vector<std::string> Interp::exc_lines(ExcObj& e) {
   std::string name = e.cls->name;
   if (!e.cls->module.empty() && e.cls->module != "__main__") name = e.cls->module + "." + name;
   std::string msg = exc_str(e);
-  return msg.empty() ? name : name + ": " + msg;
+  std::vector<std::string> lines{msg.empty() ? name : name + ": " + msg};
+  // traceback.py: TracebackException.format_exception_only, each line of each note after it.
+  Object notes = getattr_opt(Object(Tag::Exc, &e), "__notes__");
+  if (notes.is(Tag::List) || notes.is(Tag::Tuple) || notes.is(Tag::Str)) {
+    for (const Object& note : to_vector(notes)) {
+      std::string text = str(note);
+      for (std::size_t start = 0;;) {
+        std::size_t nl = text.find('\n', start);
+        lines.push_back(text.substr(start, nl == std::string::npos ? nl : nl - start));
+        if (nl == std::string::npos) break;
+        start = nl + 1;
+      }
+    }
+  } else if (!notes.null() && !notes.is_none()) {
+    lines.push_back(repr(notes));
+  }
+  return lines;
+}
+
+// --- ExceptionGroup's split(), subgroup() and derive() (Objects/exceptions.c) ---
+
+namespace {
+
+// What split() and subgroup() select by: an exception type, a tuple of them, or a predicate.
+struct GroupMatcher {
+  Object value;
+  bool predicate = false;
+
+  bool matches(Interp& ip, const Object& exc) const {
+    if (predicate) return ip.truthy(ip.call1(value, exc));
+    Ref<TypeObj> t = ip.type_of(exc);
+    if (value.is(Tag::Type)) return t->subclass_of(value.as<TypeObj>());
+    for (const Object& c : value.as<ListObj>()->v)
+      if (t->subclass_of(c.as<TypeObj>())) return true;
+    return false;
+  }
+};
+
+// get_matcher_type
+GroupMatcher group_matcher(Interp& ip, const Object& v) {
+  auto exc_type = [](const Object& o) { return o.is(Tag::Type) && o.as<TypeObj>()->is_exception; };
+  if (exc_type(v)) return {v, false};
+  if (v.is(Tag::Tuple)) {
+    const auto& items = v.as<ListObj>()->v;
+    if (std::all_of(items.begin(), items.end(), exc_type)) return {v, false};
+  } else if (!v.is(Tag::Type) && (v.is(Tag::Func) || v.is(Tag::Builtin) || !ip.getattr_opt(v, "__call__").null())) {
+    return {v, true};
+  }
+  ip.raise(ip.T.TypeError, "expected a function, exception type or tuple of exception types");
+}
+
+// exceptiongroup_subset: orig.derive(excs) with orig's traceback, cause, context and notes; None
+// when excs is empty.
+Object group_subset(Interp& ip, const Object& orig, std::vector<Object> excs) {
+  if (excs.empty()) return Object::none();
+  Object eg = ip.call1(ip.getattr(orig, "derive"), ip.list_obj(std::move(excs)));
+  if (!eg.is(Tag::Exc) || !eg.as<ExcObj>()->cls->subclass_of(ip.T.BaseExceptionGroup.get()))
+    ip.raise(ip.T.TypeError, "derive must return an instance of BaseExceptionGroup");
+  ExcObj& from = *orig.as<ExcObj>();
+  ExcObj& to = *eg.as<ExcObj>();
+  to.traceback_refs.insert(to.traceback_refs.end(), from.traceback_refs.begin(), from.traceback_refs.end());
+  to.context = from.context;
+  to.cause = from.cause;
+  to.suppress_context = true;  // PyException_SetCause sets it, whatever the cause
+  Object notes = ip.getattr_opt(orig, "__notes__");
+  if (notes.is(Tag::List) || notes.is(Tag::Tuple) || notes.is(Tag::Str)) ip.setattr(eg, "__notes__", ip.list_obj(ip.to_vector(notes)));
+  return eg;
+}
+
+// exceptiongroup_split_recursive: `match` and `rest` are None when empty (rest is left Null when
+// not constructed).
+void group_split(Interp& ip, const Object& exc, const GroupMatcher& m, bool construct_rest, Object& match, Object& rest) {
+  match = Object::none();
+  if (construct_rest) rest = Object::none();
+  if (m.matches(ip, exc)) {
+    match = exc;  // the whole exception, group or not: the same object
+    return;
+  }
+  ExcObj& e = *exc.as<ExcObj>();
+  if (!e.cls->subclass_of(ip.T.BaseExceptionGroup.get())) {
+    if (construct_rest) rest = exc;
+    return;
+  }
+  std::vector<Object> matched, rested;
+  const std::vector<Object> members = e.group;  // a predicate may change the group under us
+  for (const Object& member : members) {
+    Object mm, rr;
+    group_split(ip, member, m, construct_rest, mm, rr);
+    if (!mm.is_none()) matched.push_back(mm);
+    if (construct_rest && !rr.is_none()) rested.push_back(rr);
+  }
+  match = group_subset(ip, exc, std::move(matched));
+  if (construct_rest) rest = group_subset(ip, exc, std::move(rested));
+}
+
+}  // namespace
+
+Object exc_group_method(Interp& ip, const Object& self, std::string_view name) {
+  if (name == "split" || name == "subgroup")
+    return ip.builtin(name == "split" ? "split" : "subgroup", [](Interp& ip, BuiltinObj& b, CallArgs& a) -> Object {
+      if (!a.kw.empty()) ip.raise(ip.T.TypeError, fmt::format("BaseExceptionGroup.{}() takes no keyword arguments", b.name));
+      if (a.pos.size() != 1) ip.raise(ip.T.TypeError, fmt::format("{} expected 1 argument, got {}", b.name, a.pos.size()));
+      GroupMatcher m = group_matcher(ip, a.pos[0]);
+      const bool split = b.name[0] == 's' && b.name[1] == 'p';
+      Object match, rest;
+      group_split(ip, b.self, m, split, match, rest);
+      return split ? ip.tuple_obj({match, rest}) : match;
+    }, self);
+  if (name == "derive")
+    return ip.builtin("derive", [](Interp& ip, BuiltinObj& b, CallArgs& a) -> Object {
+      if (!a.kw.empty()) ip.raise(ip.T.TypeError, "BaseExceptionGroup.derive() takes no keyword arguments");
+      if (a.pos.size() != 1) ip.raise(ip.T.TypeError, fmt::format("BaseExceptionGroup.derive() takes exactly one argument ({} given)", a.pos.size()));
+      ExcObj& e = *b.self.as<ExcObj>();
+      CallArgs args;
+      args.pos = {e.args.empty() ? ip.str_obj("") : e.args[0], a.pos[0]};
+      return ip.call(Object(Tag::Type, ip.T.BaseExceptionGroup), args);
+    }, self);
+  return {};
+}
+
+Object exc_add_note(Interp& ip, const Object& self) {
+  return ip.builtin("add_note", [](Interp& ip, BuiltinObj& b, CallArgs& a) -> Object {
+    check_args(ip, "add_note", a, 1, 1);
+    if (!a.pos[0].is(Tag::Str)) ip.raise(ip.T.TypeError, fmt::format("note must be a str, not '{}'", ip.type_of(a.pos[0])->tp_name()));
+    Object notes = ip.getattr_opt(b.self, "__notes__");
+    if (notes.null()) {
+      notes = ip.list_obj();
+      ip.setattr(b.self, "__notes__", notes);
+    }
+    if (!notes.is(Tag::List)) ip.raise(ip.T.TypeError, "Cannot add note: __notes__ is not a list");
+    notes.as<ListObj>()->v.push_back(a.pos[0]);
+    return Object::none();
+  }, self);
 }
 
 template <class Base>

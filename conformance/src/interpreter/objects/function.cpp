@@ -64,7 +64,8 @@ void Interp::bind_args(FuncObj* fn, CallArgs& args, Frame& f) {
   init_slots(f, s);
   const std::size_t npos = A.posargs.size();
   std::size_t slot = 0;
-  auto fail = [&](std::string msg) { raise(T.TypeError, fmt::format("{}() {}", fn->name, msg)); };
+  // CPython names the function by its __qualname__ ("C.m() missing 1 required positional argument").
+  auto fail = [&](std::string msg) { raise(T.TypeError, fmt::format("{}() {}", *fn->qualname ? fn->qualname : fn->name.c_str(), msg)); };
   std::size_t given = args.pos.size();
   for (std::size_t i = 0; i < npos && i < given; ++i) f.slots[i] = std::move(args.pos[i]);
   slot = npos;
