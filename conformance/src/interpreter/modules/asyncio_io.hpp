@@ -5,6 +5,7 @@
 
 #include <functional>
 #include <initializer_list>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -48,6 +49,10 @@ Object transport_socket_obj(std::function<const asyncio::Socket*()> get);
 // socket argument of `method` (refused for a blocking one where the call would block the loop, as
 // loop.sock_recv's would); and the Socket a transport takes over (the object then only shows it).
 Object socket_obj(asyncio::Socket s, bool blocking = true);
+// What a thread blocked on the network sees (modules/socket.cpp): nothing else in the program runs,
+// the virtual clock moves to the network's next delivery, which is made; false when `deadline` comes
+// first (the clock is then there). Nothing in flight and no deadline: the program stops, naming `what`.
+bool wait_on_network(Interp& ip, std::optional<asyncio::Nanos> deadline, std::string_view what);
 bool is_socket(const Object& o);
 asyncio::Socket& socket_arg(Interp& ip, const Object& o, const char* method, bool nonblocking);
 asyncio::Socket lend_socket(Interp& ip, const Object& o, const char* method);

@@ -9,7 +9,6 @@
 #include <utility>
 
 #include "asyncio/network.hpp"
-#include "asyncio/sim_network.hpp"
 #include "asyncio_io.hpp"
 
 namespace aiospec::interp {
@@ -62,8 +61,8 @@ SelectorObj& sel_of(BuiltinObj& b) { return *static_cast<SelectorObj*>(b.self.as
 
 Object select(Interp& ip, SelectorObj& s, std::optional<double> timeout) {
   auto& net = *ip.network();
-  auto* sim = dynamic_cast<asyncio::SimNetwork*>(&net);
-  const asyncio::Nanos deadline = timeout ? ip.program_clock->peek() + asyncio::seconds_to_nanos(std::max(0.0, *timeout)) : 0;
+  std::optional<asyncio::Nanos> deadline;
+  if (timeout) deadline = ip.program_clock->peek() + asyncio::seconds_to_nanos(std::max(0.0, *timeout));
   std::vector<asyncio::IoEvent> events;
   for (;;) {
     events.clear();
@@ -77,13 +76,7 @@ Object select(Interp& ip, SelectorObj& s, std::optional<double> timeout) {
       if (ready) out.push_back(ip.tuple_obj({*key, Object::integer(ready)}));
     }
     if (!out.empty() || (timeout && *timeout <= 0)) return ip.list_obj(std::move(out));
-    std::optional<asyncio::Nanos> next = sim ? sim->next_event_time() : std::nullopt;
-    if (timeout && (!next || *next > deadline)) {
-      ip.program_clock->advance_to(deadline);
-      return ip.list_obj();
-    }
-    if (!next) ip.abort(fmt::format("{}.select() waits for ever: nothing else in the program can run while it blocks, and nothing is in flight", s.kind));
-    ip.program_clock->advance_to(*next);
+    if (!wait_on_network(ip, deadline, fmt::format("{}.select()", s.kind))) return ip.list_obj();
   }
 }
 

@@ -69,6 +69,24 @@ std::string data_of(Interp& ip, const Object& o) {
   return buffer_bytes(ip, o);
 }
 
+}  // namespace
+
+bool wait_on_network(Interp& ip, std::optional<asyncio::Nanos> deadline, std::string_view what) {
+  auto* sim = dynamic_cast<asyncio::SimNetwork*>(ip.network().get());
+  const std::optional<asyncio::Nanos> next = sim ? sim->next_event_time() : std::nullopt;
+  if (deadline && (!next || *next > *deadline)) {
+    ip.program_clock->advance_to(*deadline);
+    return false;
+  }
+  if (!next)
+    ip.abort(fmt::format("{} waits for ever: nothing else in the program can run while it blocks, and nothing is in flight to it", what));
+  ip.program_clock->advance_to(*next);
+  sim->run_due();
+  return true;
+}
+
+namespace {
+
 // Runs `op`; on a blocking socket it waits while the operation would block (sock_call_ex in
 // socketmodule.c): the network delivers what is in flight, the timeout (if any) runs out, or
 // nothing can ever happen.
@@ -81,21 +99,10 @@ auto blocking(Interp& ip, SocketObj& s, const char* method, F&& op) -> decltype(
     } catch (const asyncio::BlockingIOError&) {
       if (s.timeout && *s.timeout == 0) throw;
     }
-    auto* sim = dynamic_cast<asyncio::SimNetwork*>(ip.network().get());
-    std::optional<asyncio::Nanos> next = sim ? sim->next_event_time() : std::nullopt;
-    if (s.timeout) {
-      const asyncio::Nanos deadline = start + asyncio::seconds_to_nanos(*s.timeout);
-      if (!next || *next > deadline) {
-        ip.program_clock->advance_to(deadline);
-        ip.raise(ip.T.TimeoutError, "timed out");
-      }
-    }
-    if (!next)
-      ip.abort(fmt::format("socket.{}() on a blocking socket waits for ever: nothing else in the program can run "
-                           "while it blocks, and nothing is in flight to it",
-                           method));
-    ip.program_clock->advance_to(*next);
-    sim->run_due();
+    std::optional<asyncio::Nanos> deadline;
+    if (s.timeout) deadline = start + asyncio::seconds_to_nanos(*s.timeout);
+    if (!wait_on_network(ip, deadline, fmt::format("socket.{}() on a blocking socket", method)))
+      ip.raise(ip.T.TimeoutError, "timed out");
   }
 }
 
