@@ -127,6 +127,30 @@ TEST(Events, CallAtReturnsAHandleAndCancelledHandlesAreSkipped) {
   loop->close();
 }
 
+// call_at keeps the float it was given: when() returns it exactly, whatever the clock reads, while
+// the deadline itself is whole nanoseconds (t0 + 0.2 is not, once the clock has moved off zero).
+// Python:
+//   import asyncio, time
+//   loop = asyncio.new_event_loop()
+//   time.sleep(1.234567891)
+//   t0 = loop.time()
+//   h = loop.call_at(t0 + 0.2, print)
+//   print(h.when() == t0 + 0.2)
+// Output:
+//   True
+TEST(Events, CallAtWhenIsTheFloatGiven) {
+  auto loop = new_event_loop();
+  loop->virtual_clock()->advance(1'234'567'891);
+  for (int i = 0; i < 1000; ++i) {
+    const double t0 = loop->time();
+    auto h = loop->call_at(t0 + 0.2, [] {});
+    EXPECT_EQ(h.when(), t0 + 0.2);
+    h.cancel();
+    loop->virtual_clock()->advance(7'919);
+  }
+  loop->close();
+}
+
 // More than 100 timers with more than half cancelled: _run_once rebuilds the heap with heapify, which
 // reorders the surviving equal deadlines; with 100 or fewer it only pops cancelled heads.
 // Python:

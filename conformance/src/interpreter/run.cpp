@@ -128,6 +128,7 @@ void Interp::log_asyncio(const std::string& text, const asyncio::ExceptionContex
 void Interp::step() {
   if (aborting) throw Abort("stopped");
   if (++steps > opts.max_steps) abort(fmt::format("step budget of {} exhausted (a runaway program?)", opts.max_steps));
+  program_clock->advance(static_cast<asyncio::Nanos>(opts.step_nanos));
   if ((steps & 1023) == 0 && now() > opts.max_virtual_seconds)
     abort(fmt::format("virtual-time budget of {} s exhausted (a runaway program?)", opts.max_virtual_seconds));
 }

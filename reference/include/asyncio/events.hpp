@@ -146,7 +146,9 @@ class EventLoop : public RefCounted {
   }
   template <class F>
   TimerHandle call_at(double when_seconds, F&& cb, std::string label = {}) {
-    return call_at_ns(at_deadline(when_seconds), std::forward<F>(cb), std::move(label));
+    TimerHandle h = call_at_ns(at_deadline(when_seconds), std::forward<F>(cb), std::move(label));
+    h.state()->when_given = when_seconds;
+    return h;
   }
   template <class F>
   TimerHandle call_at_ns(Nanos when, F&& cb, std::string label = {}) {

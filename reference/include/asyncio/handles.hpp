@@ -1,6 +1,8 @@
 #pragma once
 // Handle and TimerHandle: a scheduled callback that can be cancelled. Mirrors asyncio/events.py.
+#include <cmath>
 #include <cstdint>
+#include <limits>
 #include <memory>
 #include <string>
 #include <type_traits>
@@ -40,7 +42,7 @@ class Label {
 /// stored in place when it fits (every internal callback and most lambdas do), so scheduling one costs
 /// a single pool block and no std::function. The loop's ready queue and timer heap hold these.
 class HandleState final : public RefCounted {
-  // The flags come first: they fill the bytes RefCounted leaves free after its count (a 96-byte handle).
+  // The flags come first: they fill the bytes RefCounted leaves free after its count (a 104-byte handle).
   bool running_ = false;
 
  public:
@@ -71,6 +73,9 @@ class HandleState final : public RefCounted {
   /// Describes the callback in "Exception in callback LABEL" (format_helpers._format_callback_source).
   Label label;
   Nanos when = 0;
+  /// The deadline exactly as call_at was given it (NaN: none given): TimerHandle.when() returns the
+  /// float it was called with, which nanoseconds cannot always give back (`h.when() == t0 + 0.2`).
+  double when_given = std::numeric_limits<double>::quiet_NaN();
 
   void run() {
     // The callable outlives its own call even if it cancels this handle (clear() waits for it).
@@ -132,7 +137,7 @@ class TimerHandle : public Handle {
  public:
   using Handle::Handle;
   /// The deadline in loop time, seconds.
-  double when() const { return static_cast<double>(s_->when) / 1e9; }
+  double when() const { return std::isnan(s_->when_given) ? static_cast<double>(s_->when) / 1e9 : s_->when_given; }
   Nanos when_ns() const { return s_->when; }
   std::string repr() const;
 };

@@ -566,7 +566,7 @@ Object handle_method(Interp& ip, const Object& self, std::string_view name) {
     return ip.builtin("cancelled", [](Interp&, BuiltinObj& b, CallArgs&) { return Object::boolean(b.self.as<asyncio::HandleState>()->cancelled); }, self);
   if (name == "when" && self.as<asyncio::HandleState>()->timer)
     return ip.builtin("when", [](Interp&, BuiltinObj& b, CallArgs&) {
-      return Object::real(static_cast<double>(b.self.as<asyncio::HandleState>()->when) / 1e9);
+      return Object::real(asyncio::TimerHandle(Ref<asyncio::HandleState>(b.self.as<asyncio::HandleState>())).when());
     }, self);
   return {};
 }
