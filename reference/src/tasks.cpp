@@ -43,6 +43,7 @@ void TaskBase::discard_frame() noexcept {
   // A frame that never ran has registered nothing that points back at the task; it stays until
   // the task is destroyed, so the task still reads as running and the never-awaited warning follows.
   if (!started_) return;
+  waited_at_discard_ = waits_on_future();
   fut_waiter_ = nullptr;
   own_sleep_waiting_ = false;
   if (top_) {

@@ -762,6 +762,7 @@ Object Interp::iter(const Object& o) {
       }
       break;
     }
+    case Tag::Future: return future_iter(*this, o);  // Future.__iter__ is __await__
     default: break;
   }
   raise(T.TypeError, fmt::format("'{}' object is not iterable", type_of(o)->tp_name()));
@@ -1133,13 +1134,7 @@ Object Interp::getattr_opt(const Object& o, std::string_view name) {
         if (name == "__name__" && q.rfind('.') != std::string::npos) q = q.substr(q.rfind('.') + 1);
         return str_obj(q);
       }
-      if (name == "close")
-        return builtin("close", [](Interp&, BuiltinObj& b, CallArgs&) {
-          auto h = b.self.as<CoroObj>()->coro.release();
-          if (h) h.destroy();
-          return Object::none();
-        }, o);
-      if (name == "cr_running") return Object::boolean(false);
+      if (Object m = coro_method(*this, o, name); !m.null()) return m;
       if (name == "__await__")  // awaiting the result awaits the coroutine (a class's __await__ returns it)
         return builtin("__await__", [](Interp&, BuiltinObj& b, CallArgs&) { return b.self; }, o);
       return {};

@@ -223,6 +223,19 @@ class Interp {
   std::size_t out_bytes = 0;
   bool aborting = false;
   bool at_exit = false;   // clearing the module at shutdown
+  // What CPython keeps in reference cycles until its garbage collector runs (here: at exit, after
+  // the module is cleared, as the capture harness's gc.collect()), in the order it became garbage:
+  // the log of a pending task dropped while it waited on a future, and the handle of a callback
+  // whose error was reported (with whatever its callback holds: a failed task's report waits too).
+  // The collector finalizes them in the order they were made: tasks by their number.
+  struct CyclicGarbage {
+    std::string text, line;  // a log entry
+    std::uint64_t order = 0;
+    Ref<RefCounted> held;    // or an object
+  };
+  std::vector<CyclicGarbage> cyclic_garbage;
+  bool collecting = false;
+  void collect_cyclic_garbage();
   bool finished = false;
   bool exit_without_exception_ = false;  // SystemExit with a non-zero status  // after shutdown: diagnostics are no longer recorded
   std::unique_ptr<Frame> source_frame_;
@@ -232,6 +245,8 @@ class Interp {
   std::set<std::pair<std::string, std::uint32_t>> warned;  // the "default" filter: once per location
   int call_depth = 0;
 
+  CoroObj* hand_driver = nullptr;  // the coroutine a send() or throw() is running, if any
+  asyncio::TaskBase* hand_task = nullptr;  // the task that called it (null: none)
  private:
   void count_output(std::size_t n);  // the output budget covers stdout and stderr
   friend struct Builtins;
@@ -244,6 +259,8 @@ class Interp {
   asyncio::Coro<Object> run_generator(Ref<FuncObj> fn, std::unique_ptr<Frame> frame);
   asyncio::Coro<Object> run_genexp(const scenario::Comp& c, std::unique_ptr<Frame> frame,
                                    std::vector<Ref<CellObj>> closure, Object first);
+  // `yield from src` in generator g, or (g null) awaiting the iterator an __await__ returned: what it
+  // yields goes out of the coroutine to its driver (CoroYield).
   asyncio::Coro<Object> yield_from(GenObj* g, Object src);
   // Asynchronous iteration (eval.cpp): __aiter__(), and awaiting __anext__() (false at the end).
   Object aiter(const Object& src);
@@ -329,6 +346,11 @@ Object future_getattr(Interp& ip, const Object& self, std::string_view name);
 void future_setattr(Interp& ip, const Object& self, std::string_view name, Object v);  // v Null: del
 FutureExtras* extras_of(const asyncio::FutureBase& f);  // null until something is attached
 FutureExtras& extras_for(asyncio::FutureBase& f);       // attached on first use
+Object future_iter(Interp& ip, Object fut);
+// A coroutine's send, throw, close and cr_running (objects/coroutine.cpp); Null for other names.
+inline constexpr const char* kHandDrivenWait =
+    "a coroutine driven by send() awaiting what only a task can wait on (asyncio.sleep, a task, a lock, ...)";
+Object coro_method(Interp& ip, const Object& self, std::string_view name);  // Future.__await__() / __iter__(): a _asyncio.FutureIter
 Object loop_method(Interp& ip, const Object& self, std::string_view name);
 Object handle_method(Interp& ip, const Object& self, std::string_view name);
 std::string future_repr(Interp& ip, asyncio::FutureBase& f);

@@ -1,6 +1,8 @@
 // Running a program: output capture and normalisation, warnings, the asyncio log, budgets, exit.
 #include <fmt/format.h>
 
+#include <algorithm>
+#include <cstdlib>
 #include <utility>
 
 #include "aiospec/interpreter.hpp"
@@ -121,8 +123,38 @@ void Interp::log_asyncio(const std::string& text, const asyncio::ExceptionContex
     }
     msg += " (" + r + ")";
   }
-  add_line("[asyncio] " + normalise(msg));
+  std::string entry = "[asyncio] " + normalise(msg);
+  // Handle._run reports a callback's error with a local `context` dict that the exception's
+  // traceback keeps, and the dict holds the handle: a cycle.
+  if (!collecting && ctx.handle && ctx.exception) cyclic_garbage.push_back({{}, {}, 0, Ref<RefCounted>(ctx.handle.state())});
+  auto* task = ctx.future && ctx.future->is_task() ? static_cast<const asyncio::TaskBase*>(ctx.future) : nullptr;
+  if (collecting || (task && task->waits_on_future() && ctx.message == "Task was destroyed but it is pending!")) {
+    // Default names number tasks in creation order (tasks.py: _task_name_counter); others come last.
+    std::uint64_t order = ~std::uint64_t{0};
+    if (const std::string& name = task ? task->get_name() : std::string(); name.rfind("Task-", 0) == 0)
+      order = std::strtoull(name.c_str() + 5, nullptr, 10);
+    cyclic_garbage.push_back({text, std::move(entry), order, {}});
+    return;
+  }
+  add_line(entry);
   result.stderr_text += text + "\n";
+}
+
+void Interp::collect_cyclic_garbage() {
+  collecting = true;
+  // Releasing a held handle lets go of what its callback held: a task that logs now joins the list.
+  std::vector<Ref<RefCounted>> held;
+  for (CyclicGarbage& g : cyclic_garbage)
+    if (g.held) held.push_back(std::move(g.held));
+  held.clear();
+  std::vector<CyclicGarbage> logs = std::move(cyclic_garbage);
+  std::stable_sort(logs.begin(), logs.end(), [](const CyclicGarbage& a, const CyclicGarbage& b) { return a.order < b.order; });
+  for (const CyclicGarbage& g : logs) {
+    if (g.line.empty()) continue;
+    add_line(g.line);
+    result.stderr_text += g.text + "\n";
+  }
+  collecting = false;
 }
 
 void Interp::step() {
@@ -200,6 +232,7 @@ void Interp::run_module() {
         bool underscore = n.size() > 1 && n[0] == '_' && n[1] != '_';
         if (pass == 1 || underscore) globals[idx] = Object();
       }
+    collect_cyclic_garbage();
   } catch (const Abort& a) {
     result.error = a.str();
     result.stderr_text += "aiospec: " + result.error + "\n";

@@ -328,6 +328,11 @@ struct CoroObj final : RefCounted {
   bool is_async_def = true;  // a program's `async def` (asyncio.iscoroutinefunction)
   Frame* frame = nullptr;    // an `async def`'s frame (owned by the coroutine): Task reprs show its line
   std::uint32_t def_line = 0;
+  // Driven by hand (send(), throw()): where it is suspended, and the value sent in or yielded out.
+  std::coroutine_handle<> leaf;
+  Object transfer;
+  std::exception_ptr thrown;
+  bool running = false;
 };
 
 // What a Python Future or Task carries beyond the core's FutureBase, as its attachment(): the
@@ -339,6 +344,7 @@ struct FutureExtras final : RefCounted {
   Object coro;
   Frame* frame = nullptr;  // the `async def`'s frame, owned by the task's coroutine (`running at`)
   std::uint32_t def_line = 0;  // `done, defined at`
+  bool blocking = false;  // _asyncio_future_blocking: its __await__ yielded it to a task
 };
 
 // An iterator (iter(), and every for loop).

@@ -46,6 +46,10 @@ class TaskBase : public FutureBase {
   void step_from_loop(std::exception_ptr exc);
   /// Drops the coroutine frame of a task whose loop closed under it.
   void discard_frame() noexcept;
+  /// Suspended on a future or a sleep (Task._fut_waiter is set), or it was when its loop closed under
+  /// it. In CPython such a task is in a reference cycle with that future (whose callbacks hold the
+  /// task's wakeup), so once unreferenced it goes only when the garbage collector runs.
+  bool waits_on_future() const noexcept { return fut_waiter_ || own_sleep_waiting_ || waited_at_discard_; }
   void suspend_on(std::coroutine_handle<> h, FutureBase* fut) noexcept {
     resume_point_ = h;
     loop_->yielded_ = fut;
@@ -84,6 +88,7 @@ class TaskBase : public FutureBase {
   bool must_cancel_ = false;
   bool started_ = false;
   bool log_destroy_pending_ = true;
+  bool waited_at_discard_ = false;
   int num_cancels_requested_ = 0;
   // A default name is numbered at creation (tasks.py: _task_name_counter) but only spelled out (in
   // Rare::name) when asked for: formatting "Task-N" for every task was a measurable share of create_task.

@@ -454,8 +454,62 @@ std::string handle_repr(Interp&, asyncio::HandleState& h) {
   return h.timer ? asyncio::TimerHandle(ref).repr() : asyncio::Handle(ref).repr();
 }
 
+namespace {
+
+// What Future.__await__ returns (_asynciomodule.c: FutureIter_am_send): a pending future yields
+// itself once, marked blocking for the task that receives it; resumed while still pending it is
+// "await wasn't used with future"; once done, its result is the StopIteration value.
+struct FutureIter final : NativeObj {
+  Object fut;  // Null once exhausted
+  const char* type_name() const override { return "FutureIter"; }
+  std::string repr(Interp&) override { return fmt::format("<_asyncio.FutureIter object at {:#x}>", reinterpret_cast<std::uintptr_t>(this)); }
+  bool iternext(Interp& ip, const Object&, Object& out) override {
+    if (fut.null()) return false;
+    auto* f = fut.as<FutureBase>();
+    if (!f->done()) {
+      FutureExtras& x = extras_for(*f);
+      if (x.blocking) ip.raise(ip.T.RuntimeError, "await wasn't used with future");
+      x.blocking = true;
+      out = fut;
+      return true;
+    }
+    Object done = std::exchange(fut, Object());
+    out = ip.future_result(*done.as<FutureBase>());
+    return false;
+  }
+  Object getattr(Interp& ip, const Object& self, std::string_view name) override {
+    if (name == "send" || name == "__next__")
+      return ip.builtin(name == "send" ? "send" : "__next__", [](Interp& ip, BuiltinObj& b, CallArgs&) -> Object {
+        Object out;
+        if (!b.self.as<IterObj>()->src.as<FutureIter>()->iternext(ip, b.self, out)) raise_stop(ip, std::move(out));
+        return out;
+      }, self);
+    if (name == "throw")
+      return ip.builtin("throw", [](Interp& ip, BuiltinObj& b, CallArgs& a) -> Object {
+        b.self.as<IterObj>()->src.as<FutureIter>()->fut = Object();
+        std::rethrow_exception(throw_arg(ip, a));
+      }, self);
+    return {};
+  }
+};
+
+}  // namespace
+
+Object future_iter(Interp&, Object fut) {
+  auto fi = asyncio::make_ref<FutureIter>();
+  fi->fut = std::move(fut);
+  auto it = asyncio::make_ref<IterObj>();
+  it->src = Object(Tag::Native, fi);
+  return Object(Tag::Iter, it);
+}
+
 Object future_method(Interp& ip, const Object& self, std::string_view name) {
   auto* f = self.as<FutureBase>();
+  if (name == "__await__" || name == "__iter__")
+    return ip.builtin(name == "__await__" ? "__await__" : "__iter__", [](Interp& ip, BuiltinObj& b, CallArgs& a) -> Object {
+      check_args(ip, b.name, a, 0, 0);
+      return future_iter(ip, b.self);
+    }, self);
 #define M(NAME, BODY) \
   if (name == NAME) return ip.builtin(NAME, [](Interp & ip, BuiltinObj & b, CallArgs & a) -> Object { auto* f = b.self.as<FutureBase>(); (void)f; (void)ip; (void)a; BODY }, self);
   M("done", { return Object::boolean(f->done()); })

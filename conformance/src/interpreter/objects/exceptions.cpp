@@ -184,6 +184,9 @@ Ref<ExcObj> Interp::to_python(const std::exception_ptr& ep) {
     if (auto* h = dynamic_cast<const PyExcHolder*>(&e)) return h->obj;
     auto it = converted_.find(&e);
     if (it != converted_.end()) return Ref<ExcObj>(it->second);
+    // detail::require_task: what only a task can wait on, reached by a coroutine driven by send().
+    if (hand_driver && e.str() == "await wasn't used with a task: no task is running")
+      refuse(kHandDrivenWait);
     Ref<TypeObj> t = find_exc_type(e.type_name());
     if (!t) t = asyncio::is_exception(ep) ? T.Exception : T.BaseException;
     std::vector<Object> args;

@@ -42,55 +42,14 @@ void close_unstarted(GenObj& g) {
   g.body = {};
 }
 
-[[noreturn]] void raise_stop(Interp& ip, Object value) {
-  std::vector<Object> args;
-  if (!value.is_none()) args.push_back(std::move(value));
-  ip.raise_obj(ip.new_exc(ip.T.StopIteration, std::move(args)));
-}
-
-
-// gen.throw(typ[, val[, tb]]) and the instance form (genobject.c: _gen_throw).
-std::exception_ptr throw_arg(Interp& ip, CallArgs& a) {
-  check_args(ip, "throw", a, 1, 3);
-  const Object& typ = a.pos[0];
-  Object val = a.pos.size() > 1 ? a.pos[1] : Object::none();
-  if (typ.is(Tag::Exc)) {
-    if (!val.is_none()) ip.raise(ip.T.TypeError, "instance exception may not have a separate value");
-    return ip.to_cpp(Ref<ExcObj>(typ.as<ExcObj>()));
-  }
-  if (!typ.is(Tag::Type) || !typ.as<TypeObj>()->is_exception)
-    ip.raise(ip.T.TypeError, fmt::format("exceptions must be classes or instances deriving from BaseException, not {}",
-                                         ip.type_of(typ)->name));
-  Object exc;
-  if (val.is(Tag::Exc) && val.as<ExcObj>()->cls->subclass_of(typ.as<TypeObj>())) {
-    exc = val;
-  } else {
-    CallArgs args;
-    if (val.is(Tag::Tuple)) args.pos = val.as<ListObj>()->v;
-    else if (!val.is_none()) args.pos.push_back(val);
-    exc = ip.call(typ, args);
-  }
-  return ip.to_cpp(Ref<ExcObj>(exc.as<ExcObj>()));
-}
-
 // gen.close(): GeneratorExit at the yield; a generator that yields again has ignored it.
 void gen_close(Interp& ip, GenObj& g) {
   if (g.finished()) return;
   if (!g.started()) return close_unstarted(g);
-  std::exception_ptr ep;
-  try {
+  close_by_throw(ip, "generator", [&](std::exception_ptr exit) {
     Object out;
-    if (gen_resume(ip, g, Object::none(), ip.to_cpp(ip.new_exc(ip.T.GeneratorExit, {})), out))
-      ip.raise(ip.T.RuntimeError, "generator ignored GeneratorExit");
-    return;
-  } catch (const Abort&) {
-    throw;
-  } catch (...) {
-    ep = std::current_exception();
-  }
-  Ref<ExcObj> e = ip.to_python(ep);
-  if (!e->cls->subclass_of(ip.T.GeneratorExit.get()) && !e->cls->subclass_of(ip.T.StopIteration.get()))
-    std::rethrow_exception(ep);
+    return gen_resume(ip, g, Object::none(), std::move(exit), out);
+  });
 }
 
 // Calls method(arg) of a `yield from` iterator that is not a generator: true with the value it
@@ -232,6 +191,38 @@ AgenObj::~AgenObj() {
 }
 
 }  // namespace
+
+[[noreturn]] void raise_stop(Interp& ip, Object value) {
+  std::vector<Object> args;
+  if (!value.is_none()) args.push_back(std::move(value));
+  ip.raise_obj(ip.new_exc(ip.T.StopIteration, std::move(args)));
+}
+
+
+// gen.throw(typ[, val[, tb]]) and the instance form (genobject.c: _gen_throw).
+std::exception_ptr throw_arg(Interp& ip, CallArgs& a) {
+  check_args(ip, "throw", a, 1, 3);
+  const Object& typ = a.pos[0];
+  Object val = a.pos.size() > 1 ? a.pos[1] : Object::none();
+  if (typ.is(Tag::Exc)) {
+    if (!val.is_none()) ip.raise(ip.T.TypeError, "instance exception may not have a separate value");
+    return ip.to_cpp(Ref<ExcObj>(typ.as<ExcObj>()));
+  }
+  if (!typ.is(Tag::Type) || !typ.as<TypeObj>()->is_exception)
+    ip.raise(ip.T.TypeError, fmt::format("exceptions must be classes or instances deriving from BaseException, not {}",
+                                         ip.type_of(typ)->name));
+  Object exc;
+  if (val.is(Tag::Exc) && val.as<ExcObj>()->cls->subclass_of(typ.as<TypeObj>())) {
+    exc = val;
+  } else {
+    CallArgs args;
+    if (val.is(Tag::Tuple)) args.pos = val.as<ListObj>()->v;
+    else if (!val.is_none()) args.pos.push_back(val);
+    exc = ip.call(typ, args);
+  }
+  return ip.to_cpp(Ref<ExcObj>(exc.as<ExcObj>()));
+}
+
 
 Object resume_or_stop(Interp& ip, GenObj& g, Object value, std::exception_ptr thrown) {
   Object out;
@@ -393,24 +384,31 @@ asyncio::Coro<Object> Interp::yield_from(GenObj* g, Object src) {
       if (m.null()) std::rethrow_exception(thrown);
       yielded = call_delegate(*this, m, exc_object(thrown), out);
     } else if (sent.is_none()) {
-      yielded = next(*it.as<IterObj>(), out);
-      if (!yielded) out = Object::none();
+      // A native iterator's end may carry a value (a FutureIter's is the future's result).
+      const Object& src = it.as<IterObj>()->src;
+      yielded = src.is(Tag::Native) ? src.as<NativeObj>()->iternext(*this, src, out) : next(*it.as<IterObj>(), out);
+      if (!yielded && out.null()) out = Object::none();
     } else {
       yielded = call_delegate(*this, getattr(it, "send"), std::move(sent), out);
     }
     if (!yielded) co_return out;
-    g->delegate = it;
+    if (g) g->delegate = it;
     thrown = nullptr;
     sent = Object::none();
     try {
-      YieldAwaiter y{g, std::move(out)};  // named: g++ 12 destroys a braced temporary awaiter twice
-      sent = co_await y;
+      if (g) {
+        YieldAwaiter y{g, std::move(out)};  // named: g++ 12 destroys a braced temporary awaiter twice
+        sent = co_await y;
+      } else {
+        CoroYield y{this, std::move(out)};
+        sent = co_await y;
+      }
     } catch (const Abort&) {
       throw;
     } catch (...) {
       thrown = std::current_exception();
     }
-    g->delegate = {};
+    if (g) g->delegate = {};
   }
 }
 

@@ -52,6 +52,30 @@ bool gen_resume(Interp& ip, GenObj& g, Object value, std::exception_ptr thrown, 
 // send(), __next__, throw(): the value yielded, or StopIteration carrying the value returned.
 Object resume_or_stop(Interp& ip, GenObj& g, Object value, std::exception_ptr thrown);
 
+// StopIteration carrying a generator's or coroutine's return value.
+[[noreturn]] void raise_stop(Interp& ip, Object value);
+// The exception throw(typ[, val[, tb]]) or throw(instance) raises (genobject.c: _gen_throw).
+std::exception_ptr throw_arg(Interp& ip, CallArgs& a);
+
+// close() of a started generator or coroutine (genobject.c: gen_close): GeneratorExit thrown in at
+// the yield by resume(exit), which returns true if the body yielded again (it ignored GeneratorExit).
+// The body ending with GeneratorExit or StopIteration is a clean close; anything else propagates.
+template <class Resume>
+void close_by_throw(Interp& ip, const char* kind, Resume resume) {
+  std::exception_ptr ep;
+  try {
+    if (resume(ip.to_cpp(ip.new_exc(ip.T.GeneratorExit, {})))) ip.raise(ip.T.RuntimeError, std::string(kind) + " ignored GeneratorExit");
+    return;
+  } catch (const Abort&) {
+    throw;
+  } catch (...) {
+    ep = std::current_exception();
+  }
+  Ref<ExcObj> e = ip.to_python(ep);
+  if (!e->cls->subclass_of(ip.T.GeneratorExit.get()) && !e->cls->subclass_of(ip.T.StopIteration.get()))
+    std::rethrow_exception(ep);
+}
+
 // Awaiting what an asynchronous generator's asend(), __anext__(), athrow() or aclose() returned.
 bool is_agen_op(const Object& o);
 asyncio::Coro<Object> await_agen_op(Interp& ip, Object op);
@@ -74,6 +98,26 @@ struct YieldAwaiter {
     if (g->thrown) std::rethrow_exception(std::exchange(g->thrown, nullptr));
     return std::exchange(g->transfer, Object());
   }
+};
+
+// `co_await CoroYield{ip, v}`: a coroutine yields v (from the iterator an __await__ returned, or a
+// future's). Driven by send() (Interp::hand_driver, with the task that called send() still the current
+// one), the value is what send() returns. Driven by a task, it is what Task.__step does with a yielded
+// value (tasks.py): a future whose __await__ yielded it (blocking) is waited on, None waits one loop
+// iteration, anything else becomes a RuntimeError thrown in at the next step.
+struct CoroYield {
+  CoroYield(Interp* i, Object v) : ip(i), value(std::move(v)) {}
+  Interp* ip;
+  Object value;
+  CoroObj* driver = nullptr;
+  Object error;  // the RuntimeError Task.__step throws in
+  bool await_ready() {
+    if (ip->hand_driver && ip->hand_task == asyncio::current_task()) driver = ip->hand_driver;
+    else asyncio::detail::require_task();
+    return false;
+  }
+  void await_suspend(std::coroutine_handle<> h);
+  Object await_resume();
 };
 
 // `co_await AgenStep{g}` after setting g's transfer/thrown: resumes an asynchronous generator's body
