@@ -127,6 +127,8 @@ std::string Interp::repr(const Object& o) {
     }
     case Tag::Type: {
       auto* t = o.as<TypeObj>();
+      if (t->meta)
+        if (Object m = special(o, "__repr__"); !m.null()) return str(call0(m));
       std::string m = t->module.empty() ? (t->is_exception || t == T.object.get() || t->name.find('.') == std::string::npos ? "" : "") : t->module + ".";
       return "<class '" + m + (t->qualname.empty() ? t->name : t->qualname) + "'>";
     }
@@ -336,6 +338,7 @@ std::int64_t Interp::len(const Object& o) {
       if (!m.null()) return call0(m).i();
       break;
     }
+    case Tag::Type:
     case Tag::Instance: {
       Object m = special(o, "__len__");
       if (m.null()) break;
@@ -352,6 +355,7 @@ std::int64_t Interp::len(const Object& o) {
 
 bool Interp::contains(const Object& c, const Object& x) {
   switch (c.tag()) {
+    case Tag::Type:
     case Tag::Instance: {
       Object m = special(c, "__contains__");
       if (!m.null()) return truthy(call1(m, x));
@@ -749,6 +753,7 @@ Object Interp::iter(const Object& o) {
       return Object(Tag::Iter, it);
     }
     case Tag::Native:
+    case Tag::Type:
     case Tag::Instance: {
       Object m = o.is(Tag::Native) ? getattr_opt(o, "__iter__") : special(o, "__iter__");
       if (!m.null()) {
@@ -855,6 +860,7 @@ std::vector<Object> Interp::join_items(const Object& o) {
 
 std::int64_t Interp::index_arg(const Object& o, const char* what) {
   if (o.is(Tag::Int) || o.is(Tag::Bool)) return o.i();
+  if (Object v = builtin_value(*this, o); v.is(Tag::Int)) return v.i();
   if (!what) raise(T.TypeError, fmt::format("'{}' object cannot be interpreted as an integer", type_of(o)->tp_name()));
   raise(T.TypeError, fmt::format("{} indices must be integers or slices, not {}", what, type_of(o)->tp_name()));
 }
@@ -896,6 +902,7 @@ std::vector<std::string_view> code_points(const std::string& s) {
 Object Interp::getitem(const Object& o, const Object& key) {
   switch (o.tag()) {
     case Tag::Native:
+    case Tag::Type:
     case Tag::Instance: {
       Object m = o.is(Tag::Native) ? getattr_opt(o, "__getitem__") : special(o, "__getitem__");
       if (m.null()) break;
@@ -1161,6 +1168,8 @@ Object Interp::getattr_opt(const Object& o, std::string_view name) {
       }
       if (name == "__dict__" && t->ns) return Object(Tag::Dict, t->ns);
       if (Object* v = type_lookup(t, name)) return bind(*v, Object(), Ref<TypeObj>(t));
+      if (t->meta)
+        if (Object* v = type_lookup(t->meta.get(), name)) return bind(*v, o, t->meta);
       if (Object m = object_method(*this, name); !m.null()) return m;
       if (t == T.int_.get())
         if (Object m = int_type_attr(*this, name); !m.null()) return m;
@@ -1250,6 +1259,14 @@ void Interp::setattr(const Object& o, std::string_view name, Object v) {
   if (o.is(Tag::Future)) return future_setattr(*this, o, name, std::move(v));
   if (o.is(Tag::Type) && o.as<TypeObj>()->user) {
     auto* t = o.as<TypeObj>();
+    if (t->meta)
+      if (Object* m = type_lookup(t->meta.get(), v.null() ? "__delattr__" : "__setattr__")) {
+        CallArgs a;
+        a.pos = {o, str_obj(std::string(name))};
+        if (!v.null()) a.pos.push_back(std::move(v));
+        call(*m, a);
+        return;
+      }
     Object k = str_obj(std::string(name));
     if (v.null()) {
       if (!t->ns->erase(k, hash(k))) raise(T.AttributeError, fmt::format("type object '{}' has no attribute '{}'", t->name, name));
@@ -1328,6 +1345,8 @@ Object Interp::call(const Object& fn, CallArgs& args) {
     }
     case Tag::Type: {
       auto* t = fn.as<TypeObj>();
+      if (t->meta)
+        if (Object m = special(fn, "__call__"); !m.null()) return call(m, args);
       if (t->construct) {
         BuiltinObj self(t->name.c_str(), t->construct, fn);
         return t->construct(*this, self, args);

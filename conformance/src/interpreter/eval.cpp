@@ -189,6 +189,17 @@ void Interp::push_arg(CallArgs& a, const Expr* e, Object v) {
 }
 
 namespace {
+// A class body's `name: annotation`: __annotations__[name] (SETUP_ANNOTATIONS makes the dict).
+void annotate(Interp& ip, Frame& f, std::string_view name, Object annotation) {
+  Object* d = f.class_ns->find_str("__annotations__");
+  if (!d) {
+    f.class_ns->set(ip.str_obj("__annotations__"), str_hash("__annotations__"), ip.dict_obj());
+    d = f.class_ns->find_str("__annotations__");
+  }
+  Object dict = *d;
+  ip.setitem(dict, str_key(ip, name), std::move(annotation));
+}
+
 void push_kwargs(Interp& ip, CallArgs& a, const Object& mapping) {
   if (!mapping.is(Tag::Dict)) ip.raise(ip.T.TypeError, "argument after ** must be a mapping, not " + ip.type_of(mapping)->name);
   mapping.as<DictObj>()->each([&](const Object& k, const Object& v) {
@@ -722,6 +733,7 @@ Flow Interp::exec(const Stmt* s, Frame& f) {
     case StmtKind::AnnAssign: {
       auto& a = s->as<AnnAssign>();
       if (a.value) assign(a.target, f, eval(a.value, f));
+      if (f.class_ns && a.target->is<Name>()) annotate(*this, f, a.target->as<Name>().id, eval(a.annotation, f));
       return Flow::Normal;
     }
     case StmtKind::For: {
@@ -1062,8 +1074,14 @@ asyncio::Coro<Flow> Interp::exec_a(const Stmt* s, Frame& f) {
     }
     case StmtKind::AnnAssign: {
       auto& a = s->as<AnnAssign>();
-      Object v = EVAL(a.value);
-      assign(a.target, f, std::move(v));
+      if (a.value) {
+        Object v = EVAL(a.value);
+        assign(a.target, f, std::move(v));
+      }
+      if (f.class_ns && a.target->is<Name>()) {
+        Object ann = EVAL(a.annotation);
+        annotate(*this, f, a.target->as<Name>().id, std::move(ann));
+      }
       co_return Flow::Normal;
     }
     case StmtKind::Return: {

@@ -446,6 +446,10 @@ std::string unicode_error_str(Interp& ip, ExcObj& e);  // str() of UnicodeDecode
 Object int_method(Interp& ip, const Object& self, std::string_view name);  // int.to_bytes... (objects/int.cpp)
 Object int_type_attr(Interp& ip, std::string_view name);                   // int.from_bytes
 
+// The int, str or float an instance of a class deriving from that builtin type stands for (an IntEnum
+// or StrEnum member, modules/enum.cpp); `o` itself for any other object.
+Object builtin_value(Interp& ip, const Object& o);
+
 // Argument helpers for builtins.
 void check_args(Interp& ip, const char* name, CallArgs& a, std::size_t min, std::size_t max);
 Object arg_or(CallArgs& a, std::size_t i, std::string_view kw, Object dflt);

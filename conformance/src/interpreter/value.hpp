@@ -276,6 +276,9 @@ struct TypeObj final : RefCounted {
   bool has_dict = true;  // false when __slots__ leaves instances without a __dict__
   std::vector<std::string> slots;  // this class's __slots__
   Ref<DictObj> ns;  // class body namespace (user classes)
+  // The class's metaclass when it is not `type` (enum.EnumType, modules/enum.cpp): a user class whose
+  // methods are the class's own operations (calling it, indexing, iterating, len, in, repr, setattr).
+  Ref<TypeObj> meta;
   BuiltinObj::Fn construct = nullptr;  // calling the type
   // An abstract base class of collections.abc: whether `cls` is a virtual subclass (isinstance,
   // issubclass), as its __subclasshook__ and registrations decide.

@@ -331,7 +331,10 @@ class Resolver {
       case StmtKind::AnnAssign: {
         auto& a = s->as<AnnAssign>();
         aw = expr(a.value);
-        aw = expr(a.target) || aw;  // the annotation is never evaluated
+        aw = expr(a.target) || aw;
+        // A class body evaluates its annotations into __annotations__ (dataclasses read them); a
+        // function's are never evaluated.
+        if (cur_->kind == ScopeKind::Class) aw = expr(a.annotation) || aw;
         break;
       }
       case StmtKind::For: {

@@ -235,7 +235,7 @@ Object b_int(Interp& ip, BuiltinObj&, CallArgs& a) {
   check_args(ip, "int", a, 0, 2);
   if (a.pos.size() == 2) base_o = a.pos[1];
   if (a.pos.empty()) return Object::integer(0);
-  const Object& x = a.pos[0];
+  const Object x = builtin_value(ip, a.pos[0]);
   if (x.is(Tag::Int)) return x;
   if (x.is(Tag::Bool)) return Object::integer(x.i());
   if (x.is(Tag::Float)) {
@@ -281,7 +281,7 @@ Object b_int(Interp& ip, BuiltinObj&, CallArgs& a) {
 Object b_float(Interp& ip, BuiltinObj&, CallArgs& a) {
   check_args(ip, "float", a, 0, 1);
   if (a.pos.empty()) return Object::real(0);
-  const Object& x = a.pos[0];
+  const Object x = builtin_value(ip, a.pos[0]);
   if (x.is(Tag::Float)) return x;
   if (x.is(Tag::Int) || x.is(Tag::Bool)) return Object::real(static_cast<double>(x.i()));
   if (x.is(Tag::Str)) {

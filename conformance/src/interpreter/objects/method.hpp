@@ -32,3 +32,11 @@ inline const char* one_of(std::string_view name, std::initializer_list<const cha
   return nullptr;
 }
 }  // namespace aiospec::interp
+
+namespace aiospec::interp {
+// A function defined in C++ that a module puts in a program's class (dataclass's __init__, the
+// methods of enum.Enum): on the class it is the function itself (calling it takes the instance
+// first), on an instance it is bound to the instance. `fn` gets the instance as `b.self` and
+// `data` as `b.data`. A `property` is instead the attribute `fn` computes from the instance.
+Object native_function(Interp& ip, std::string qualname, Fn fn, Object data = {}, bool property = false);
+}  // namespace aiospec::interp

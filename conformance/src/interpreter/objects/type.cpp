@@ -72,7 +72,7 @@ Ref<TypeObj> Interp::type_of(const Object& o) {
     case Tag::Slice: return T.slice;
     case Tag::Func: return T.function;
     case Tag::Builtin: return T.builtin;
-    case Tag::Type: return T.type;
+    case Tag::Type: return o.as<TypeObj>()->meta ? o.as<TypeObj>()->meta : T.type;
     case Tag::Exc: return o.as<ExcObj>()->cls;
     case Tag::Coro: return T.coroutine;
     case Tag::Cell: return T.cell;
@@ -111,10 +111,15 @@ Object Interp::build_class(const ClassDef& c, Frame& f) {
   for (Expr* b : c.bases) {
     Object v = eval(b, f);
     if (!v.is(Tag::Type)) raise(T.TypeError, fmt::format("bases must be types, not '{}'", type_of(v)->name));
-    auto* bt = v.as<TypeObj>();
-    if (!bt->user && !bt->is_exception && bt != T.object.get())
-      raise(T.TypeError, fmt::format("subclassing '{}' is not in the scenario language (see spec/language.md)", bt->name));
-    bases.emplace_back(bt);
+    bases.emplace_back(v.as<TypeObj>());
+  }
+  // int, str and float may be the data type of an enum (`class Color(str, Enum)`, modules/enum.cpp).
+  bool is_enum = false;
+  for (auto& b : bases) is_enum = is_enum || b->meta;
+  for (auto& b : bases) {
+    bool data_type = is_enum && (b == T.int_ || b == T.str || b == T.float_);
+    if (!b->user && !b->is_exception && b != T.object && !data_type)
+      raise(T.TypeError, fmt::format("subclassing '{}' is not in the scenario language (see spec/language.md)", b->name));
   }
   if (bases.empty()) bases.push_back(T.object);
   auto t = asyncio::make_ref<TypeObj>();
@@ -128,6 +133,8 @@ Object Interp::build_class(const ClassDef& c, Frame& f) {
       t->is_exception = true;
       t->core = b->core;
     }
+  for (auto& b : bases)
+    if (b->meta) t->meta = b->meta;
   t->mro = c3_mro(*this, t.get(), bases);
   t->bases = std::move(bases);
   t->ns = asyncio::make_ref<DictObj>();
