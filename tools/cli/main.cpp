@@ -10,7 +10,7 @@
 
 namespace {
 
-int exec_command(const std::string& file, bool trace, bool normalized) {
+int exec_command(const std::string& file, const std::vector<std::string>& args, bool trace, bool normalized) {
   std::ifstream in(file, std::ios::binary);
   if (!in) {
     std::fprintf(stderr, "aiospec: cannot open %s\n", file.c_str());
@@ -18,7 +18,9 @@ int exec_command(const std::string& file, bool trace, bool normalized) {
   }
   std::stringstream ss;
   ss << in.rdbuf();
-  aiospec::RunResult r = aiospec::run_program(ss.str(), file);
+  aiospec::ExecOptions opts;
+  opts.argv = args;
+  aiospec::RunResult r = aiospec::run_program(ss.str(), file, opts);
   if (r.parse_error) {
     std::fputs(r.stderr_text.c_str(), stderr);
     return r.exit_status;
@@ -50,10 +52,14 @@ int main(int argc, char** argv) {
   auto* exec = app.add_subcommand("exec", "Run an asyncio program on the reference loop in virtual time");
   std::string file;
   bool trace = false, normalized = false;
+  std::vector<std::string> args;
   exec->add_option("file", file, "the program (FILE.py)")->required();
+  exec->add_option("args", args, "the program's arguments (sys.argv[1:]), as `python3 FILE.py ARGS...` takes them");
+  // Everything after FILE is the program's, options included, as python3 passes them.
+  exec->prefix_command();
   exec->add_flag("--trace", trace, "prefix each output line with its virtual time");
   exec->add_flag("--normalized", normalized, "print the normalised output of spec/README.md");
-  exec->callback([&] { exit_code = exec_command(file, trace, normalized); });
+  exec->callback([&] { exit_code = exec_command(file, args, trace, normalized); });
   aiospec::cli::add_run_command(app, exit_code);
   aiospec::cli::add_fuzz_command(app, exit_code);
   aiospec::cli::add_matrix_command(app, exit_code);
