@@ -4,6 +4,8 @@
 #include <fstream>
 #include <iostream>
 #include <sstream>
+#include <string_view>
+#include <vector>
 
 #include "aiospec/interpreter.hpp"
 #include "commands.hpp"
@@ -49,17 +51,23 @@ int main(int argc, char** argv) {
   CLI::App app{"aiospec: asyncio semantics, specified and checked"};
   app.require_subcommand(1);
   int exit_code = aiospec::cli::ok;
+  // `aiospec exec [OPTIONS] FILE ARGS...`: everything after FILE is the program's, options included,
+  // as `python3 FILE ARGS...` passes them; aiospec parses what comes before.
+  std::vector<std::string> program_args;
+  if (argc > 1 && std::string_view(argv[1]) == "exec")
+    for (int i = 2; i < argc; ++i)
+      if (argv[i][0] != '-') {
+        program_args.assign(argv + i + 1, argv + argc);
+        argc = i + 1;
+        break;
+      }
   auto* exec = app.add_subcommand("exec", "Run an asyncio program on the reference loop in virtual time");
   std::string file;
   bool trace = false, normalized = false;
-  std::vector<std::string> args;
-  exec->add_option("file", file, "the program (FILE.py)")->required();
-  exec->add_option("args", args, "the program's arguments (sys.argv[1:]), as `python3 FILE.py ARGS...` takes them");
-  // Everything after FILE is the program's, options included, as python3 passes them.
-  exec->prefix_command();
+  exec->add_option("file", file, "the program (FILE.py), then its arguments (sys.argv[1:]) as `python3 FILE.py ARGS...` takes them")->required();
   exec->add_flag("--trace", trace, "prefix each output line with its virtual time");
   exec->add_flag("--normalized", normalized, "print the normalised output of spec/README.md");
-  exec->callback([&] { exit_code = exec_command(file, args, trace, normalized); });
+  exec->callback([&] { exit_code = exec_command(file, program_args, trace, normalized); });
   aiospec::cli::add_run_command(app, exit_code);
   aiospec::cli::add_fuzz_command(app, exit_code);
   aiospec::cli::add_matrix_command(app, exit_code);
