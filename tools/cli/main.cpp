@@ -4,13 +4,15 @@
 #include <fstream>
 #include <iostream>
 #include <sstream>
+#include <string_view>
+#include <vector>
 
 #include "aiospec/interpreter.hpp"
 #include "commands.hpp"
 
 namespace {
 
-int exec_command(const std::string& file, bool trace, bool normalized) {
+int exec_command(const std::string& file, const std::vector<std::string>& args, bool trace, bool normalized) {
   std::ifstream in(file, std::ios::binary);
   if (!in) {
     std::fprintf(stderr, "aiospec: cannot open %s\n", file.c_str());
@@ -18,7 +20,9 @@ int exec_command(const std::string& file, bool trace, bool normalized) {
   }
   std::stringstream ss;
   ss << in.rdbuf();
-  aiospec::RunResult r = aiospec::run_program(ss.str(), file);
+  aiospec::ExecOptions opts;
+  opts.argv = args;
+  aiospec::RunResult r = aiospec::run_program(ss.str(), file, opts);
   if (r.parse_error) {
     std::fputs(r.stderr_text.c_str(), stderr);
     return r.exit_status;
@@ -47,13 +51,23 @@ int main(int argc, char** argv) {
   CLI::App app{"aiospec: asyncio semantics, specified and checked"};
   app.require_subcommand(1);
   int exit_code = aiospec::cli::ok;
+  // `aiospec exec [OPTIONS] FILE ARGS...`: everything after FILE is the program's, options included,
+  // as `python3 FILE ARGS...` passes them; aiospec parses what comes before.
+  std::vector<std::string> program_args;
+  if (argc > 1 && std::string_view(argv[1]) == "exec")
+    for (int i = 2; i < argc; ++i)
+      if (argv[i][0] != '-') {
+        program_args.assign(argv + i + 1, argv + argc);
+        argc = i + 1;
+        break;
+      }
   auto* exec = app.add_subcommand("exec", "Run an asyncio program on the reference loop in virtual time");
   std::string file;
   bool trace = false, normalized = false;
-  exec->add_option("file", file, "the program (FILE.py)")->required();
+  exec->add_option("file", file, "the program (FILE.py), then its arguments (sys.argv[1:]) as `python3 FILE.py ARGS...` takes them")->required();
   exec->add_flag("--trace", trace, "prefix each output line with its virtual time");
   exec->add_flag("--normalized", normalized, "print the normalised output of spec/README.md");
-  exec->callback([&] { exit_code = exec_command(file, trace, normalized); });
+  exec->callback([&] { exit_code = exec_command(file, program_args, trace, normalized); });
   aiospec::cli::add_run_command(app, exit_code);
   aiospec::cli::add_fuzz_command(app, exit_code);
   aiospec::cli::add_matrix_command(app, exit_code);

@@ -18,6 +18,7 @@ struct ExecOptions {
   // moves while it computes, as a real one does, so a loop that never idles (tasks spinning on
   // `asyncio.sleep(0)`) still lets its timers come due instead of starving them forever.
   std::uint64_t step_nanos = 50;
+  std::vector<std::string> argv;  // the program's arguments: sys.argv[1:]
 };
 
 // One line of normalised output (spec/README.md: stdout lines, `[warning] …`, `[asyncio] …`,

@@ -195,7 +195,12 @@ class Interp {
   void write_out(std::string_view text);  // the program's stdout
   void write_err(std::string_view text);  // its stderr
   Object exit_code(const ExcObj& e);      // SystemExit.code
-  void warn(std::string_view category, std::string_view message);
+  // A warning of the interpreter's own through the warnings filters (modules/warnings.cpp); the
+  // "error" action raises it only when `can_raise` (not from a destructor).
+  void warn(std::string_view category, std::string_view message, bool can_raise = true);
+  // warnings.formatwarning's text, and showing a warning: the `[warning]` line and that text on stderr.
+  std::string format_warning(std::string_view category, std::string_view message, std::string_view filename, std::uint32_t lineno);
+  void print_warning(std::string_view category, std::string_view message, std::string_view filename, std::uint32_t lineno);
   void log_asyncio(const std::string& text, const asyncio::ExceptionContext& ctx);
   void add_line(std::string text);
   void report_uncaught(const std::exception_ptr& ep);
@@ -242,7 +247,6 @@ class Interp {
   std::uint32_t module_line_ = 0;  // the module-level statement running (the traceback's <module> line)
   std::string partial_line, partial_err_line;  // stdout's and stderr's line not yet ended
   std::set<std::string> interned;
-  std::set<std::pair<std::string, std::uint32_t>> warned;  // the "default" filter: once per location
   int call_depth = 0;
 
   CoroObj* hand_driver = nullptr;  // the coroutine a send() or throw() is running, if any
@@ -308,6 +312,11 @@ class Interp {
   asyncio::EventLoopPtr clock_loop_;  // the loop whose clock the process clock follows
   asyncio::Nanos clock_mark_ = 0;     // its clock when it started being followed  // globals in first-assignment order (shutdown clears them so)
 };
+
+// warnings.warn_explicit (modules/warnings.cpp): `message` is the Warning instance, `module` the
+// name the filters match; shown, recorded, ignored or raised as the filters say.
+void warn_explicit(Interp& ip, const Object& message, const Ref<TypeObj>& category, const std::string& filename,
+                   std::uint32_t lineno, std::string_view module, bool can_raise);
 
 // The interpreter whose program is running on this thread (warning and log sinks are global).
 Interp* current_interp();

@@ -51,7 +51,7 @@ std::string source_line(std::string_view src, std::uint32_t line) {
 }
 
 void warning_sink(const char* category, const std::string& message) {
-  if (Interp* ip = current_interp()) ip->warn(category, message);
+  if (Interp* ip = current_interp()) ip->warn(category, message, false);  // from the core: destructors
 }
 }  // namespace
 
@@ -96,16 +96,24 @@ void Interp::write_out(std::string_view text) {
   add_lines(*this, partial_line, text, "");
 }
 
-void Interp::warn(std::string_view category, std::string_view message) {
+void Interp::warn(std::string_view category, std::string_view message, bool can_raise) {
   if (aborting || finished) return;
-  // warnings' "default" action: each text once per location.
-  std::uint32_t where = at_exit ? 0 : line;
-  if (!warned.emplace(std::string(category) + ": " + std::string(message), where).second) return;
+  // A warning at exit has no Python frame: CPython names it "sys", line 1.
+  const Ref<TypeObj> cat = find_exc_type(category);
+  Object msg(Tag::Exc, new_exc(cat, {str_obj(std::string(message))}));
+  warn_explicit(*this, msg, cat, at_exit ? "sys" : mod.filename, at_exit ? 1 : line, at_exit ? "sys" : "__main__", can_raise);
+}
+
+std::string Interp::format_warning(std::string_view category, std::string_view message, std::string_view filename, std::uint32_t lineno) {
+  // The source line comes from the program's own file only (linecache).
+  std::string s = fmt::format("{}:{}: {}: {}\n", filename, lineno, category, message);
+  if (filename == mod.filename) s += "  " + source_line(source, lineno) + "\n";
+  return s;
+}
+
+void Interp::print_warning(std::string_view category, std::string_view message, std::string_view filename, std::uint32_t lineno) {
   add_line(fmt::format("[warning] {}: {}", category, message));
-  if (at_exit)
-    result.stderr_text += fmt::format("sys:1: {}: {}\n", category, message);
-  else
-    result.stderr_text += fmt::format("{}:{}: {}: {}\n  {}\n", mod.filename, line, category, message, source_line(source, line));
+  result.stderr_text += format_warning(category, message, filename, lineno);
   if (message.find("was never awaited") != std::string_view::npos)
     result.stderr_text += "RuntimeWarning: Enable tracemalloc to get the object allocation traceback\n";
 }

@@ -160,7 +160,7 @@ Object namedtuple_attr(Interp& ip, const Object& tuple, std::string_view name) {
   const auto& fields = fields_of(*l->cls);
   for (std::size_t i = 0; i < fields.size(); ++i)
     if (fields[i].as<StrObj>()->s == name) return l->v[i];
-  if (Object* v = ip.type_lookup(l->cls.get(), name)) return *v;
+  if (Object* v = ip.type_lookup(l->cls.get(), name)) return ip.bind(*v, tuple, l->cls);
   if (name == "_asdict")
     return ip.builtin("_asdict", [](Interp& ip, BuiltinObj& b, CallArgs& a) {
       check_args(ip, "_asdict", a, 0, 0);

@@ -59,8 +59,10 @@ struct Implementation final : NativeObj {
 Object module_sys(Interp& ip) {
   auto m = asyncio::make_ref<ModuleObj>("sys");
   auto& A = m->attrs;
-  // `aiospec exec FILE` passes no arguments: argv is the script as named on the command line.
-  A["argv"] = ip.list_obj({ip.str_obj(ip.mod.filename)});
+  // The script as named on the command line, then its arguments (`aiospec exec FILE ARGS...`).
+  std::vector<Object> argv{ip.str_obj(ip.mod.filename)};
+  for (const std::string& arg : ip.opts.argv) argv.push_back(ip.str_obj(arg));
+  A["argv"] = ip.list_obj(std::move(argv));
   A["platform"] = ip.str_obj("linux");
   A["byteorder"] = ip.str_obj("little");
   ip.native_type("SimpleNamespace", nullptr, "types")->dotted_tp_name = true;

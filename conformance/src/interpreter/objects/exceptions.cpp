@@ -77,6 +77,12 @@ void Interp::setup_exception_types() {
   exc(t.DeprecationWarning, "DeprecationWarning", t.Warning, -1);
   exc(t.RuntimeWarning, "RuntimeWarning", t.Warning, -1);
   exc(t.UserWarning, "UserWarning", t.Warning, -1);
+  for (const char* name : {"PendingDeprecationWarning", "SyntaxWarning", "FutureWarning", "ImportWarning", "UnicodeWarning",
+                           "BytesWarning", "ResourceWarning", "EncodingWarning"}) {
+    Ref<TypeObj> sub;
+    exc(sub, name, t.Warning, -1);
+    builtins[name] = Object(Tag::Type, sub);
+  }
   exc(t.CancelledError, "CancelledError", t.BaseException, kCancelledError, "asyncio.exceptions");
   exc(t.InvalidStateError, "InvalidStateError", t.Exception, kInvalidStateError, "asyncio.exceptions");
   exc(t.BrokenBarrierError, "BrokenBarrierError", t.RuntimeError, kBrokenBarrierError, "asyncio.exceptions");

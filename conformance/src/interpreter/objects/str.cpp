@@ -121,18 +121,29 @@ Object str_method(Interp& ip, const Object& self, std::string_view name) {
     return ip.builtin(name == "split" ? "split" : "rsplit", fn, self);
   }
   METHOD(splitlines)
+    // str.splitlines(keepends=False): the line boundaries of Unicode (\n, \r, \r\n, \v, \f,
+    // \x1c-\x1e, \x85, \u2028, \u2029), kept at the end of each line when asked.
+    const bool keep = ip.truthy(arg_or(a, 0, "keepends", Object::boolean(false)));
+    check_args(ip, "splitlines", a, 0, 1);
     std::vector<Object> out;
     const std::string& s = S(b);
-    std::size_t i = 0;
+    std::size_t start = 0, i = 0;
     while (i < s.size()) {
-      std::size_t j = s.find_first_of("\r\n", i);
-      if (j == std::string::npos) {
-        out.push_back(ip.str_obj(s.substr(i)));
-        break;
+      const auto c = static_cast<unsigned char>(s[i]);
+      std::size_t n = 0;  // the boundary's length in bytes
+      if (c == '\r') n = i + 1 < s.size() && s[i + 1] == '\n' ? 2 : 1;
+      else if (c == '\n' || c == '\v' || c == '\f' || (c >= 0x1c && c <= 0x1e)) n = 1;
+      else if (c == 0xC2 && i + 1 < s.size() && static_cast<unsigned char>(s[i + 1]) == 0x85) n = 2;
+      else if (c == 0xE2 && i + 2 < s.size() && static_cast<unsigned char>(s[i + 1]) == 0x80 &&
+               (static_cast<unsigned char>(s[i + 2]) == 0xA8 || static_cast<unsigned char>(s[i + 2]) == 0xA9)) n = 3;
+      if (!n) {
+        ++i;
+        continue;
       }
-      out.push_back(ip.str_obj(s.substr(i, j - i)));
-      i = j + ((s[j] == '\r' && j + 1 < s.size() && s[j + 1] == '\n') ? 2 : 1);
+      out.push_back(ip.str_obj(s.substr(start, (keep ? i + n : i) - start)));
+      start = i = i + n;
     }
+    if (start < s.size()) out.push_back(ip.str_obj(s.substr(start)));
     return ip.list_obj(std::move(out));
   END_METHOD
   if (name == "strip" || name == "lstrip" || name == "rstrip") {
