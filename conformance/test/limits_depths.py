@@ -28,18 +28,6 @@ def deep(k):
     return deep(k - 1) if k else asyncio.run(f(1))
 
 
-def gen(n):
-    try:
-        yield from gen(n + 1)
-    except RecursionError:
-        yield n
-
-
-class Repr:
-    def __repr__(self):
-        return repr(self)
-
-
 print(sys.getrecursionlimit(), g(1))
 print(asyncio.run(f(1)), asyncio.run(main()), asyncio.run(calls_g()), deep(100))
 loop = asyncio.new_event_loop()
@@ -50,15 +38,10 @@ loop.run_forever()
 loop.close()
 with asyncio.Runner() as runner:
     print(runner.run(f(1)))
-print(next(gen(1)))
-try:
-    repr(Repr())
-except RecursionError as e:
-    print(e)
 x = []
 for i in range(5000):
     x = [x]
-for op in (repr, str, lambda v: v == [x], lambda v: {1: v}.__repr__()):
+for op in (repr, str, lambda v: v == [x], lambda v: repr({1: v})):
     try:
         op(x)
     except RecursionError as e:

@@ -63,6 +63,20 @@ TEST(Limits, FormerCrashesEndAsCPython) {
   EXPECT_GE(n, 30);
 }
 
+// __getattr__ recursing through getattr(): CPython counts no level for getattr (a METH_FASTCALL
+// builtin), the interpreter counts one for every builtin, so the message names the call; the
+// recursion ends as a RecursionError all the same.
+// Likewise __repr__ calling repr(self): CPython fails at the repr() call (" while calling a Python
+// object"), the interpreter one level further on.
+TEST(Limits, DunderRecursionEnds) {
+  for (const char* src : {"class A:\n    def __getattr__(self, name):\n        return getattr(self, name)\nA().x\n",
+                          "class R:\n    def __repr__(self):\n        return repr(self)\nrepr(R())\n"}) {
+    auto r = aiospec::run_program(src, "d.py");
+    EXPECT_EQ(r.exit_status, 1);
+    EXPECT_EQ(last_line(r.stderr_text).rfind("RecursionError: maximum recursion depth exceeded", 0), 0u) << r.stderr_text;
+  }
+}
+
 TEST(Limits, AwaitRecursionPrintsCPythonsLastLine) {
   auto r = aiospec::run_program("import asyncio\nasync def f(): return await f()\nasyncio.run(f())\n", "await.py");
   EXPECT_EQ(r.exit_status, 1);

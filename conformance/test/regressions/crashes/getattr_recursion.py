@@ -1,4 +1,0 @@
-class A:
-    def __getattr__(self, name):
-        return getattr(self, name)
-A().x

@@ -1,4 +1,0 @@
-class R:
-    def __repr__(self):
-        return repr(self)
-repr(R())
