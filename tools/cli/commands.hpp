@@ -1,7 +1,9 @@
 #pragma once
 // The aiospec command's subcommands; each registers itself on the CLI11 app and returns the exit code.
 #include <functional>
+#include <cstddef>
 #include <iosfwd>
+#include <optional>
 #include <string>
 
 #include <CLI/CLI.hpp>
@@ -26,6 +28,8 @@ void add_bench_command(CLI::App& app, int& exit_code);
 std::string command_output(const std::string& cmd);
 RunContext context();
 bool write_file(const std::string& path, const std::function<void(std::ostream&)>& body);
+/// A size in bytes: digits, optionally followed by K, M or G (powers of 1024); nullopt when malformed.
+std::optional<std::size_t> parse_size(const std::string& s);
 /// Colour progress on a terminal; otherwise one line per unexpected result.
 std::function<void(const CaseResult&, std::size_t done, std::size_t total)> progress_reporter();
 

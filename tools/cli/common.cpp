@@ -2,6 +2,7 @@
 #include <unistd.h>
 #include <sys/utsname.h>
 
+#include <cctype>
 #include <cstdio>
 #include <ctime>
 #include <fstream>
@@ -38,6 +39,22 @@ RunContext context() {
   ::uname(&u);
   ctx.host = fmt::format("{} {} {}, {} CPUs", u.sysname, u.release, u.machine, std::thread::hardware_concurrency());
   return ctx;
+}
+
+std::optional<std::size_t> parse_size(const std::string& s) {
+  std::size_t digits = 0, value = 0;
+  while (digits < s.size() && std::isdigit(static_cast<unsigned char>(s[digits]))) {
+    if (value > (std::size_t{1} << 50)) return std::nullopt;
+    value = value * 10 + static_cast<std::size_t>(s[digits++] - '0');
+  }
+  if (digits == 0 || s.size() > digits + 1) return std::nullopt;
+  if (digits == s.size()) return value;
+  switch (std::toupper(static_cast<unsigned char>(s.back()))) {
+    case 'K': return value << 10;
+    case 'M': return value << 20;
+    case 'G': return value << 30;
+    default: return std::nullopt;
+  }
 }
 
 bool write_file(const std::string& path, const std::function<void(std::ostream&)>& body) {

@@ -12,7 +12,7 @@
 
 namespace {
 
-int exec_command(const std::string& file, const std::vector<std::string>& args, bool trace, bool normalized) {
+int exec_command(const std::string& file, bool trace, bool normalized, const aiospec::ExecOptions& opts) {
   std::ifstream in(file, std::ios::binary);
   if (!in) {
     std::fprintf(stderr, "aiospec: cannot open %s\n", file.c_str());
@@ -20,8 +20,6 @@ int exec_command(const std::string& file, const std::vector<std::string>& args, 
   }
   std::stringstream ss;
   ss << in.rdbuf();
-  aiospec::ExecOptions opts;
-  opts.argv = args;
   aiospec::RunResult r = aiospec::run_program(ss.str(), file, opts);
   if (r.parse_error) {
     std::fputs(r.stderr_text.c_str(), stderr);
@@ -56,7 +54,8 @@ int main(int argc, char** argv) {
   std::vector<std::string> program_args;
   if (argc > 1 && std::string_view(argv[1]) == "exec")
     for (int i = 2; i < argc; ++i)
-      if (argv[i][0] != '-') {
+      if (std::string_view(argv[i]) == "--max-memory") ++i;  // its value
+      else if (argv[i][0] != '-') {
         program_args.assign(argv + i + 1, argv + argc);
         argc = i + 1;
         break;
@@ -64,10 +63,20 @@ int main(int argc, char** argv) {
   auto* exec = app.add_subcommand("exec", "Run an asyncio program on the reference loop in virtual time");
   std::string file;
   bool trace = false, normalized = false;
+  aiospec::ExecOptions exec_opts;
+  exec_opts.argv = program_args;
+  std::string max_memory = "2G";
   exec->add_option("file", file, "the program (FILE.py), then its arguments (sys.argv[1:]) as `python3 FILE.py ARGS...` takes them")->required();
+  exec->add_option("--max-memory", max_memory,
+                   "memory the program may hold, in bytes or with K, M or G (default 2G; 0: no budget): past it the "
+                   "program stops with exit status 3, and one allocation larger than all of it raises MemoryError")
+      ->check([](const std::string& s) { return aiospec::cli::parse_size(s) ? std::string() : "expected a size such as 512M or 2G"; });
   exec->add_flag("--trace", trace, "prefix each output line with its virtual time");
   exec->add_flag("--normalized", normalized, "print the normalised output of spec/README.md");
-  exec->callback([&] { exit_code = exec_command(file, program_args, trace, normalized); });
+  exec->callback([&] {
+    exec_opts.max_memory_bytes = *aiospec::cli::parse_size(max_memory);
+    exit_code = exec_command(file, trace, normalized, exec_opts);
+  });
   aiospec::cli::add_run_command(app, exit_code);
   aiospec::cli::add_fuzz_command(app, exit_code);
   aiospec::cli::add_matrix_command(app, exit_code);

@@ -1,6 +1,7 @@
 // Running a scenario-language program on the reference loop, in virtual time.
 #pragma once
 
+#include <cstddef>
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -13,7 +14,10 @@ struct ExecOptions {
   std::uint64_t max_steps = 50'000'000;      // statements and loop iterations
   double max_virtual_seconds = 86'400;       // virtual time a program may let pass
   std::size_t max_output_bytes = 16 << 20;   // stdout
-  int max_call_depth = 900;                  // Python's recursion limit is 1000 frames
+  int recursion_limit = 1000;                // sys.getrecursionlimit() at the start, as CPython's
+  // The memory the program's thread may hold (spec/language.md, "Limits"): past it the program stops
+  // with a verdict; a single allocation larger than all of it raises MemoryError. 0: no budget.
+  std::size_t max_memory_bytes = std::size_t{2} << 30;
   // Virtual time one step takes, about what a statement costs CPython 3.11 here: the program's clock
   // moves while it computes, as a real one does, so a loop that never idles (tasks spinning on
   // `asyncio.sleep(0)`) still lets its timers come due instead of starving them forever.
@@ -41,8 +45,10 @@ struct RunResult {
   std::string normalized() const;
 };
 
-// Parses and runs `source`. Parse errors give exit status 2 and `file:line:col: message` in
-// stderr_text; an uncaught exception gives 1, sys.exit(n)-like exits n.
+// Parses and runs `source` on a stack of its own (kProgramStackBytes). A SyntaxError gives
+// exit status 1 as CPython's does, a construct outside the language 2, both with
+// `file:line:col: message` in stderr_text; an uncaught exception gives 1, sys.exit(n)-like exits n,
+// a budget 3.
 RunResult run_program(std::string_view source, std::string_view filename, const ExecOptions& opts = {});
 
 }  // namespace aiospec

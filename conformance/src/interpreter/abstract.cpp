@@ -54,6 +54,7 @@ std::uint64_t hash_double(double v) {
 }  // namespace
 
 std::string Interp::repr(const Object& o) {
+  RecursiveCall level(*this, kInRepr);  // PyObject_Repr
   switch (o.tag()) {
     case Tag::Null:
     case Tag::None: return "None";
@@ -70,17 +71,12 @@ std::string Interp::repr(const Object& o) {
       if (o.as<ListObj>()->cls) return namedtuple_repr(*this, o);
       auto& v = o.as<ListObj>()->v;
       bool tuple = o.is(Tag::Tuple);
-      if (++repr_depth_ > 200) {
-        --repr_depth_;
-        raise(T.RecursionError, "maximum recursion depth exceeded while getting the repr of an object");
-      }
       std::string out(1, tuple ? '(' : '[');
       for (std::size_t i = 0; i < v.size(); ++i) {
         if (i) out += ", ";
         out += v[i].same(o) ? (tuple ? "(...)" : "[...]") : repr(v[i]);
       }
       if (tuple && v.size() == 1) out += ',';
-      --repr_depth_;
       return out + (tuple ? ')' : ']');
     }
     case Tag::Dict: {
@@ -146,12 +142,7 @@ std::string Interp::repr(const Object& o) {
     case Tag::Instance: {
       Object m = special(o, "__repr__");
       if (m.null()) return default_repr(o);
-      if (++repr_depth_ > 200) {
-        --repr_depth_;
-        raise(T.RecursionError, "maximum recursion depth exceeded while getting the repr of an object");
-      }
       Object r = call0(m);
-      --repr_depth_;
       if (!r.is(Tag::Str)) raise(T.TypeError, fmt::format("__repr__ returned non-string (type {})", type_of(r)->tp_name()));
       return r.as<StrObj>()->s;
     }
@@ -160,8 +151,9 @@ std::string Interp::repr(const Object& o) {
 }
 
 std::string Interp::str(const Object& o) {
+  if (o.is(Tag::Str)) return o.as<StrObj>()->s;
+  RecursiveCall level(*this, " while getting the str of an object");  // PyObject_Str
   switch (o.tag()) {
-    case Tag::Str: return o.as<StrObj>()->s;
     case Tag::Exc: return exc_str(*o.as<ExcObj>());
     case Tag::Native: return o.as<NativeObj>()->str(*this);
     case Tag::Instance: {
@@ -238,6 +230,7 @@ bool Interp::eq(const Object& a, const Object& b) {
     case Tag::Tuple: {
       auto &x = a.as<ListObj>()->v, &y = b.as<ListObj>()->v;
       if (x.size() != y.size()) return false;
+      RecursiveCall level(*this, kInComparison);  // PyObject_RichCompare
       for (std::size_t i = 0; i < x.size(); ++i)
         if (!x[i].same(y[i]) && !eq(x[i], y[i])) return false;
       return true;
@@ -247,6 +240,7 @@ bool Interp::eq(const Object& a, const Object& b) {
       if (x->cls || y->cls)
         if (int r = dict_subclass_eq(*this, a, b); r >= 0) return r;
       if (x->used != y->used) return false;
+      RecursiveCall level(*this, kInComparison);
       bool same = true;
       x->each([&](const Object& k, const Object& v) {
         if (!same) return;
@@ -285,7 +279,9 @@ std::uint64_t Interp::hash(const Object& o) {
     case Tag::Bytes: return str_hash(o.as<BytesObj>()->s);  // as CPython, a bytes hashes as the str of the same bytes
     case Tag::MemoryView: return memoryview_hash(*this, o);
     case Tag::Tuple: {
-      // Objects/tupleobject.c: tuplehash (xxHash-based).
+      // Objects/tupleobject.c: tuplehash (xxHash-based). CPython counts no recursion here: only
+      // the stack bounds a deeply nested tuple's.
+      if (stack_nearly_full()) stack_full();
       constexpr std::uint64_t P1 = 11400714785074694791ULL, P2 = 14029467366897019727ULL, P5 = 2870177450012600261ULL;
       auto& v = o.as<ListObj>()->v;
       std::uint64_t acc = P5;
@@ -652,6 +648,7 @@ bool Interp::lt(const Object& a, const Object& b) {
     return a.as<BytesObj>()->s < b.as<BytesObj>()->s;
   if ((a.is(Tag::List) && b.is(Tag::List)) || (a.is(Tag::Tuple) && b.is(Tag::Tuple))) {
     auto &x = a.as<ListObj>()->v, &y = b.as<ListObj>()->v;
+    RecursiveCall level(*this, kInComparison);
     for (std::size_t i = 0; i < x.size() && i < y.size(); ++i)
       if (!eq(x[i], y[i])) return lt(x[i], y[i]);
     return x.size() < y.size();
@@ -1334,6 +1331,7 @@ Object Interp::call(const Object& fn, CallArgs& args) {
     case Tag::Builtin: {
       auto* b = fn.as<BuiltinObj>();
       Ref<BuiltinObj> keep(b);
+      RecursiveCall level(*this, kInCall);  // cfunction_vectorcall's Py_EnterRecursiveCall
       try {
         if (b->fn) return b->fn(*this, *b, args);
         return b->closure(*this, args);

@@ -313,6 +313,7 @@ void Interp::comp_loop(const Comp& c, std::size_t gi, Frame& cf, Object& out) {
 
 Object Interp::eval_comp(const Comp& c, Frame& f) {
   if (c.kind == ExprKind::GeneratorExp) return make_genexp(c, f, eval(c.generators[0].iter, f));
+  RecursiveCall level(*this);  // a comprehension runs in a frame of its own
   Frame cf;
   init_slots(cf, c.scope);
   std::vector<Ref<CellObj>> closure = capture(c.scope, f);
@@ -325,6 +326,7 @@ Object Interp::eval_comp(const Comp& c, Frame& f) {
 }
 
 Object Interp::eval(const Expr* e, Frame& f) {
+  if (stack_nearly_full()) [[unlikely]] stack_full();
   switch (e->kind) {
     case ExprKind::Name: return load_name(e->as<Name>(), f);
     case ExprKind::Constant:
@@ -664,6 +666,7 @@ Flow Interp::exec_with(const With& w, Frame& f) {
 
 Flow Interp::exec(const Stmt* s, Frame& f) {
   step();
+  if (stack_nearly_full()) [[unlikely]] stack_full();
   line = f.line = s->line;
   col = s->col;
   if (&f == source_frame_.get()) module_line_ = s->line;
@@ -809,6 +812,7 @@ Flow Interp::exec(const Stmt* s, Frame& f) {
 // The coroutine twins
 
 asyncio::Coro<Object> Interp::eval_a(const Expr* e, Frame& f) {
+  if (stack_nearly_full()) [[unlikely]] stack_full();
   switch (e->kind) {
     case ExprKind::Await: {
       Object v = EVAL(e->as<Await>().value);
@@ -1037,6 +1041,7 @@ asyncio::Coro<Flow> Interp::exec_body_a(Body b, Frame& f) {
 
 asyncio::Coro<Flow> Interp::exec_a(const Stmt* s, Frame& f) {
   step();
+  if (stack_nearly_full()) [[unlikely]] stack_full();
   line = f.line = s->line;
   col = s->col;
   switch (s->kind) {

@@ -13,7 +13,29 @@ thread_local Interp* g_current = nullptr;
 
 Interp* current_interp() { return g_current; }
 
-Interp::Interp(const scenario::Module& m, const ExecOptions& o) : mod(m), opts(o) {
+// Objects/object.c's trashcan (Py_TRASHCAN_BEGIN): freeing the last reference to a deeply nested
+// structure (a list of lists a million deep) would recurse once per level on the C++ stack. Past
+// kDepth levels the object is kept for the outermost release to free, one after another.
+void Object::trashcan_release(RefCounted* p) noexcept {
+  constexpr int kDepth = 50;
+  thread_local int depth = 0;
+  thread_local std::vector<RefCounted*> later;
+  if (depth >= kDepth) {
+    later.push_back(p);
+    return;
+  }
+  ++depth;
+  p->release();
+  if (depth == 1)
+    while (!later.empty()) {
+      RefCounted* q = later.back();
+      later.pop_back();
+      q->release();
+    }
+  --depth;
+}
+
+Interp::Interp(const scenario::Module& m, const ExecOptions& o) : mod(m), opts(o), recursion_limit(o.recursion_limit) {
   g_current = this;
   setup_types();
   globals.resize(mod.globals.size());
@@ -27,6 +49,37 @@ Interp::Interp(const scenario::Module& m, const ExecOptions& o) : mod(m), opts(o
 
 Interp::~Interp() {
   if (g_current == this) g_current = nullptr;
+}
+
+int& Interp::coro_depth() {
+  asyncio::TaskBase* task = asyncio::current_task();
+  return task ? extras_for(*task).coro_depth : call_depth;
+}
+
+int Interp::depth() {
+  // A task's step is one frame more than a plain callback's: Handle._run calls context.run(),
+  // which calls the task's __step (Modules/_asynciomodule.c), which sends into the coroutine.
+  asyncio::TaskBase* task = asyncio::current_task();
+  const FutureExtras* x = task ? extras_of(*task) : nullptr;
+  return call_depth + (task ? 1 : 0) + (x ? x->coro_depth : 0);
+}
+
+void Interp::enter_recursive_call(const char* where) {
+  ++call_depth;
+  if (depth() > recursion_limit) [[unlikely]] {
+    --call_depth;
+    raise(T.RecursionError, std::string("maximum recursion depth exceeded") + where);
+  }
+  if (stack_nearly_full()) [[unlikely]] {
+    --call_depth;
+    stack_full();
+  }
+}
+
+void Interp::stack_full() {
+  // Only a limit raised past what the stack holds gets here (CPython itself would crash).
+  raise(T.RecursionError, fmt::format("maximum recursion depth exceeded (the interpreter's stack of {} MiB is full at depth {}, "
+                                      "below sys.getrecursionlimit() {})", kProgramStackBytes >> 20, depth(), recursion_limit));
 }
 
 const char* Interp::intern(std::string s) { return interned.insert(std::move(s)).first->c_str(); }

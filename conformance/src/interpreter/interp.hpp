@@ -17,6 +17,7 @@
 #include <vector>
 
 #include "aiospec/interpreter.hpp"
+#include "aiospec/scenario/limits.hpp"
 #include "value.hpp"
 
 namespace aiospec::interp {
@@ -53,7 +54,7 @@ struct Types {
       QueueEmpty, QueueFull, BrokenBarrierError, KeyboardInterrupt, SystemExit, GeneratorExit,
       BaseExceptionGroup, ExceptionGroup, DeprecationWarning, RuntimeWarning, Warning,
       UserWarning, SendfileNotAvailableError, gaierror, IncompleteReadError, LimitOverrunError, UnicodeError,
-      UnicodeDecodeError, UnicodeEncodeError, BufferError;
+      UnicodeDecodeError, UnicodeEncodeError, BufferError, MemoryError;
 };
 
 class Interp {
@@ -204,13 +205,16 @@ class Interp {
   void log_asyncio(const std::string& text, const asyncio::ExceptionContext& ctx);
   void add_line(std::string text);
   void report_uncaught(const std::exception_ptr& ep);
-  void step();  // counts a step against the budget; throws Abort when a budget runs out
+  void step();  // counts a step against the budgets (steps, virtual time, memory); throws Abort when one runs out
   [[noreturn]] void abort(std::string message);
   // Stops the program at what the scenario language does not cover: "file:line:col: what is outside …".
   [[noreturn]] void refuse(std::string_view what);
   [[noreturn]] void deadlock(const asyncio::Deadlock& d);
   // Runs `loop` until `fut` is done (run_forever when null); a deadlock stops the program.
-  void run_loop(asyncio::EventLoop& loop, asyncio::FutureBase* fut);
+  // `frames`: the Python frames CPython's asyncio has between the builtin that was called and a
+  // callback it runs (run_forever: _run_once, Handle._run and context.run; run_until_complete one
+  // more for run_forever; Runner.run one more; asyncio.run one more), for Interp::depth.
+  void run_loop(asyncio::EventLoop& loop, asyncio::FutureBase* fut, int frames);
   double now();  // process virtual seconds
 
   Types T;
@@ -247,7 +251,19 @@ class Interp {
   std::uint32_t module_line_ = 0;  // the module-level statement running (the traceback's <module> line)
   std::string partial_line, partial_err_line;  // stdout's and stderr's line not yet ended
   std::set<std::string> interned;
-  int call_depth = 0;
+  // --- recursion (spec/language.md, "Limits") ---
+  // The depth CPython's recursion counter would have here (Py_EnterRecursiveCall, Python/ceval.c):
+  // call_depth (the module, each running function, generator, builtin and nested repr/comparison)
+  // plus, in a task, the task's step and the coroutines its chain of awaits is running.
+  int depth();
+  // One level more, or RecursionError "maximum recursion depth exceeded<where>" past the limit or
+  // when the C++ stack is nearly full.
+  void enter_recursive_call(const char* where);
+  [[noreturn]] void stack_full();  // RecursionError: the C++ stack is nearly full before the limit
+  // The counter a coroutine's frame adds to: the current task's, or call_depth outside tasks.
+  int& coro_depth();
+  int call_depth = 1;  // the module's frame
+  int recursion_limit;
 
   CoroObj* hand_driver = nullptr;  // the coroutine a send() or throw() is running, if any
   asyncio::TaskBase* hand_task = nullptr;  // the task that called it (null: none)
@@ -302,7 +318,6 @@ class Interp {
   // Core exceptions already converted, so one C++ exception is one Python object (identity).
   std::unordered_map<const void*, ExcObj*> converted_;  // weak: ExcObj's destructor removes itself
   std::map<std::string, Ref<TypeObj>, std::less<>> native_types_;
-  int repr_depth_ = 0;
 
  public:
   std::vector<std::uint32_t> global_order_;
@@ -317,6 +332,17 @@ class Interp {
 // name the filters match; shown, recorded, ignored or raised as the filters say.
 void warn_explicit(Interp& ip, const Object& message, const Ref<TypeObj>& category, const std::string& filename,
                    std::uint32_t lineno, std::string_view module, bool can_raise);
+// One level of recursion for the scope of the object (see Interp::enter_recursive_call).
+struct RecursiveCall {
+  Interp& ip;
+  explicit RecursiveCall(Interp& i, const char* where = "") : ip(i) { ip.enter_recursive_call(where); }
+  ~RecursiveCall() { --ip.call_depth; }
+  RecursiveCall(const RecursiveCall&) = delete;
+  RecursiveCall& operator=(const RecursiveCall&) = delete;
+};
+inline constexpr const char* kInRepr = " while getting the repr of an object";
+inline constexpr const char* kInComparison = " in comparison";
+inline constexpr const char* kInCall = " while calling a Python object";
 
 // The interpreter whose program is running on this thread (warning and log sinks are global).
 Interp* current_interp();

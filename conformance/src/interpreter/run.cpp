@@ -171,6 +171,8 @@ void Interp::step() {
   program_clock->advance(static_cast<asyncio::Nanos>(opts.step_nanos));
   if ((steps & 1023) == 0 && now() > opts.max_virtual_seconds)
     abort(fmt::format("virtual-time budget of {} s exhausted (a runaway program?)", opts.max_virtual_seconds));
+  if (opts.max_memory_bytes && thread_memory_in_use() > static_cast<std::int64_t>(opts.max_memory_bytes)) [[unlikely]]
+    abort(fmt::format("memory budget of {} bytes exhausted (a runaway program?)", opts.max_memory_bytes));
 }
 
 void Interp::report_uncaught(const std::exception_ptr& ep) {
@@ -255,17 +257,23 @@ void Interp::run_module() {
 
 }  // namespace interp
 
-RunResult run_program(std::string_view source, std::string_view filename, const ExecOptions& opts) {
+namespace {
+
+RunResult run_on_this_thread(std::string_view source, std::string_view filename, const ExecOptions& opts) {
   RunResult r;
   scenario::Module m;
   try {
     m = scenario::parse(source, std::string(filename));
   } catch (const scenario::SyntaxError& e) {
     r.parse_error = true;
-    r.exit_status = 2;
+    // CPython exits 1 on the errors it raises compiling the program; a construct outside the
+    // language is aiospec's own refusal.
+    const bool refused = e.kind() == scenario::ErrorKind::Unsupported;
+    r.exit_status = refused ? 2 : 1;
     r.stderr_text = std::string(e.what()) + "\n";
     r.error = e.what();
-    r.lines.push_back({fmt::format("[uncaught] {}: {}", e.python_type(), e.message()), std::nullopt});
+    const bool located = e.kind() != scenario::ErrorKind::Memory && e.kind() != scenario::ErrorKind::Recursion;
+    r.lines.push_back({located ? fmt::format("[uncaught] {}: {}", e.python_type(), e.message()) : "[uncaught] " + r.error, std::nullopt});
     return r;
   }
   {
@@ -281,6 +289,25 @@ RunResult run_program(std::string_view source, std::string_view filename, const 
   }
   asyncio::set_warning_sink(nullptr);
   asyncio::set_log_sink({});
+  return r;
+}
+
+}  // namespace
+
+RunResult run_program(std::string_view source, std::string_view filename, const ExecOptions& opts) {
+  // A stack deep enough for the recursion limit (stack_nearly_full() stops recursion before its
+  // end), and a memory count of the program's own.
+  RunResult r;
+  run_with_stack(kProgramStackBytes, [&] {
+    set_thread_memory_budget(opts.max_memory_bytes);
+    try {
+      r = run_on_this_thread(source, filename, opts);
+    } catch (...) {
+      set_thread_memory_budget(0);
+      throw;
+    }
+    set_thread_memory_budget(0);
+  });
   return r;
 }
 

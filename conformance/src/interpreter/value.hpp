@@ -77,8 +77,15 @@ class Object {
   }
   ~Object() {
     // p_ is never null for heap tags; the test keeps g++ 12's -Wnonnull quiet after inlining.
-    if (heap() && p_) p_->release();
+    if (heap() && p_) {
+      if (p_->ref_count() > 1)
+        p_->release();
+      else
+        trashcan_release(p_);
+    }
   }
+  // The last reference's release: nested destruction past a depth is deferred (interp.cpp).
+  static void trashcan_release(RefCounted* p) noexcept;
   void swap(Object& o) noexcept {
     std::swap(tag_, o.tag_);
     std::swap(i_, o.i_);
@@ -348,6 +355,7 @@ struct FutureExtras final : RefCounted {
   Frame* frame = nullptr;  // the `async def`'s frame, owned by the task's coroutine (`running at`)
   std::uint32_t def_line = 0;  // `done, defined at`
   bool blocking = false;  // _asyncio_future_blocking: its __await__ yielded it to a task
+  int coro_depth = 0;  // a task's: the coroutine frames its chain of awaits is running (Interp::depth)
 };
 
 // An iterator (iter(), and every for loop).

@@ -6,6 +6,7 @@
 #include <utility>
 
 #include "aiospec/scenario/error.hpp"
+#include "aiospec/scenario/limits.hpp"
 
 namespace aiospec::scenario {
 
@@ -318,6 +319,8 @@ class Lexer {
         if (alt != top.alt) fail_tab();
       } else if (col > top.col) {
         if (alt <= top.alt) fail_tab();
+        // tokenizer.c: MAXINDENT levels (the first is column 0), reported at column 1.
+        if (indents_.size() >= kMaxIndentLevel) fail(line_, 1, "too many levels of indentation", ErrorKind::Indentation);
         indents_.push_back({col, alt});
         emit(Tok::Indent, pos_, 0);
       } else {
@@ -410,6 +413,8 @@ class Lexer {
     Tok op = operator_at(op_len);
     if (op != Tok::End) {
       if (op == Tok::LParen || op == Tok::LBracket || op == Tok::LBrace) {
+        // tokenizer.c: a bracket past MAXLEVEL open ones is refused where it stands.
+        if (brackets_.size() >= kMaxParenLevel) fail_here("too many nested parentheses");
         brackets_.push_back({c, line_, col_at(pos_)});
       } else if (op == Tok::RParen || op == Tok::RBracket || op == Tok::RBrace) {
         close_bracket(c);

@@ -10,6 +10,7 @@
 
 #include "aiospec/scenario/error.hpp"
 #include "aiospec/scenario/lexer.hpp"
+#include "aiospec/scenario/limits.hpp"
 #include "resolve.hpp"
 
 namespace aiospec::scenario {
@@ -750,6 +751,7 @@ class Parser {
     e->test = disjunction();
     if (!at(Tok::KwElse)) unexpected("expected 'else' after 'if' expression");
     next();
+    Nested level(*this, 1);
     e->orelse = expression();
     return e;
   }
@@ -759,6 +761,7 @@ class Parser {
     auto* l = node<Lambda>(t);
     l->args = parameters(Tok::Colon);
     expect(Tok::Colon);
+    Nested level(*this, 2);
     l->body = expression();
     return l;
   }
@@ -783,6 +786,7 @@ class Parser {
     const Token& t = next();
     auto* e = node<UnaryOp>(t);
     e->op = UnaryOpKind::Not;
+    Nested level(*this, 1);
     e->operand = inversion();
     return e;
   }
@@ -901,13 +905,17 @@ class Parser {
     const Token& t = next();
     auto* e = node<UnaryOp>(t);
     e->op = op;
+    Nested level(*this, 1);
     e->operand = factor();
     return e;
   }
   Expr* power() {
     const Token& t = peek();
     Expr* e = await_primary();
-    if (accept(Tok::DStar)) e = binary(t, BinOpKind::Pow, e, factor());
+    if (accept(Tok::DStar)) {
+      Nested level(*this, 2);
+      e = binary(t, BinOpKind::Pow, e, factor());
+    }
     return e;
   }
   Expr* await_primary() {
@@ -1008,6 +1016,21 @@ class Parser {
     return s;
   }
 
+  // Parser/parser.c counts each rule it enters against MAXSTACK and fails with MemoryError: the
+  // right-recursive rules here count as many levels as CPython's grammar spends on them (a unary
+  // operator, `not` or an `else` branch 1, `**` or `lambda` 2), from the levels a module-level
+  // statement's expression starts at; a nearly full C++ stack fails the same way.
+  static constexpr int kStatementLevels = 32;
+  int level_ = kStatementLevels;
+  struct Nested {
+    Parser& p;
+    int n;
+    Nested(Parser& parser, int levels) : p(parser), n(levels) {
+      p.level_ += n;
+      if (p.level_ >= kMaxParserLevel || stack_nearly_full()) throw SyntaxError(ErrorKind::Memory, p.cx_.filename, 0, 0, "");
+    }
+    ~Nested() { p.level_ -= n; }
+  };
   Expr* atom() {
     const Token& t = peek();
     switch (t.kind) {

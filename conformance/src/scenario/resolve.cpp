@@ -4,11 +4,13 @@
 #include <fmt/format.h>
 
 #include <memory>
+#include <optional>
 #include <string>
 #include <unordered_map>
 #include <vector>
 
 #include "aiospec/scenario/error.hpp"
+#include "aiospec/scenario/limits.hpp"
 
 namespace aiospec::scenario {
 
@@ -35,6 +37,7 @@ struct ScopeData {
   ExprKind comp = ExprKind::ListComp;  // a Comprehension scope's kind
   const Stmt* value_return = nullptr;  // the first `return value` of a function
   int loops = 0;
+  int blocks = 0;  // compile.c's frame blocks open in this code object (CO_MAXBLOCKS)
   std::vector<Sym> syms;
   std::vector<Name*> names;
   std::vector<std::string_view> params;
@@ -65,6 +68,8 @@ class Resolver {
     root_.out = m_.arena.make<Scope>();
     cur_ = &root_;
     body(m_.body);
+    // compile.c reports nesting past CO_MAXBLOCKS after the symbol table is complete.
+    if (blocks_error_) throw *blocks_error_;
     classify(root_);
     layout(root_);
     m_.scope = root_.out;
@@ -76,6 +81,28 @@ class Resolver {
   [[noreturn]] void fail(const At& at, std::string message,
                          ErrorKind kind = ErrorKind::Syntax) const {
     throw SyntaxError(kind, m_.filename, at.line, at.col, std::move(message));
+  }
+
+  // symtable.c: each statement and expression visited is a level of the compiler's recursion.
+  struct Visit {
+    Resolver& r;
+    explicit Visit(Resolver& resolver) : r(resolver) {
+      if (++r.depth_ > kMaxCompileDepth || stack_nearly_full())
+        throw SyntaxError(ErrorKind::Recursion, r.m_.filename, 0, 0, "maximum recursion depth exceeded during compilation");
+    }
+    ~Visit() { --r.depth_; }
+  };
+  int depth_ = 0;
+  std::optional<SyntaxError> blocks_error_;
+
+  // A body inside `n` more of compile.c's frame blocks (loops, with, try, handlers).
+  bool block_body(const Stmt& s, Body b, int n) {
+    cur_->blocks += n;
+    if (cur_->blocks > kMaxStaticBlocks && !blocks_error_)
+      blocks_error_.emplace(ErrorKind::Syntax, m_.filename, s.line, s.col, "too many statically nested blocks");
+    bool aw = body(b);
+    cur_->blocks -= n;
+    return aw;
   }
 
   ScopeData* push(ScopeKind kind) {
@@ -130,6 +157,7 @@ class Resolver {
 
   bool expr(Expr* e) {
     if (!e) return false;
+    Visit visit(*this);
     bool aw = false;
     switch (e->kind) {
       case ExprKind::Name: {
@@ -272,14 +300,15 @@ class Resolver {
     return aw;
   }
 
-  bool loop_body(Body b) {
+  bool loop_body(const Stmt& s, Body b) {
     ++cur_->loops;
-    bool aw = body(b);
+    bool aw = block_body(s, b, 1);
     --cur_->loops;
     return aw;
   }
 
   bool stmt(Stmt* s) {
+    Visit visit(*this);
     bool aw = false;
     switch (s->kind) {
       case StmtKind::FunctionDef: {
@@ -343,14 +372,14 @@ class Resolver {
         aw = f.is_async;
         aw = expr(f.iter) || aw;
         aw = expr(f.target) || aw;
-        aw = loop_body(f.body) || aw;
+        aw = loop_body(*s, f.body) || aw;
         aw = body(f.orelse) || aw;
         break;
       }
       case StmtKind::While: {
         auto& w = s->as<While>();
         aw = expr(w.test);
-        aw = loop_body(w.body) || aw;
+        aw = loop_body(*s, w.body) || aw;
         aw = body(w.orelse) || aw;
         break;
       }
@@ -369,7 +398,7 @@ class Resolver {
           aw = expr(item.context_expr) || aw;
           aw = expr(item.optional_vars) || aw;
         }
-        aw |= body(w.body);
+        aw |= block_body(*s, w.body, static_cast<int>(w.items.size()));
         break;
       }
       case StmtKind::Raise: {
@@ -379,14 +408,18 @@ class Resolver {
       }
       case StmtKind::Try: {
         auto& t = s->as<Try>();
-        aw = body(t.body);
+        // compile.c: FINALLY_TRY around all but the finally body, TRY_EXCEPT around the body,
+        // EXCEPTION_HANDLER and HANDLER_CLEANUP around a handler's; the finally body is compiled
+        // again inside FINALLY_END for the exceptional path.
+        const int finally = t.finalbody.empty() ? 0 : 1, excepts = t.handlers.empty() ? 0 : 1;
+        aw = block_body(*s, t.body, finally + excepts);
         for (ExceptHandler& h : t.handlers) {
           aw = expr(h.type) || aw;
           aw = expr(h.name) || aw;
-          aw = body(h.body) || aw;
+          aw = block_body(*s, h.body, finally + 2) || aw;
         }
-        aw = body(t.orelse) || aw;
-        aw = body(t.finalbody) || aw;
+        aw = block_body(*s, t.orelse, finally) || aw;
+        aw = block_body(*s, t.finalbody, finally) || aw;
         break;
       }
       case StmtKind::Assert: {

@@ -224,7 +224,8 @@ struct RunnerObj final : NativeObj {
 
 RunnerObj& runner_of(BuiltinObj& b) { return *static_cast<RunnerObj*>(b.self.as<NativeObj>()); }
 
-Object runner_run(Interp& ip, RunnerObj& r, Object coro) {
+// `frames`: what Interp::run_loop counts for the caller (asyncio.run is Runner.run's caller).
+Object runner_run(Interp& ip, RunnerObj& r, Object coro, int frames) {
   if (!is_coroutine(coro)) ip.raise(ip.T.ValueError, "a coroutine was expected, got " + ip.repr(coro));
   if (asyncio::running_loop()) ip.raise(ip.T.RuntimeError, "Runner.run() cannot be called from a running event loop");
   r.with_factory();
@@ -232,7 +233,7 @@ Object runner_run(Interp& ip, RunnerObj& r, Object coro) {
   auto task = loop.create_task(take_coro(ip, coro));
   ip.note_task(task.state(), coro);
   coro = Object();
-  ip.run_loop(loop, task.base());
+  ip.run_loop(loop, task.base(), frames);
   return ip.future_result(*task.base());
 }
 
@@ -241,7 +242,7 @@ Object RunnerObj::getattr(Interp& ip, const Object& self, std::string_view name)
     return ip.builtin("run", [](Interp& ip, BuiltinObj& b, CallArgs& a) {
       a.take_kw("context");
       check_args(ip, "run", a, 1, 1);
-      return runner_run(ip, runner_of(b), a.pos[0]);
+      return runner_run(ip, runner_of(b), a.pos[0], 5);
     }, self);
   if (name == "close" || name == "__exit__")
     return ip.builtin(name == "close" ? "close" : "__exit__", [](Interp&, BuiltinObj& b, CallArgs&) {
@@ -329,8 +330,14 @@ std::function<void()> callback_fn(Interp& ip, Object fn, std::vector<Object> arg
 
 // ---------------------------------------------------------------------------------------------
 
-void Interp::run_loop(EventLoop& loop, FutureBase* fut) {
+void Interp::run_loop(EventLoop& loop, FutureBase* fut, int frames) {
   use_loop(loop);
+  call_depth += frames;
+  struct Restore {
+    int& depth;
+    int frames;
+    ~Restore() { depth -= frames; }
+  } restore{call_depth, frames};
   try {
     if (fut)
       loop.run_until_complete(*fut);
@@ -644,7 +651,7 @@ Object loop_method(Interp& ip, const Object& self, std::string_view name) {
   })
   M("run_forever", {
     check_args(ip, "run_forever", a, 0, 0);
-    ip.run_loop(loop, nullptr);
+    ip.run_loop(loop, nullptr, 3);
     return Object::none();
   })
   M("run_until_complete", {
@@ -657,7 +664,7 @@ Object loop_method(Interp& ip, const Object& self, std::string_view name) {
     bool made = !a.pos[0].is(Tag::Future);
     if (made && fut->is_task()) static_cast<asyncio::TaskBase*>(fut.get())->set_log_destroy_pending(false);
     a.pos.clear();
-    ip.run_loop(loop, fut.get());
+    ip.run_loop(loop, fut.get(), 4);
     return ip.future_result(*fut);
   })
   if (name == "call_soon" || name == "call_soon_threadsafe") {
@@ -750,7 +757,7 @@ Object module_asyncio(Interp& ip) {
     Object result;
     std::exception_ptr ep;
     try {
-      result = runner_run(ip, r, a.pos[0]);
+      result = runner_run(ip, r, a.pos[0], 6);
     } catch (const Abort&) {
       throw;
     } catch (...) {

@@ -599,7 +599,7 @@ void install_builtins(Interp& ip) {
                   &ip.T.ArithmeticError, &ip.T.OSError, &ip.T.TimeoutError, &ip.T.KeyboardInterrupt,
                   &ip.T.SystemExit, &ip.T.GeneratorExit, &ip.T.BaseExceptionGroup, &ip.T.ExceptionGroup,
                   &ip.T.Warning, &ip.T.DeprecationWarning, &ip.T.RuntimeWarning, &ip.T.UserWarning,
-                  &ip.T.UnicodeError, &ip.T.UnicodeDecodeError, &ip.T.UnicodeEncodeError, &ip.T.BufferError})
+                  &ip.T.UnicodeError, &ip.T.UnicodeDecodeError, &ip.T.UnicodeEncodeError, &ip.T.BufferError, &ip.T.MemoryError})
     B[(*t)->name] = Object(Tag::Type, *t);
   install_descriptors(ip);
   install_object(ip);

@@ -81,6 +81,26 @@ Object module_sys(Interp& ip) {
     else if (a.pos.size() == 1 && !a.pos[0].is_none()) args = a.pos;
     ip.raise_obj(ip.new_exc(ip.T.SystemExit, std::move(args)));
   });
+  A["getrecursionlimit"] = ip.builtin("getrecursionlimit", [](Interp& ip, BuiltinObj&, CallArgs& a) -> Object {
+    if (!a.pos.empty() || !a.kw.empty())
+      ip.raise(ip.T.TypeError, fmt::format("sys.getrecursionlimit() takes no arguments ({} given)", a.pos.size() + a.kw.size()));
+    return Object::integer(ip.recursion_limit);
+  });
+  // Python/sysmodule.c: sys_setrecursionlimit_impl. The limit is taken as CPython takes it; the C++
+  // stack bounds the recursion where the limit would go beyond it (Interp::enter_recursive_call).
+  A["setrecursionlimit"] = ip.builtin("setrecursionlimit", [](Interp& ip, BuiltinObj&, CallArgs& a) -> Object {
+    if (!a.kw.empty()) ip.raise(ip.T.TypeError, "sys.setrecursionlimit() takes no keyword arguments");
+    if (a.pos.size() != 1)
+      ip.raise(ip.T.TypeError, fmt::format("sys.setrecursionlimit() takes exactly one argument ({} given)", a.pos.size()));
+    const std::int64_t n = ip.index_arg(a.pos[0], nullptr);
+    if (n > std::numeric_limits<int>::max() || n < std::numeric_limits<int>::min())
+      ip.raise(ip.T.OverflowError, "Python int too large to convert to C int");
+    if (n < 1) ip.raise(ip.T.ValueError, "recursion limit must be greater or equal than 1");
+    if (const int depth = ip.depth(); n <= depth)
+      ip.raise(ip.T.RecursionError, fmt::format("cannot set the recursion limit to {} at the recursion depth {}: the limit is too low", n, depth));
+    ip.recursion_limit = static_cast<int>(n);
+    return Object::none();
+  });
   return Object(Tag::Native, m);
 }
 

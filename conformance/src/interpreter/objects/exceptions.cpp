@@ -3,6 +3,8 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <new>
+#include <stdexcept>
 
 #include "../interp.hpp"
 
@@ -73,6 +75,7 @@ void Interp::setup_exception_types() {
   exc(t.UnicodeDecodeError, "UnicodeDecodeError", t.UnicodeError, -1);
   exc(t.UnicodeEncodeError, "UnicodeEncodeError", t.UnicodeError, -1);
   exc(t.BufferError, "BufferError", t.Exception, -1);
+  exc(t.MemoryError, "MemoryError", t.Exception, -1);
   exc(t.Warning, "Warning", t.Exception, -1);
   exc(t.DeprecationWarning, "DeprecationWarning", t.Warning, -1);
   exc(t.RuntimeWarning, "RuntimeWarning", t.Warning, -1);
@@ -235,6 +238,10 @@ Ref<ExcObj> Interp::to_python(const std::exception_ptr& ep) {
     obj->cache_key = &e;
     converted_.emplace(&e, obj.get());
     return obj;
+  } catch (const std::bad_alloc&) {
+    return new_exc(T.MemoryError, {});  // an allocation beyond the memory budget (limits.hpp)
+  } catch (const std::length_error&) {
+    return new_exc(T.MemoryError, {});  // a container beyond its max_size(), as PyMem_Malloc's limit
   } catch (const std::exception& e) {
     return new_exc(T.RuntimeError, {str_obj(std::string("internal error: ") + e.what())});
   }

@@ -159,14 +159,7 @@ Object Interp::call_function(FuncObj* fn, CallArgs& args) {
     c.as<CoroObj>()->def_line = fn->def->line;
     return c;
   }
-  if (++call_depth > opts.max_call_depth) {
-    --call_depth;
-    raise(T.RecursionError, "maximum recursion depth exceeded");
-  }
-  struct Depth {
-    int& d;
-    ~Depth() { --d; }
-  } depth{call_depth};
+  RecursiveCall frame_level(*this);
   Ref<FuncObj> keep(fn);
   Frame frame;
   bind_args(fn, args, frame);
@@ -182,8 +175,14 @@ Object Interp::call_function(FuncObj* fn, CallArgs& args) {
 }
 
 asyncio::Coro<Object> Interp::run_coroutine(Ref<FuncObj> fn, std::unique_ptr<Frame> frame) {
+  // The frame is a level of its task's chain while it runs, suspended or not: CPython resumes a
+  // task by sending into the outermost coroutine, so the whole chain is on its stack again.
+  int& chain = coro_depth();
+  ++chain;
   std::exception_ptr ep;
   try {
+    if (depth() > recursion_limit) raise(T.RecursionError, "maximum recursion depth exceeded");
+    if (stack_nearly_full()) stack_full();
     if (fn->def->body_awaits)
       co_await exec_body_a(fn->def->body, *frame);
     else
@@ -193,6 +192,7 @@ asyncio::Coro<Object> Interp::run_coroutine(Ref<FuncObj> fn, std::unique_ptr<Fra
   } catch (...) {
     ep = std::current_exception();
   }
+  --chain;
   if (ep) rethrow_keeping(ep, std::move(frame->slots));
   co_return frame->retval.null() ? Object::none() : std::move(frame->retval);
 }

@@ -251,6 +251,7 @@ bool gen_resume(Interp& ip, GenObj& g, Object value, std::exception_ptr thrown, 
   }
   g.transfer = std::move(value);
   g.thrown = std::move(thrown);
+  RecursiveCall level(ip);  // the generator's frame
   g.running = true;
   g.leaf.resume();
   g.running = false;

@@ -1,0 +1,3 @@
+import asyncio
+async def f(): return await f()
+asyncio.run(f())

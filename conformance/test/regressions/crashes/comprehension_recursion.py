@@ -1,0 +1,3 @@
+def f():
+    return [f() for _ in [1]]
+f()
