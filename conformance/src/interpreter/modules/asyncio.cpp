@@ -224,7 +224,8 @@ struct RunnerObj final : NativeObj {
 
 RunnerObj& runner_of(BuiltinObj& b) { return *static_cast<RunnerObj*>(b.self.as<NativeObj>()); }
 
-Object runner_run(Interp& ip, RunnerObj& r, Object coro) {
+// The task's exception passes run_until_complete's and Runner.run's frames (and asyncio.run's, `in_run`).
+Object runner_run(Interp& ip, RunnerObj& r, Object coro, bool in_run = false) {
   if (!is_coroutine(coro)) ip.raise(ip.T.ValueError, "a coroutine was expected, got " + ip.repr(coro));
   if (asyncio::running_loop()) ip.raise(ip.T.RuntimeError, "Runner.run() cannot be called from a running event loop");
   r.with_factory();
@@ -233,7 +234,14 @@ Object runner_run(Interp& ip, RunnerObj& r, Object coro) {
   ip.note_task(task.state(), coro);
   coro = Object();
   ip.run_loop(loop, task.base());
-  return ip.future_result(*task.base());
+  try {
+    return ip.future_result(*task.base());
+  } catch (const Abort&) {
+    throw;
+  } catch (...) {
+    if (in_run) ip.traceback_lib({&kRunUntilComplete, &kRunnerRun, &kRunnersRun});
+    ip.traceback_lib({&kRunUntilComplete, &kRunnerRun});
+  }
 }
 
 Object RunnerObj::getattr(Interp& ip, const Object& self, std::string_view name) {
@@ -604,7 +612,13 @@ Object loop_method(Interp& ip, const Object& self, std::string_view name) {
     if (made && fut->is_task()) static_cast<asyncio::TaskBase*>(fut.get())->set_log_destroy_pending(false);
     a.pos.clear();
     ip.run_loop(loop, fut.get());
-    return ip.future_result(*fut);
+    try {
+      return ip.future_result(*fut);
+    } catch (const Abort&) {
+      throw;
+    } catch (...) {
+      ip.traceback_lib({&kRunUntilComplete});
+    }
   })
   if (name == "call_soon" || name == "call_soon_threadsafe") {
     return ip.builtin(name == "call_soon" ? "call_soon" : "call_soon_threadsafe", [](Interp& ip, BuiltinObj& b, CallArgs& a) -> Object {
@@ -696,7 +710,7 @@ Object module_asyncio(Interp& ip) {
     Object result;
     std::exception_ptr ep;
     try {
-      result = runner_run(ip, r, a.pos[0]);
+      result = runner_run(ip, r, a.pos[0], true);
     } catch (const Abort&) {
       throw;
     } catch (...) {

@@ -60,7 +60,7 @@ Object module_sys(Interp& ip) {
   auto m = asyncio::make_ref<ModuleObj>("sys");
   auto& A = m->attrs;
   // `aiospec exec FILE` passes no arguments: argv is the script as named on the command line.
-  A["argv"] = ip.list_obj({ip.str_obj(ip.mod.filename)});
+  A["argv"] = ip.list_obj({ip.str_obj(ip.opts.argv0.empty() ? ip.mod.filename : ip.opts.argv0)});
   A["platform"] = ip.str_obj("linux");
   A["byteorder"] = ip.str_obj("little");
   ip.native_type("SimpleNamespace", nullptr, "types")->dotted_tp_name = true;
