@@ -233,8 +233,8 @@ Object runner_run(Interp& ip, RunnerObj& r, Object coro, bool in_run = false) {
   auto task = loop.create_task(take_coro(ip, coro));
   ip.note_task(task.state(), coro);
   coro = Object();
-  ip.run_loop(loop, task.base());
   try {
+    ip.run_loop(loop, task.base());
     return ip.future_result(*task.base());
   } catch (const Abort&) {
     throw;
@@ -611,8 +611,8 @@ Object loop_method(Interp& ip, const Object& self, std::string_view name) {
     bool made = !a.pos[0].is(Tag::Future);
     if (made && fut->is_task()) static_cast<asyncio::TaskBase*>(fut.get())->set_log_destroy_pending(false);
     a.pos.clear();
-    ip.run_loop(loop, fut.get());
     try {
+      ip.run_loop(loop, fut.get());
       return ip.future_result(*fut);
     } catch (const Abort&) {
       throw;
