@@ -612,7 +612,7 @@ Flow Interp::exec_try(const Try& t, Frame& f) {
       exc.as<ExcObj>()->tb_frame = nullptr;
       if (match->name) store_name(*match->name, f, exc);
       f.handling.push_back(ep);
-      handled.push_back(ep);
+      handle(ep);
       struct Pop {
         Interp& ip;
         Frame& f;
@@ -1265,7 +1265,7 @@ asyncio::Coro<Flow> Interp::exec_a(const Stmt* s, Frame& f) {
           exc.as<ExcObj>()->tb_frame = nullptr;
           if (match->name) store_name(*match->name, f, exc);
           f.handling.push_back(ep);
-          handled.push_back(ep);
+          handle(ep);
           std::exception_ptr inner;
           try {
             fl = co_await exec_body_a(match->body, f);

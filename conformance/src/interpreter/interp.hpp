@@ -248,14 +248,27 @@ class Interp {
   bool finished = false;
   bool exit_without_exception_ = false;  // SystemExit with a non-zero status  // after shutdown: diagnostics are no longer recorded
   std::unique_ptr<Frame> source_frame_;
-  // The exceptions being handled by except clauses, innermost last (sys.exc_info(), print_exc()).
-  std::vector<std::exception_ptr> handled;
+  // The exceptions being handled by except clauses, innermost last, each with the task handling it
+  // (null outside tasks): what sys.exc_info() sees is the innermost of the running task's, as each
+  // of CPython's coroutines has its own exc_info.
+  std::vector<std::pair<const void*, std::exception_ptr>> handled_;
+  static const void* running_task() {
+    asyncio::EventLoop* loop = asyncio::running_loop();
+    return loop ? loop->current_task() : nullptr;
+  }
+  void handle(const std::exception_ptr& ep) { handled_.emplace_back(running_task(), ep); }
   void unhandle(const std::exception_ptr& ep) {
-    for (auto it = handled.rbegin(); it != handled.rend(); ++it)
-      if (*it == ep) {
-        handled.erase(std::next(it).base());
+    for (auto it = handled_.rbegin(); it != handled_.rend(); ++it)
+      if (it->second == ep) {
+        handled_.erase(std::next(it).base());
         return;
       }
+  }
+  std::exception_ptr handled() const {  // null when none is
+    const void* task = running_task();
+    for (auto it = handled_.rbegin(); it != handled_.rend(); ++it)
+      if (it->first == task) return it->second;
+    return nullptr;
   }
   std::string partial_line, partial_err_line;  // stdout's and stderr's line not yet ended
   std::set<std::string> interned;

@@ -136,6 +136,19 @@ void Interp::traceback_here(Frame& f, TbEntry entry) {
   }
   if (held && held->tb_frame == &f) std::rethrow_exception(ep);
   Ref<ExcObj> e = held ? Ref<ExcObj>(held) : to_python(ep);  // to_python rethrows Abort
+  if (std::exception_ptr h = e->tb.empty() && e->context.null() ? handled() : nullptr) {
+    // Raised while another is handled: that one is its __context__ (_PyErr_SetObject), a cycle
+    // through the new one cut.
+    Object ctx = exc_object(h);
+    if (ctx.as<ExcObj>() != e.get()) {
+      for (ExcObj* o = ctx.as<ExcObj>(); o->context.is(Tag::Exc); o = o->context.as<ExcObj>())
+        if (o->context.as<ExcObj>() == e.get()) {
+          o->context = Object();
+          break;
+        }
+      e->context = ctx;
+    }
+  }
   if (e->tb_frame != &f) {
     e->tb.push_back(entry);
     e->tb_frame = &f;

@@ -200,7 +200,8 @@ Object record_exc_info(Interp& ip, const Object& v) {
   if (v.is(Tag::Exc)) return v;
   if (v.is(Tag::Tuple) && v.as<ListObj>()->v.size() == 3) return v.as<ListObj>()->v[1].is(Tag::Exc) ? v.as<ListObj>()->v[1] : v;
   if (!ip.truthy(v)) return Object::none();
-  return ip.handled.empty() ? ip.tuple_obj({Object::none(), Object::none(), Object::none()}) : ip.exc_object(ip.handled.back());
+  std::exception_ptr ep = ip.handled();
+  return ep ? ip.exc_object(ep) : ip.tuple_obj({Object::none(), Object::none(), Object::none()});
 }
 
 Object sys_stderr(Interp& ip) { return ip.getattr(ip.import_module("sys"), "stderr"); }

@@ -44,7 +44,10 @@ void write(Interp& ip, const Object& file, const std::vector<std::string>& piece
   }
 }
 
-Object handled(Interp& ip) { return ip.handled.empty() ? Object::none() : ip.exc_object(ip.handled.back()); }
+Object handled(Interp& ip) {
+  std::exception_ptr ep = ip.handled();
+  return ep ? ip.exc_object(ep) : Object::none();
+}
 
 Object str_list(Interp& ip, const std::vector<std::string>& pieces) {
   std::vector<Object> v;
