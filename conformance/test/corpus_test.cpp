@@ -1,6 +1,7 @@
 // The program corpora, run on the reference loop and compared with what CPython 3.11 printed (NAME.out,
 // recorded and re-verified by tools/corpus-outputs); one test per program:
 // - conformance/test/programs: asyncio programs written here as tutorials and answers write them;
+// - conformance/test/tracebacks: programs whose raw stderr (their tracebacks) is compared byte for byte;
 // - conformance/test/corpus: programs written by others, listed in corpus/manifest.json with their
 //   source and licence. A program the interpreter does not yet run as CPython does carries a
 //   "known_failure" reason there (explained in spec/language.md); its test checks that it still
@@ -34,9 +35,9 @@ std::string slurp(const fs::path& p) {
   return s.str();
 }
 
-std::vector<std::string> programs() {
+std::vector<std::string> programs(const fs::path& dir = kCorpus) {
   std::vector<std::string> names;
-  for (const auto& e : fs::directory_iterator(kCorpus))
+  for (const auto& e : fs::directory_iterator(dir))
     if (e.path().extension() == ".py") names.push_back(e.path().stem().string());
   std::sort(names.begin(), names.end());
   return names;
@@ -56,6 +57,42 @@ TEST_P(CorpusTest, MatchesCPython) {
 
 INSTANTIATE_TEST_SUITE_P(Programs, CorpusTest, testing::ValuesIn(programs()),
                          [](const testing::TestParamInfo<std::string>& info) { return info.param; });
+
+// Tracebacks byte for byte: each program of conformance/test/tracebacks runs on the reference loop
+// and its raw stderr (what `aiospec exec` prints) is compared with what `python3 NAME.py` printed
+// there (NAME.err, recorded by tools/corpus-outputs --update with <dir> for the program's directory
+// and <stdlib> for CPython's Lib/: the program runs here under those names).
+const fs::path kTracebacks = fs::path(AIOSPEC_SOURCE_DIR) / "conformance" / "test" / "tracebacks";
+
+TEST(Tracebacks, HasPrograms) { EXPECT_GE(programs(kTracebacks).size(), 10u); }
+
+class TracebackTest : public testing::TestWithParam<std::string> {};
+
+TEST_P(TracebackTest, StderrMatchesCPython) {
+  const auto& name = GetParam();
+  const auto expected = kTracebacks / (name + ".err");
+  ASSERT_TRUE(fs::exists(expected)) << expected << " is missing: run tools/corpus-outputs --update";
+  aiospec::ExecOptions opts;
+  opts.stdlib_dir = "<stdlib>";
+  auto r = aiospec::run_program(slurp(kTracebacks / (name + ".py")), "<dir>/" + name + ".py", opts);
+  EXPECT_EQ(r.stderr_text, slurp(expected)) << name << ".py";
+}
+
+INSTANTIATE_TEST_SUITE_P(Programs, TracebackTest, testing::ValuesIn(programs(kTracebacks)),
+                         [](const testing::TestParamInfo<std::string>& info) { return info.param; });
+
+// The normalised form keeps only the last line of an uncaught exception.
+TEST(Tracebacks, NormalisedFormIsTheLastLine) {
+  auto r = aiospec::run_program("def f():\n    return 1 / 0\nf()\n", "/p/x.py");
+  EXPECT_EQ(r.normalized(), "[uncaught] ZeroDivisionError: division by zero\n");
+  EXPECT_EQ(r.stderr_text,
+            "Traceback (most recent call last):\n"
+            "  File \"/p/x.py\", line 3, in <module>\n    f()\n"
+            "  File \"/p/x.py\", line 2, in f\n    return 1 / 0\n           ~~^~~\n"
+            "ZeroDivisionError: division by zero\n");
+  EXPECT_EQ(r.exit_status, 1);
+}
+
 
 const fs::path kOthers = fs::path(AIOSPEC_SOURCE_DIR) / "conformance" / "test" / "corpus";
 

@@ -1,6 +1,7 @@
 // aiospec: the command line (exec, run, fuzz).
 #include <CLI/CLI.hpp>
 #include <cstdio>
+#include <filesystem>
 #include <fstream>
 #include <iostream>
 #include <sstream>
@@ -20,7 +21,12 @@ int exec_command(const std::string& file, bool trace, bool normalized, const aio
   }
   std::stringstream ss;
   ss << in.rdbuf();
-  aiospec::RunResult r = aiospec::run_program(ss.str(), file, opts);
+  // CPython 3.9+ runs the main script under its absolute path (_Py_abspath: the working directory
+  // joined to the path as typed): __file__, tracebacks and reprs show it; sys.argv[0] is as typed.
+  aiospec::ExecOptions run_opts = opts;
+  run_opts.argv0 = file;
+  const std::string path = file.starts_with('/') ? file : std::filesystem::current_path().string() + "/" + file;
+  aiospec::RunResult r = aiospec::run_program(ss.str(), path, run_opts);
   if (r.parse_error) {
     std::fputs(r.stderr_text.c_str(), stderr);
     return r.exit_status;

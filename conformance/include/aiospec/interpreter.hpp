@@ -23,6 +23,10 @@ struct ExecOptions {
   // `asyncio.sleep(0)`) still lets its timers come due instead of starving them forever.
   std::uint64_t step_nanos = 50;
   std::vector<std::string> argv;  // the program's arguments: sys.argv[1:]
+  // Where CPython 3.11's Lib/ is: tracebacks name its files where asyncio.run's frames are, as
+  // `python3 prog.py` prints them (Debian's python3.11 by default).
+  std::string stdlib_dir = "/usr/lib/python3.11";
+  std::string argv0;  // sys.argv[0] as typed (the file name, absolute for __file__, when empty)
 };
 
 // One line of normalised output (spec/README.md: stdout lines, `[warning] …`, `[asyncio] …`,

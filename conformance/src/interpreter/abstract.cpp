@@ -1203,7 +1203,7 @@ Object Interp::getattr_opt(const Object& o, std::string_view name) {
       if (name == "__cause__") return e->cause.null() ? Object::none() : e->cause;
       if (name == "__context__") return e->context.null() ? Object::none() : e->context;
       if (name == "__suppress_context__") return Object::boolean(e->suppress_context);
-      if (name == "__traceback__") return Object::none();
+      if (name == "__traceback__") return traceback_object(*this, *e);
       if (name == "__class__") return Object(Tag::Type, e->cls);
       if ((e->cls->subclass_of(T.UnicodeDecodeError.get()) || e->cls->subclass_of(T.UnicodeEncodeError.get())) && e->args.size() == 5) {
         static const char* const kFields[] = {"encoding", "object", "start", "end", "reason"};  // the arguments, in order
@@ -1216,7 +1216,11 @@ Object Interp::getattr_opt(const Object& o, std::string_view name) {
         if (Object m = exc_group_method(*this, o, name); !m.null()) return m;
       }
       if (name == "with_traceback")
-        return builtin("with_traceback", [](Interp&, BuiltinObj& b, CallArgs&) { return b.self; }, o);
+        return builtin("with_traceback", [](Interp& ip, BuiltinObj& b, CallArgs& a) {
+          check_args(ip, "with_traceback", a, 1, 1);
+          set_traceback(ip, *b.self.as<ExcObj>(), a.pos[0]);
+          return b.self;
+        }, o);
       if (name == "add_note") return exc_add_note(*this, o);
       return {};
     }

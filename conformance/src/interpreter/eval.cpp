@@ -311,6 +311,19 @@ void Interp::comp_loop(const Comp& c, std::size_t gi, Frame& cf, Object& out) {
 }
 
 
+namespace {
+// The code name of a comprehension's frame (3.11 compiles each to a function).
+std::string_view comp_name(ExprKind k) {
+  return k == ExprKind::ListComp ? "<listcomp>" : k == ExprKind::SetComp ? "<setcomp>" : k == ExprKind::DictComp ? "<dictcomp>" : "<genexpr>";
+}
+}  // namespace
+
+void Interp::traceback_stmt(Frame& f, const Stmt* s) {
+  // An assert raises at its test (the compiler gives RAISE_VARARGS the test's position).
+  if (s->kind == StmtKind::Assert) traceback_at(f, s->as<Assert>().test);
+  traceback_at(f, s);
+}
+
 Object Interp::eval_comp(const Comp& c, Frame& f) {
   if (c.kind == ExprKind::GeneratorExp) return make_genexp(c, f, eval(c.generators[0].iter, f));
   RecursiveCall level(*this);  // a comprehension runs in a frame of its own
@@ -319,14 +332,24 @@ Object Interp::eval_comp(const Comp& c, Frame& f) {
   std::vector<Ref<CellObj>> closure = capture(c.scope, f);
   cf.closure = &closure;
   cf.qualname = f.qualname;
+  cf.code_name = comp_name(c.kind);
+  cf.line = c.line;
+  cf.comp = &c;
   cf.retval = eval(c.generators[0].iter, f);  // the first iterable belongs to the enclosing scope
   Object out = c.kind == ExprKind::SetComp ? set_obj() : c.kind == ExprKind::DictComp ? dict_obj() : list_obj();
-  comp_loop(c, 0, cf, out);
+  try {
+    comp_loop(c, 0, cf, out);
+  } catch (const Abort&) {
+    throw;
+  } catch (...) {
+    rethrow_keeping(std::current_exception(), {}, &cf);
+  }
   return out;
 }
 
 Object Interp::eval(const Expr* e, Frame& f) {
   if (stack_nearly_full()) [[unlikely]] stack_full();
+  try {
   switch (e->kind) {
     case ExprKind::Name: return load_name(e->as<Name>(), f);
     case ExprKind::Constant:
@@ -422,6 +445,9 @@ Object Interp::eval(const Expr* e, Frame& f) {
     case ExprKind::Yield:
     case ExprKind::YieldFrom: raise(T.RuntimeError, "internal error: yield evaluated synchronously");
   }
+  } catch (...) {
+    traceback_at(f, e);
+  }
   return {};
 }
 
@@ -475,8 +501,16 @@ void Interp::unpack(const Sequence& t, Frame& f, const Object& v) {
 }
 
 void Interp::assign(const Expr* target, Frame& f, Object v) {
+  if (target->kind == ExprKind::Name) return store_name(target->as<Name>(), f, std::move(v));
+  try {
+    assign_to(target, f, std::move(v));
+  } catch (...) {
+    traceback_at(f, target);  // UNPACK_SEQUENCE and STORE_SUBSCR/STORE_ATTR are at the target
+  }
+}
+
+void Interp::assign_to(const Expr* target, Frame& f, Object v) {
   switch (target->kind) {
-    case ExprKind::Name: store_name(target->as<Name>(), f, std::move(v)); return;
     case ExprKind::Tuple:
     case ExprKind::List: unpack(target->as<Sequence>(), f, v); return;
     case ExprKind::Subscript: {
@@ -545,11 +579,15 @@ bool Interp::exception_matches(const Object& exc, const Object& spec) {
 void Interp::do_raise(const Raise& r, Frame& f, Object exc, Object cause) {
   if (!r.exc) {
     if (f.handling.empty()) raise(T.RuntimeError, "No active exception to reraise");
+    // A bare `raise` re-raises with the traceback as it is: no entry for this frame (do_raise in
+    // ceval.c goes to exception_unwind).
+    exc_object(f.handling.back()).as<ExcObj>()->tb_frame = &f;
     std::rethrow_exception(f.handling.back());
   }
   if (exc.is(Tag::Type) && exc.as<TypeObj>()->is_exception) exc = call0(exc);
   if (!exc.is(Tag::Exc)) raise(T.TypeError, "exceptions must derive from BaseException");
   auto* e = exc.as<ExcObj>();
+  e->tb_frame = nullptr;  // raised again: this frame's entry comes first
   if (r.cause) {
     if (cause.is(Tag::Type) && cause.as<TypeObj>()->is_exception) cause = call0(cause);
     if (!cause.is_none() && !cause.is(Tag::Exc)) raise(T.TypeError, "exception causes must derive from BaseException");
@@ -584,12 +622,18 @@ Flow Interp::exec_try(const Try& t, Frame& f) {
           break;
         }
       if (!match) std::rethrow_exception(ep);
+      exc.as<ExcObj>()->tb_frame = nullptr;
       if (match->name) store_name(*match->name, f, exc);
       f.handling.push_back(ep);
+      handle(ep);
       struct Pop {
+        Interp& ip;
         Frame& f;
-        ~Pop() { f.handling.pop_back(); }
-      } pop{f};
+        ~Pop() {
+          ip.unhandle(f.handling.back());
+          f.handling.pop_back();
+        }
+      } pop{*this, f};
       fl = exec_body(match->body, f);
       if (match->name) store_name(*match->name, f, Object());
     } else if (fl == Flow::Normal) {
@@ -669,7 +713,7 @@ Flow Interp::exec(const Stmt* s, Frame& f) {
   if (stack_nearly_full()) [[unlikely]] stack_full();
   line = f.line = s->line;
   col = s->col;
-  if (&f == source_frame_.get()) module_line_ = s->line;
+  try {
   switch (s->kind) {
     case StmtKind::FunctionDef: {
       auto& d = s->as<FunctionDef>();
@@ -805,6 +849,9 @@ Flow Interp::exec(const Stmt* s, Frame& f) {
     case StmtKind::Break: return Flow::Break;
     case StmtKind::Continue: return Flow::Continue;
   }
+  } catch (...) {
+    traceback_stmt(f, s);
+  }
   return Flow::Normal;
 }
 
@@ -813,6 +860,7 @@ Flow Interp::exec(const Stmt* s, Frame& f) {
 
 asyncio::Coro<Object> Interp::eval_a(const Expr* e, Frame& f) {
   if (stack_nearly_full()) [[unlikely]] stack_full();
+  try {
   switch (e->kind) {
     case ExprKind::Await: {
       Object v = EVAL(e->as<Await>().value);
@@ -939,8 +987,20 @@ asyncio::Coro<Object> Interp::eval_a(const Expr* e, Frame& f) {
       std::vector<Ref<CellObj>> closure = capture(c.scope, f);
       cf.closure = &closure;
       cf.qualname = f.qualname;
+      cf.code_name = comp_name(c.kind);
+      cf.line = c.line;
+      cf.comp = &c;
       Object out = c.kind == ExprKind::SetComp ? set_obj() : c.kind == ExprKind::DictComp ? dict_obj() : list_obj();
-      co_return co_await run_comp_a(c, cf, comp_iter(c.generators[0], first), std::move(out));
+      std::exception_ptr ep;
+      try {
+        out = co_await run_comp_a(c, cf, comp_iter(c.generators[0], first), std::move(out));
+      } catch (const Abort&) {
+        throw;
+      } catch (...) {
+        ep = std::current_exception();
+      }
+      if (ep) rethrow_keeping(ep, {}, &cf);
+      co_return out;
     }
     case ExprKind::Starred: co_return co_await eval_a(e->as<Starred>().value, f);
     case ExprKind::Yield: {
@@ -954,6 +1014,9 @@ asyncio::Coro<Object> Interp::eval_a(const Expr* e, Frame& f) {
       co_return co_await yield_from(f.gen, std::move(src));
     }
     default: co_return eval(e, f);
+  }
+  } catch (...) {
+    traceback_at(f, e);
   }
 }
 
@@ -1044,6 +1107,7 @@ asyncio::Coro<Flow> Interp::exec_a(const Stmt* s, Frame& f) {
   if (stack_nearly_full()) [[unlikely]] stack_full();
   line = f.line = s->line;
   col = s->col;
+  try {
   switch (s->kind) {
     case StmtKind::ExprStmt: {
       co_await eval_a(s->as<ExprStmt>().value, f);
@@ -1221,8 +1285,10 @@ asyncio::Coro<Flow> Interp::exec_a(const Stmt* s, Frame& f) {
             }
           }
           if (!match) std::rethrow_exception(ep);
+          exc.as<ExcObj>()->tb_frame = nullptr;
           if (match->name) store_name(*match->name, f, exc);
           f.handling.push_back(ep);
+          handle(ep);
           std::exception_ptr inner;
           try {
             fl = co_await exec_body_a(match->body, f);
@@ -1232,6 +1298,7 @@ asyncio::Coro<Flow> Interp::exec_a(const Stmt* s, Frame& f) {
             inner = std::current_exception();
           }
           f.handling.pop_back();
+          unhandle(ep);
           if (inner) std::rethrow_exception(inner);
           if (match->name) store_name(*match->name, f, Object());
         } else if (fl == Flow::Normal) {
@@ -1276,6 +1343,9 @@ asyncio::Coro<Flow> Interp::exec_a(const Stmt* s, Frame& f) {
       co_return Flow::Normal;
     }
     default: co_return exec(s, f);
+  }
+  } catch (...) {
+    traceback_stmt(f, s);
   }
 }
 

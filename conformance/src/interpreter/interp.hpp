@@ -40,6 +40,8 @@ struct Frame {
   Object retval;
   GenObj* gen = nullptr;  // the generator whose body runs in this frame
   std::uint32_t line = 0;
+  std::string_view code_name = "<module>";  // co_name, as tracebacks print it
+  const scenario::Expr* comp = nullptr;  // the comprehension running here: an error of its iteration is at its span
 };
 
 // Exception classes and builtin types the interpreter refers to directly.
@@ -151,8 +153,28 @@ class Interp {
   std::exception_ptr to_cpp(const Ref<ExcObj>& e);
   // The C++ exception carrying `e` itself (to_cpp rethrows a converted core exception's original).
   std::exception_ptr holder_of(const Ref<ExcObj>& e);
-  // Rethrows `ep` with `refs` attached to its traceback (see ExcObj::traceback_refs).
-  [[noreturn]] void rethrow_keeping(const std::exception_ptr& ep, std::vector<Object> refs);
+  // Rethrows `ep` with `refs` attached to its traceback (see ExcObj::traceback_refs); `left`: the
+  // frame the exception leaves (its traceback entry is then complete).
+  [[noreturn]] void rethrow_keeping(const std::exception_ptr& ep, std::vector<Object> refs, const Frame* left = nullptr);
+
+  // --- tracebacks (traceback.cpp) ---
+  // Called in a catch block: the exception in flight passes through frame `f` at node `n` (an Expr or
+  // a Stmt); its traceback gains f's entry unless it has it (PyTraceBack_Here at each frame's error
+  // label), then it is rethrown. Positions are recorded only here, as an exception passes.
+  [[noreturn]] void traceback_at(Frame& f, const Expr* e) {
+    traceback_here(f, TbEntry{f.code_name, e->line, e->col - 1, e->end_line, e->end_col, nullptr, e});
+  }
+  [[noreturn]] void traceback_at(Frame& f, const Stmt* s) {
+    traceback_here(f, TbEntry{f.code_name, s->line, s->col - 1, s->end_line, s->end_col, nullptr, nullptr});
+  }
+  [[noreturn]] void traceback_here(Frame& f, TbEntry entry);
+  // Entries for frames of CPython's Lib/ that a native function stands for (asyncio.run's), added
+  // as the exception in flight leaves it, innermost first; then it is rethrown.
+  [[noreturn]] void traceback_lib(std::initializer_list<const LibFrame*> frames);
+  // TracebackException(...).format(): the traceback, chained exceptions and groups, as CPython prints them.
+  // The strings it yields, as traceback.format_exception returns them.
+  std::vector<std::string> format_exception(ExcObj& e, bool chain = true);
+  std::vector<std::string> format_tb(const std::vector<TbEntry>& tb);  // StackSummary.format, outermost first
   // The Python object for a C++ exception (core exceptions are converted; Abort is rethrown).
   Ref<ExcObj> to_python(const std::exception_ptr& e);
   Object exc_object(const std::exception_ptr& e) { return Object(Tag::Exc, to_python(e)); }
@@ -248,7 +270,28 @@ class Interp {
   bool finished = false;
   bool exit_without_exception_ = false;  // SystemExit with a non-zero status  // after shutdown: diagnostics are no longer recorded
   std::unique_ptr<Frame> source_frame_;
-  std::uint32_t module_line_ = 0;  // the module-level statement running (the traceback's <module> line)
+  // The exceptions being handled by except clauses, innermost last, each with the task handling it
+  // (null outside tasks): what sys.exc_info() sees is the innermost of the running task's, as each
+  // of CPython's coroutines has its own exc_info.
+  std::vector<std::pair<const void*, std::exception_ptr>> handled_;
+  static const void* running_task() {
+    asyncio::EventLoop* loop = asyncio::running_loop();
+    return loop ? loop->current_task() : nullptr;
+  }
+  void handle(const std::exception_ptr& ep) { handled_.emplace_back(running_task(), ep); }
+  void unhandle(const std::exception_ptr& ep) {
+    for (auto it = handled_.rbegin(); it != handled_.rend(); ++it)
+      if (it->second == ep) {
+        handled_.erase(std::next(it).base());
+        return;
+      }
+  }
+  std::exception_ptr handled() const {  // null when none is
+    const void* task = running_task();
+    for (auto it = handled_.rbegin(); it != handled_.rend(); ++it)
+      if (it->first == task) return it->second;
+    return nullptr;
+  }
   std::string partial_line, partial_err_line;  // stdout's and stderr's line not yet ended
   std::set<std::string> interned;
   // --- recursion (spec/language.md, "Limits") ---
@@ -295,6 +338,8 @@ class Interp {
   void store_name(const scenario::Name& n, Frame& f, Object v);
   void delete_name(const scenario::Name& n, Frame& f);
   void assign(const Expr* target, Frame& f, Object v);
+  void assign_to(const Expr* target, Frame& f, Object v);  // a target other than a name
+  [[noreturn]] void traceback_stmt(Frame& f, const Stmt* s);  // traceback_at the statement's failing part
   void unpack(const scenario::Sequence& t, Frame& f, const Object& v);
   Object eval_call(const scenario::Call& c, Frame& f);
   void push_arg(CallArgs& a, const Expr* e, Object v);
@@ -343,6 +388,25 @@ struct RecursiveCall {
 inline constexpr const char* kInRepr = " while getting the repr of an object";
 inline constexpr const char* kInComparison = " in comparison";
 inline constexpr const char* kInCall = " while calling a Python object";
+// A frame of CPython 3.11.7's Lib/ that a native function of the interpreter stands for: the line
+// CPython's traceback shows there, as it is in the file, and the span its carets mark.
+struct LibFrame {
+  const char* file;  // under Lib/
+  std::uint32_t line;
+  const char* name;
+  const char* source;
+  std::uint32_t col, end_col;
+  TbEntry entry() const { return TbEntry{name, line, col, line, end_col, this, nullptr}; }
+};
+
+// The frames of CPython's Lib/ that tracebacks show for asyncio.run and friends (traceback.cpp).
+extern const LibFrame kRunnersRun, kRunnerRun, kRunUntilComplete, kTaskGroupAexit, kHandleRun;
+
+std::string join(const std::vector<std::string>& pieces);
+// An exception's __traceback__ (None, or the traceback object of its outermost entry), and
+// with_traceback()'s and `__traceback__ =`'s assignment (TypeError unless a traceback or None).
+Object traceback_object(Interp& ip, ExcObj& e);
+void set_traceback(Interp& ip, ExcObj& e, const Object& tb);
 
 // The interpreter whose program is running on this thread (warning and log sinks are global).
 Interp* current_interp();

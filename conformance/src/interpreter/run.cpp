@@ -132,6 +132,19 @@ void Interp::log_asyncio(const std::string& text, const asyncio::ExceptionContex
     msg += " (" + r + ")";
   }
   std::string entry = "[asyncio] " + normalise(msg);
+  std::string out = text;
+  if (ctx.exception) {
+    // logging prints the record's exc_info as traceback.print_exception does, after the message (in
+    // place of the last line, the core's one-line description of the exception).
+    const std::string described = "\n" + asyncio::inspect(ctx.exception).describe();
+    if (out.ends_with(described)) out.resize(out.size() - described.size());
+    Ref<ExcObj> e = to_python(ctx.exception);
+    // A callback's error passed Handle._run (asyncio/events.py), which called it.
+    if (ctx.handle && ctx.message.starts_with("Exception in callback"))
+      e->tb.push_back(kHandleRun.entry());
+    out += "\n" + join(format_exception(*e));
+    out.pop_back();  // the newline the entry ends with
+  }
   // Handle._run reports a callback's error with a local `context` dict that the exception's
   // traceback keeps, and the dict holds the handle: a cycle.
   if (!collecting && ctx.handle && ctx.exception) cyclic_garbage.push_back({{}, {}, 0, Ref<RefCounted>(ctx.handle.state())});
@@ -141,11 +154,11 @@ void Interp::log_asyncio(const std::string& text, const asyncio::ExceptionContex
     std::uint64_t order = ~std::uint64_t{0};
     if (const std::string& name = task ? task->get_name() : std::string(); name.rfind("Task-", 0) == 0)
       order = std::strtoull(name.c_str() + 5, nullptr, 10);
-    cyclic_garbage.push_back({text, std::move(entry), order, {}});
+    cyclic_garbage.push_back({std::move(out), std::move(entry), order, {}});
     return;
   }
   add_line(entry);
-  result.stderr_text += text + "\n";
+  result.stderr_text += out + "\n";
 }
 
 void Interp::collect_cyclic_garbage() {
@@ -192,22 +205,7 @@ void Interp::report_uncaught(const std::exception_ptr& ep) {
     exit_without_exception_ = result.exit_status != 0;
     return;
   }
-  std::string text;
-  std::vector<Ref<ExcObj>> chain{e};
-  while (chain.size() < 20) {
-    ExcObj& x = *chain.back();
-    Object next = !x.cause.null() ? x.cause : (!x.suppress_context && !x.context.null()) ? x.context : Object();
-    if (next.null() || !next.is(Tag::Exc)) break;
-    chain.push_back(Ref<ExcObj>(next.as<ExcObj>()));
-  }
-  for (std::size_t i = chain.size(); i-- > 0;) {
-    text += fmt::format("Traceback (most recent call last):\n  File \"{}\", line {}, in <module>\n", mod.filename, module_line_);
-    for (const std::string& l : exc_lines(*chain[i])) text += l + "\n";
-    if (i > 0)
-      text += chain[i - 1]->cause.null() ? "\nDuring handling of the above exception, another exception occurred:\n\n"
-                                          : "\nThe above exception was the direct cause of the following exception:\n\n";
-  }
-  result.stderr_text += text;
+  result.stderr_text += join(format_exception(*e));
   // The harness reports the last line of format_exception_only (a note's, when there are notes), stripped.
   std::string last = exc_lines(*e).back();
   const std::size_t first = last.find_first_not_of(" \t\n\r\f\v"), end = last.find_last_not_of(" \t\n\r\f\v");

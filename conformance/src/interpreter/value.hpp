@@ -314,6 +314,19 @@ struct InstanceObj final : RefCounted {
   Ref<DictObj> dict;  // created on first attribute
 };
 
+struct Frame;
+struct LibFrame;
+
+// One entry of an exception's traceback (a traceback object of CPython: its frame's code name and
+// the position of the instruction the frame was at when the exception passed through it).
+struct TbEntry {
+  std::string_view name;  // co_name: "f", "<module>", "<lambda>", "<listcomp>"
+  std::uint32_t line = 0;  // tb_lineno
+  std::uint32_t col = 0, end_line = 0, end_col = 0;  // the span (0-based character columns); end_line 0: none
+  const LibFrame* lib = nullptr;  // a frame of CPython's Lib/ (asyncio.run's...); null: the program's
+  const scenario::Expr* expr = nullptr;  // the expression failing there, if the span is one (the carets' anchors)
+};
+
 // An exception instance.
 struct ExcObj final : RefCounted {
   Ref<TypeObj> cls;
@@ -326,6 +339,8 @@ struct ExcObj final : RefCounted {
   // What the traceback keeps alive in CPython: the arguments and locals of the frames the exception
   // left. Coroutines referenced only from there are finalised (and warn) when the exception goes.
   std::vector<Object> traceback_refs;
+  std::vector<TbEntry> tb;  // __traceback__, innermost frame first
+  const Frame* tb_frame = nullptr;  // the frame whose entry `tb` last gained (PyTraceBack_Here once per frame)
   const void* cache_key = nullptr;  // entry in Interp's conversion cache
   ~ExcObj() override;
 };

@@ -131,6 +131,20 @@ class Parser {
   }
   template <class T>
   std::span<T> array(const std::vector<T>& v) { return cx_.arena.array(v); }
+  // Records where node `n` ends: just past the last token consumed (CPython's end_lineno and
+  // end_col_offset, in characters), the span a traceback marks.
+  template <class N>
+  N* fin(N* n) {
+    const Token& t = toks_[pos_ > 0 ? pos_ - 1 : 0];
+    std::string_view s = text(t);
+    const std::size_t nl = s.rfind('\n');
+    std::uint32_t lines = 0, chars = 0;
+    for (char c : s) lines += c == '\n';
+    for (char c : nl == std::string_view::npos ? s : s.substr(nl + 1)) chars += (static_cast<unsigned char>(c) & 0xC0) != 0x80;
+    n->end_line = t.line + lines;
+    n->end_col = (nl == std::string_view::npos ? t.col - 1 : 0) + chars;
+    return n;
+  }
 
   std::string_view intern(std::string_view s) {
     auto it = cx_.names.find(s);
@@ -189,7 +203,7 @@ class Parser {
 
   void simple_statements(std::vector<Stmt*>& out) {
     for (;;) {
-      out.push_back(simple_statement());
+      out.push_back(fin(simple_statement()));
       if (!accept(Tok::Semi) || at(Tok::Newline)) break;
     }
     if (!at(Tok::Newline)) unexpected();
@@ -700,7 +714,7 @@ class Parser {
     auto* s = node<Starred>(t);
     s->value = bitwise_or();
     s->ctx = ctx;
-    return s;
+    return fin(s);
   }
 
   // yield_expr: `yield from x`, `yield`, `yield a, b`.
@@ -709,11 +723,11 @@ class Parser {
     if (accept(Tok::KwFrom)) {
       auto* y = node<YieldFrom>(t);
       y->value = expression();
-      return y;
+      return fin(y);
     }
     auto* y = node<Yield>(t);
     if (starts_expression()) y->value = star_expressions();
-    return y;
+    return fin(y);
   }
   Expr* yield_or_star_expressions() { return at(Tok::KwYield) ? yield_expression() : star_expressions(); }
 
@@ -728,7 +742,7 @@ class Parser {
     auto* tuple = node<Sequence>(t);
     tuple->kind = ExprKind::Tuple;
     tuple->elts = array(elts);
-    return tuple;
+    return fin(tuple);
   }
 
   Expr* named_expression() {
@@ -753,7 +767,7 @@ class Parser {
     next();
     Nested level(*this, 1);
     e->orelse = expression();
-    return e;
+    return fin(e);
   }
 
   Expr* lambda() {
@@ -763,7 +777,7 @@ class Parser {
     expect(Tok::Colon);
     Nested level(*this, 2);
     l->body = expression();
-    return l;
+    return fin(l);
   }
 
   Expr* disjunction() { return bool_op(Tok::KwOr, BoolOpKind::Or); }
@@ -778,7 +792,7 @@ class Parser {
     auto* e = node<BoolOp>(t);
     e->op = op;
     e->values = array(values);
-    return e;
+    return fin(e);
   }
 
   Expr* inversion() {
@@ -788,7 +802,7 @@ class Parser {
     e->op = UnaryOpKind::Not;
     Nested level(*this, 1);
     e->operand = inversion();
-    return e;
+    return fin(e);
   }
 
   bool comparison_operator(CmpOpKind& op) {
@@ -830,7 +844,7 @@ class Parser {
     e->left = left;
     e->ops = array(ops);
     e->comparators = array(comparators);
-    return e;
+    return fin(e);
   }
 
   Expr* binary(const Token& t, BinOpKind op, Expr* left, Expr* right) {
@@ -838,7 +852,7 @@ class Parser {
     e->op = op;
     e->left = left;
     e->right = right;
-    return e;
+    return fin(e);
   }
 
   Expr* bitwise_or() {
@@ -907,7 +921,7 @@ class Parser {
     e->op = op;
     Nested level(*this, 1);
     e->operand = factor();
-    return e;
+    return fin(e);
   }
   Expr* power() {
     const Token& t = peek();
@@ -923,18 +937,19 @@ class Parser {
     const Token& t = next();
     auto* e = node<Await>(t);
     e->value = primary();
-    return e;
+    return fin(e);
   }
 
   Expr* primary() {
     const Token& t = peek();
     Expr* e = atom();
+    if (!e->end_line) fin(e);  // a leaf, or a display or parenthesized tuple whose bracket just closed
     for (;;) {
       if (accept(Tok::Dot)) {
         auto* a = node<Attribute>(t);
         a->value = e;
         a->attr = intern(text(expect_name()));
-        e = a;
+        e = fin(a);
       } else if (at(Tok::LParen)) {
         e = call(t, e);
       } else if (accept(Tok::LBracket)) {
@@ -942,7 +957,7 @@ class Parser {
         s->value = e;
         s->slice = slices();
         expect(Tok::RBracket);
-        e = s;
+        e = fin(s);
       } else {
         return e;
       }
@@ -950,7 +965,8 @@ class Parser {
   }
 
   Expr* call(const Token& t, Expr* func) {
-    next();  // (
+    const Token& paren = next();  // (
+    Expr* genexp = nullptr;  // the sole argument f(x for x in y): its span is the call's parentheses
     auto* c = node<Call>(t);
     c->func = func;
     std::vector<Expr*> args;
@@ -976,6 +992,7 @@ class Parser {
             e = comprehension(a, ExprKind::GeneratorExp, e, nullptr);
             if (!args.empty() || !keywords.empty() || at(Tok::Comma))
               fail(*e, "Generator expression must be parenthesized");
+            genexp = e;
           }
           if (!keywords.empty())
             fail(*e, kw_unpack ? "positional argument follows keyword argument unpacking"
@@ -986,9 +1003,14 @@ class Parser {
       if (!accept(Tok::Comma)) break;
     }
     expect(Tok::RParen);
+    if (genexp) {
+      genexp->line = paren.line;
+      genexp->col = paren.col;
+      fin(genexp);
+    }
     c->args = array(args);
     c->keywords = array(keywords);
-    return c;
+    return fin(c);
   }
 
   Expr* slices() {
@@ -1000,7 +1022,7 @@ class Parser {
     auto* tuple = node<Sequence>(t);
     tuple->kind = ExprKind::Tuple;
     tuple->elts = array(elts);
-    return tuple;
+    return fin(tuple);
   }
 
   Expr* slice() {
@@ -1013,7 +1035,7 @@ class Parser {
     s->lower = lower;
     if (!at(Tok::Colon) && !at(Tok::Comma) && !at(Tok::RBracket)) s->upper = expression();
     if (accept(Tok::Colon) && !at(Tok::Comma) && !at(Tok::RBracket)) s->step = expression();
-    return s;
+    return fin(s);
   }
 
   // Parser/parser.c counts each rule it enters against MAXSTACK and fails with MemoryError: the

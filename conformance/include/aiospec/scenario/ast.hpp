@@ -110,6 +110,9 @@ struct Expr {
   ExprKind kind;
   bool has_await = false;
   std::uint32_t line = 0, col = 0;
+  // Where the node's source ends: the line, and the 0-based column (in characters) just past it, as
+  // CPython's end_lineno/end_col_offset (tracebacks mark the span); end_line 0 when not recorded.
+  std::uint32_t end_line = 0, end_col = 0;
 
   template <class T>
   bool is() const noexcept { return T::classof(kind); }
@@ -317,6 +320,7 @@ struct Stmt {
   StmtKind kind;
   bool has_await = false;
   std::uint32_t line = 0, col = 0;
+  std::uint32_t end_line = 0, end_col = 0;  // as Expr's; simple statements only
 
   template <class T>
   bool is() const noexcept { return T::classof(kind); }

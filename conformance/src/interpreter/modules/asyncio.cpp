@@ -224,8 +224,9 @@ struct RunnerObj final : NativeObj {
 
 RunnerObj& runner_of(BuiltinObj& b) { return *static_cast<RunnerObj*>(b.self.as<NativeObj>()); }
 
-// `frames`: what Interp::run_loop counts for the caller (asyncio.run is Runner.run's caller).
-Object runner_run(Interp& ip, RunnerObj& r, Object coro, int frames) {
+// `frames`: what Interp::run_loop counts for the caller (asyncio.run is Runner.run's caller); the
+// task's exception passes run_until_complete's and Runner.run's frames (and asyncio.run's, `in_run`).
+Object runner_run(Interp& ip, RunnerObj& r, Object coro, int frames, bool in_run = false) {
   if (!is_coroutine(coro)) ip.raise(ip.T.ValueError, "a coroutine was expected, got " + ip.repr(coro));
   if (asyncio::running_loop()) ip.raise(ip.T.RuntimeError, "Runner.run() cannot be called from a running event loop");
   r.with_factory();
@@ -233,8 +234,15 @@ Object runner_run(Interp& ip, RunnerObj& r, Object coro, int frames) {
   auto task = loop.create_task(take_coro(ip, coro));
   ip.note_task(task.state(), coro);
   coro = Object();
-  ip.run_loop(loop, task.base(), frames);
-  return ip.future_result(*task.base());
+  try {
+    ip.run_loop(loop, task.base(), frames);
+    return ip.future_result(*task.base());
+  } catch (const Abort&) {
+    throw;
+  } catch (...) {
+    if (in_run) ip.traceback_lib({&kRunUntilComplete, &kRunnerRun, &kRunnersRun});
+    ip.traceback_lib({&kRunUntilComplete, &kRunnerRun});
+  }
 }
 
 Object RunnerObj::getattr(Interp& ip, const Object& self, std::string_view name) {
@@ -664,8 +672,14 @@ Object loop_method(Interp& ip, const Object& self, std::string_view name) {
     bool made = !a.pos[0].is(Tag::Future);
     if (made && fut->is_task()) static_cast<asyncio::TaskBase*>(fut.get())->set_log_destroy_pending(false);
     a.pos.clear();
-    ip.run_loop(loop, fut.get(), 4);
-    return ip.future_result(*fut);
+    try {
+      ip.run_loop(loop, fut.get(), 4);
+      return ip.future_result(*fut);
+    } catch (const Abort&) {
+      throw;
+    } catch (...) {
+      ip.traceback_lib({&kRunUntilComplete});
+    }
   })
   if (name == "call_soon" || name == "call_soon_threadsafe") {
     return ip.builtin(name == "call_soon" ? "call_soon" : "call_soon_threadsafe", [](Interp& ip, BuiltinObj& b, CallArgs& a) -> Object {
@@ -757,7 +771,7 @@ Object module_asyncio(Interp& ip) {
     Object result;
     std::exception_ptr ep;
     try {
-      result = runner_run(ip, r, a.pos[0], 6);
+      result = runner_run(ip, r, a.pos[0], 6, true);
     } catch (const Abort&) {
       throw;
     } catch (...) {

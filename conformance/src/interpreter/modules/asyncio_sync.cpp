@@ -25,6 +25,27 @@ asyncio::Coro<Object> adapt([[maybe_unused]] Object keep, asyncio::Coro<T> c, Co
   }
 }
 constexpr auto to_bool = [](bool b) { return Object::boolean(b); };
+
+// TaskGroup.__aexit__: the group of its tasks' errors passes its frame (`raise me from None`).
+asyncio::Coro<Object> taskgroup_aexit(Interp& ip, [[maybe_unused]] Object keep, asyncio::Coro<bool> c) {
+  std::exception_ptr ep;
+  bool handled = false;
+  try {
+    handled = co_await c;
+  } catch (const Abort&) {
+    throw;
+  } catch (...) {
+    ep = std::current_exception();
+  }
+  if (ep) {
+    try {
+      std::rethrow_exception(ep);
+    } catch (const asyncio::BaseExceptionGroup&) {
+      ip.traceback_lib({&kTaskGroupAexit});
+    }
+  }
+  co_return Object::boolean(handled);
+}
 constexpr auto to_long = [](long v) { return Object::integer(v); };
 constexpr auto ident = [](Object o) { return o; };
 
@@ -217,7 +238,7 @@ struct TaskGroupObj final : NativeObj {
     if (name == "__aexit__")
       return ip.builtin("__aexit__", [](Interp& ip, BuiltinObj& b, CallArgs& a) {
         auto& tg = static_cast<TaskGroupObj*>(b.self.as<NativeObj>())->tg;
-        return ip.make_coro(adapt(b.self, tg.aexit(exit_exception(ip, a)), to_bool), "TaskGroup.__aexit__");
+        return ip.make_coro(taskgroup_aexit(ip, b.self, tg.aexit(exit_exception(ip, a))), "TaskGroup.__aexit__");
       }, self);
     if (name == "_tasks") {  // a copy of taskgroups.py's set: len() and iteration as in CPython
       Object s = ip.set_obj();

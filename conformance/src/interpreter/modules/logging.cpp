@@ -1,8 +1,8 @@
 // The `logging` module (Lib/logging/__init__.py) as programs use it to report progress: loggers in
 // their dotted hierarchy, levels, basicConfig, StreamHandler/NullHandler, Formatter with '%' and '{'
 // formats, and logging.lastResort for records no handler takes. Records carry CPython's attributes,
-// times on the program's clock. Not provided (refused where used): exc_info/exception()'s traceback,
-// stack_info, %(funcName)s, filters, file handlers, Handler and Formatter subclasses.
+// times on the program's clock, and exc_info/exception()'s traceback after the message. Not provided
+// (refused where used): stack_info, %(funcName)s, filters, file handlers, Handler and Formatter subclasses.
 #include <fmt/format.h>
 #include <unistd.h>
 
@@ -149,7 +149,27 @@ Object make_record(Interp& ip, LoggerObj& l, int level, const Object& msg, const
   return d;
 }
 
+std::string format_message(Interp& ip, const Object& formatter, const Object& record);
+
+// Formatter.formatException: the record's exc_info as print_exception prints it, without the last
+// newline; None when the record has none.
+std::string format_exc_info(Interp& ip, const Object& record) {
+  Object e = ip.getitem(record, ip.str_obj("exc_info"));
+  if (e.is_none()) return {};
+  std::string text = e.is(Tag::Exc) ? join(ip.format_exception(*e.as<ExcObj>())) : "NoneType: None\n";
+  text.pop_back();
+  return text;
+}
+
 std::string format_record(Interp& ip, const Object& formatter, const Object& record) {
+  // Formatter.format: the traceback after the message, on a line of its own.
+  std::string out = format_message(ip, formatter, record), exc = format_exc_info(ip, record);
+  if (exc.empty()) return out;
+  if (!out.ends_with('\n')) out += "\n";
+  return out + exc;
+}
+
+std::string format_message(Interp& ip, const Object& formatter, const Object& record) {
   FormatterObj dflt;
   FormatterObj& f = formatter.is_none() ? dflt : *static_cast<FormatterObj*>(formatter.as<NativeObj>());
   if (f.fmt.find("funcName") != std::string::npos) ip.refuse("logging's %(funcName)s");
@@ -174,6 +194,16 @@ std::string format_record(Interp& ip, const Object& formatter, const Object& rec
   return ip.str(ip.call(ip.getattr(ip.str_obj(f.fmt), "format"), a));
 }
 
+// A logging call's exc_info=: an exception, a (type, value, tb) tuple, or true for the exception
+// being handled (sys.exc_info(); (None, None, None) when none is, which prints "NoneType: None").
+Object record_exc_info(Interp& ip, const Object& v) {
+  if (v.is(Tag::Exc)) return v;
+  if (v.is(Tag::Tuple) && v.as<ListObj>()->v.size() == 3) return v.as<ListObj>()->v[1].is(Tag::Exc) ? v.as<ListObj>()->v[1] : v;
+  if (!ip.truthy(v)) return Object::none();
+  std::exception_ptr ep = ip.handled();
+  return ep ? ip.exc_object(ep) : ip.tuple_obj({Object::none(), Object::none(), Object::none()});
+}
+
 Object sys_stderr(Interp& ip) { return ip.getattr(ip.import_module("sys"), "stderr"); }
 
 void emit(Interp& ip, HandlerObj& h, const Object& record) {
@@ -187,8 +217,11 @@ void emit(Interp& ip, HandlerObj& h, const Object& record) {
 // propagate; logging.lastResort (WARNING, '%(message)s' to sys.stderr) when there was none.
 void log(Interp& ip, LoggerObj& l, int level, CallArgs& a, const char* method) {
   if (a.pos.empty()) ip.raise(ip.T.TypeError, fmt::format("Logger.{}() missing 1 required positional argument: 'msg'", method));
+  Object exc_info = Object::none();
   for (auto& [k, v] : a.kw) {
-    if (k == "exc_info" || k == "stack_info") {
+    if (k == "exc_info") {
+      exc_info = record_exc_info(ip, v);
+    } else if (k == "stack_info") {
       if (ip.truthy(v)) ip.refuse(fmt::format("logging with {}=", k));
     } else if (k != "stacklevel" && k != "extra") {
       ip.raise(ip.T.TypeError, fmt::format("Logger._log() got an unexpected keyword argument '{}'", k));
@@ -201,6 +234,8 @@ void log(Interp& ip, LoggerObj& l, int level, CallArgs& a, const char* method) {
   // LogRecord: a single mapping argument is the mapping.
   Object args = rest.size() == 1 && rest[0].is(Tag::Dict) ? rest[0] : ip.tuple_obj(std::move(rest));
   Object record = make_record(ip, l, level, a.pos[0], args);
+  Object key = ip.str_obj("exc_info");
+  record.as<DictObj>()->set(key, ip.hash(key), exc_info);
   bool found = false;
   for (LoggerObj* c = &l; c; c = c->propagate ? c->parent : nullptr) {
     for (const Object& h : std::vector<Object>(c->handlers)) {
@@ -227,10 +262,9 @@ constexpr Method kLogMethods[] = {{"debug", kDebug},     {"info", kInfo},       
 void log_call(Interp& ip, LoggerObj& l, const Method& m, CallArgs& a) {
   if (std::string_view(m.name) == "warn")
     ip.warn("DeprecationWarning", "The 'warn' method is deprecated, use 'warning' instead");
-  if (std::string_view(m.name) == "exception") {
-    // Logger.exception is error(..., exc_info=True): the traceback is not provided.
-    ip.refuse("logging.exception() (a record with its traceback)");
-  }
+  // Logger.exception is error(..., exc_info=True).
+  if (std::string_view(m.name) == "exception" && std::none_of(a.kw.begin(), a.kw.end(), [](auto& kw) { return kw.first == "exc_info"; }))
+    a.kw.emplace_back("exc_info", Object::boolean(true));
   int level = m.level;
   if (level < 0) {
     if (a.pos.empty()) ip.raise(ip.T.TypeError, "Logger.log() missing 2 required positional arguments: 'level' and 'msg'");

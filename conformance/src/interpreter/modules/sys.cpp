@@ -60,7 +60,7 @@ Object module_sys(Interp& ip) {
   auto m = asyncio::make_ref<ModuleObj>("sys");
   auto& A = m->attrs;
   // The script as named on the command line, then its arguments (`aiospec exec FILE ARGS...`).
-  std::vector<Object> argv{ip.str_obj(ip.mod.filename)};
+  std::vector<Object> argv{ip.str_obj(ip.opts.argv0.empty() ? ip.mod.filename : ip.opts.argv0)};
   for (const std::string& arg : ip.opts.argv) argv.push_back(ip.str_obj(arg));
   A["argv"] = ip.list_obj(std::move(argv));
   A["platform"] = ip.str_obj("linux");

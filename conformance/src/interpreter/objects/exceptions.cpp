@@ -130,10 +130,19 @@ std::exception_ptr Interp::to_cpp(const Ref<ExcObj>& e) {
   return holder_of(e);
 }
 
-void Interp::rethrow_keeping(const std::exception_ptr& ep, std::vector<Object> refs) {
+void Interp::rethrow_keeping(const std::exception_ptr& ep, std::vector<Object> refs, const Frame* left) {
   Ref<ExcObj> e = to_python(ep);  // rethrows Abort
   for (auto& r : refs)
     if (!r.null()) e->traceback_refs.push_back(std::move(r));
+  if (left) {
+    // Raised where no statement of the frame was running: a comprehension's iteration, at its span.
+    if (e->tb_frame != left) {
+      const scenario::Expr* c = left->comp;
+      e->tb.push_back(c ? TbEntry{left->code_name, c->line, c->col - 1, c->end_line, c->end_col, nullptr, c}
+                        : TbEntry{left->code_name, left->line});
+    }
+    e->tb_frame = nullptr;
+  }
   try {
     std::rethrow_exception(ep);
   } catch (const PyExcHolder&) {

@@ -144,6 +144,7 @@ void Interp::bind_args(FuncObj* fn, CallArgs& args, Frame& f) {
     }
   f.closure = &fn->closure;
   f.qualname = fn->qualname;
+  f.code_name = fn->def ? fn->def->name->id : "<lambda>";
   f.cls = fn->cls;
 }
 
@@ -169,7 +170,7 @@ Object Interp::call_function(FuncObj* fn, CallArgs& args) {
   } catch (const Abort&) {
     throw;
   } catch (...) {
-    rethrow_keeping(std::current_exception(), std::move(frame.slots));
+    rethrow_keeping(std::current_exception(), std::move(frame.slots), &frame);
   }
   return frame.retval.null() ? Object::none() : std::move(frame.retval);
 }
@@ -193,7 +194,7 @@ asyncio::Coro<Object> Interp::run_coroutine(Ref<FuncObj> fn, std::unique_ptr<Fra
     ep = std::current_exception();
   }
   --chain;
-  if (ep) rethrow_keeping(ep, std::move(frame->slots));
+  if (ep) rethrow_keeping(ep, std::move(frame->slots), frame.get());
   co_return frame->retval.null() ? Object::none() : std::move(frame->retval);
 }
 

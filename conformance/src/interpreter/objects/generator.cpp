@@ -347,6 +347,9 @@ Object Interp::make_genexp(const Comp& c, Frame& f, Object first) {
   auto frame = std::make_unique<Frame>();
   init_slots(*frame, c.scope);
   frame->qualname = f.qualname;
+  frame->code_name = "<genexpr>";
+  frame->line = c.line;
+  frame->comp = &c;
   auto g = asyncio::make_ref<GenObj>();
   g->qualname = child_qualname(*this, f, "<genexpr>");
   g->is_async = c.is_async;
@@ -360,7 +363,15 @@ asyncio::Coro<Object> Interp::run_genexp(const Comp& c, std::unique_ptr<Frame> f
   frame->closure = &closure;
   if (frame->gen->thrown) std::rethrow_exception(std::exchange(frame->gen->thrown, nullptr));
   asyncio::Coro<Object> body = run_comp_a(c, *frame, std::move(first), Object());
-  co_await body;
+  std::exception_ptr ep;
+  try {
+    co_await body;
+  } catch (const Abort&) {
+    throw;
+  } catch (...) {
+    ep = std::current_exception();
+  }
+  if (ep) rethrow_keeping(ep, {}, frame.get());
   co_return Object::none();
 }
 

@@ -148,7 +148,14 @@ Object Interp::build_class(const ClassDef& c, Frame& f) {
   cf.closure = &closure;
   cf.qualname = t->qualname.c_str();
   cf.cls = cls;
-  exec_body(c.body, cf);
+  cf.code_name = c.name->id;
+  try {
+    exec_body(c.body, cf);
+  } catch (const Abort&) {
+    throw;
+  } catch (...) {
+    rethrow_keeping(std::current_exception(), {}, &cf);
+  }
   if (!t->ns->find_str("__doc__")) {
     const Stmt* first = c.body.empty() ? nullptr : c.body[0];
     bool doc = first && first->kind == StmtKind::ExprStmt && first->as<ExprStmt>().value->kind == ExprKind::Str &&
