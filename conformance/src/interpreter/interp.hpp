@@ -265,6 +265,10 @@ class Interp {
     Ref<RefCounted> held;    // or an object
   };
   std::vector<CyclicGarbage> cyclic_garbage;
+  // Every class the program made: a class and its methods refer to each other (the method's class
+  // for super()), a cycle CPython's collector frees; clear_classes() breaks them once the program ended.
+  std::vector<Ref<TypeObj>> classes;
+  void clear_classes();
   bool collecting = false;
   void collect_cyclic_garbage();
   bool finished = false;

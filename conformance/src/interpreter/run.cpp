@@ -161,6 +161,14 @@ void Interp::log_asyncio(const std::string& text, const asyncio::ExceptionContex
   result.stderr_text += out + "\n";
 }
 
+void Interp::clear_classes() {
+  for (auto& c : std::exchange(classes, {})) {
+    Ref<DictObj> ns = std::move(c->ns);  // released after the class's other links are gone
+    c->mro.clear();
+    c->meta = nullptr;
+  }
+}
+
 void Interp::collect_cyclic_garbage() {
   collecting = true;
   // Releasing a held handle lets go of what its callback held: a task that logs now joins the list.
@@ -282,6 +290,7 @@ RunResult run_on_this_thread(std::string_view source, std::string_view filename,
     // A loop left as the current loop belongs to this program only.
     asyncio::detail::reset_event_loop_policy();
     ip.globals.clear();
+    ip.clear_classes();
     asyncio::set_new_event_loop_factory(nullptr);
     r = std::move(ip.result);
   }

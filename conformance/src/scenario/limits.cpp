@@ -43,12 +43,20 @@ const char* compute_stack_floor() noexcept {
 
 thread_local const char* t_stack_floor = compute_stack_floor();
 
-void* counted_alloc(std::size_t n) {
+// `align` 0: malloc's own alignment.
+void* counted_alloc_nothrow(std::size_t n, std::size_t align) noexcept {
   // A single request beyond the whole budget fails, as CPython's malloc fails on one beyond the machine.
-  if (t_budget && n > t_budget) throw std::bad_alloc();
-  void* p = std::malloc(n ? n : 1);
+  if (t_budget && n > t_budget) return nullptr;
+  void* p = nullptr;
+  if (align <= alignof(std::max_align_t)) p = std::malloc(n ? n : 1);
+  else if (posix_memalign(&p, align, n ? n : 1) != 0) p = nullptr;
+  if (p) t_in_use += static_cast<std::int64_t>(malloc_usable_size(p));
+  return p;
+}
+
+void* counted_alloc(std::size_t n, std::size_t align = 0) {
+  void* p = counted_alloc_nothrow(n, align);
   if (!p) throw std::bad_alloc();
-  t_in_use += static_cast<std::int64_t>(malloc_usable_size(p));
   return p;
 }
 
@@ -131,11 +139,30 @@ void set_thread_memory_budget(std::size_t bytes) noexcept {
 
 }  // namespace aiospec
 
-// The global allocation functions, counting per thread (aligned and nothrow forms use the default,
-// which ends in these).
+// The global allocation functions, counting per thread. Every form is replaced, nothrow and aligned
+// ones included: a sanitizer runtime provides its own operator new, and a form left to it would
+// allocate with it while one of these frees with free().
 void* operator new(std::size_t n) { return aiospec::counted_alloc(n); }
 void* operator new[](std::size_t n) { return aiospec::counted_alloc(n); }
+void* operator new(std::size_t n, const std::nothrow_t&) noexcept { return aiospec::counted_alloc_nothrow(n, 0); }
+void* operator new[](std::size_t n, const std::nothrow_t&) noexcept { return aiospec::counted_alloc_nothrow(n, 0); }
+void* operator new(std::size_t n, std::align_val_t a) { return aiospec::counted_alloc(n, static_cast<std::size_t>(a)); }
+void* operator new[](std::size_t n, std::align_val_t a) { return aiospec::counted_alloc(n, static_cast<std::size_t>(a)); }
+void* operator new(std::size_t n, std::align_val_t a, const std::nothrow_t&) noexcept {
+  return aiospec::counted_alloc_nothrow(n, static_cast<std::size_t>(a));
+}
+void* operator new[](std::size_t n, std::align_val_t a, const std::nothrow_t&) noexcept {
+  return aiospec::counted_alloc_nothrow(n, static_cast<std::size_t>(a));
+}
 void operator delete(void* p) noexcept { aiospec::counted_free(p); }
 void operator delete[](void* p) noexcept { aiospec::counted_free(p); }
 void operator delete(void* p, std::size_t) noexcept { aiospec::counted_free(p); }
 void operator delete[](void* p, std::size_t) noexcept { aiospec::counted_free(p); }
+void operator delete(void* p, const std::nothrow_t&) noexcept { aiospec::counted_free(p); }
+void operator delete[](void* p, const std::nothrow_t&) noexcept { aiospec::counted_free(p); }
+void operator delete(void* p, std::align_val_t) noexcept { aiospec::counted_free(p); }
+void operator delete[](void* p, std::align_val_t) noexcept { aiospec::counted_free(p); }
+void operator delete(void* p, std::size_t, std::align_val_t) noexcept { aiospec::counted_free(p); }
+void operator delete[](void* p, std::size_t, std::align_val_t) noexcept { aiospec::counted_free(p); }
+void operator delete(void* p, std::align_val_t, const std::nothrow_t&) noexcept { aiospec::counted_free(p); }
+void operator delete[](void* p, std::align_val_t, const std::nothrow_t&) noexcept { aiospec::counted_free(p); }

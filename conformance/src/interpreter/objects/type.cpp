@@ -123,6 +123,7 @@ Object Interp::build_class(const ClassDef& c, Frame& f) {
   }
   if (bases.empty()) bases.push_back(T.object);
   auto t = asyncio::make_ref<TypeObj>();
+  classes.push_back(t);
   t->name = std::string(c.name->id);
   t->qualname = child_qualname(*this, f, c.name->id);
   t->module = "__main__";
