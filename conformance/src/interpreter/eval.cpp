@@ -234,6 +234,23 @@ Object Interp::eval_call(const Call& c, Frame& f) {
         a.pos.push_back(std::move(obj));
       }
     }
+    // gen.send(v) and gen.__next__() resume the generator without making the bound builtin that
+    // getattr would (what call() does around a builtin's body is done here too).
+    if (GenObj* g = fn.null() && c.keywords.empty() ? as_generator(obj) : nullptr) {
+      const bool send = at.attr == "send" && c.args.size() == 1 && c.args[0]->kind != ExprKind::Starred;
+      if (send || (at.attr == "__next__" && c.args.empty())) {
+        a.pos.push_back(send ? eval(c.args[0], f) : Object::none());
+        RecursiveCall level(*this, kInCall);
+        try {
+          return resume_or_stop(*this, *g, a.pos[0], nullptr);
+        } catch (const Abort&) {
+          throw;
+        } catch (...) {
+          if (!send) a.pos.clear();
+          rethrow_keeping(std::current_exception(), std::move(a.pos));
+        }
+      }
+    }
     if (fn.null()) fn = getattr(obj, at.attr);
   } else {
     fn = eval(c.func, f);
