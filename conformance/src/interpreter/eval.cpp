@@ -37,42 +37,51 @@ struct Eval {
 // `co_await Exec{...}`: runs a statement with the evaluator it needs, as Eval evaluates an expression.
 // A statement that cannot suspend runs inside await_ready, and `yield value` and `x = yield value`
 // suspend the generator right there, so a generator's loops cost no coroutine frame per iteration;
-// an `if` gets a small one (exec_body_a); other statements that can suspend run in exec_a, whose
-// frame is larger than the frame pool's blocks.
+// an `if` whose test cannot suspend runs here too, and the branch it takes is this Exec's statement
+// when it is a single one (`if c: yield x`), or gets a small frame (exec_body_a); other statements
+// that can suspend run in exec_a, whose frame is larger than the frame pool's blocks.
 struct Exec {
   Exec(Interp* i, const Stmt* x, Frame* fr) : ip(i), s(x), f(fr) {}
   Interp* ip;
   const Stmt* s;
   Frame* f;
   Flow flow = Flow::Normal;
+  bool ran = false;  // finished in await_ready with `flow`
   YieldAwaiter yield{nullptr, Object()};
   asyncio::Coro<Flow> coro;
   asyncio::Coro<Flow>::Awaiter inner{};
   bool await_ready() {
-    if (!s->has_await) {
-      flow = ip->exec(s, *f);
-      return true;
-    }
-    const Expr* v = s->kind == StmtKind::ExprStmt ? s->as<ExprStmt>().value
-                    : s->kind == StmtKind::Assign ? s->as<Assign>().value
-                                                  : nullptr;
-    const bool plain_yield = v && v->kind == ExprKind::Yield && !(v->as<Yield>().value && v->as<Yield>().value->has_await);
-    const bool plain_if = s->kind == StmtKind::If && !s->as<If>().test->has_await;
-    if (plain_yield || plain_if) {
-      ip->step();
-      ip->line = f->line = s->line;
-    }
-    if (plain_yield) {
-      yield.g = f->gen;
-      yield.value = v->as<Yield>().value ? ip->eval(v->as<Yield>().value, *f) : Object::none();
-      return false;
-    }
-    if (plain_if) {
+    for (;;) {
+      if (!s->has_await) {
+        flow = ip->exec(s, *f);
+        return ran = true;
+      }
+      const Expr* v = s->kind == StmtKind::ExprStmt ? s->as<ExprStmt>().value
+                      : s->kind == StmtKind::Assign ? s->as<Assign>().value
+                                                    : nullptr;
+      const bool plain_yield = v && v->kind == ExprKind::Yield && !(v->as<Yield>().value && v->as<Yield>().value->has_await);
+      const bool plain_if = s->kind == StmtKind::If && !s->as<If>().test->has_await;
+      if (plain_yield || plain_if) {
+        ip->step();
+        ip->line = f->line = s->line;
+      }
+      if (plain_yield) {
+        yield.g = f->gen;
+        yield.value = v->as<Yield>().value ? ip->eval(v->as<Yield>().value, *f) : Object::none();
+        return false;
+      }
+      if (!plain_if) break;
       auto& i = s->as<If>();
-      coro = ip->exec_body_a(ip->truthy(ip->eval(i.test, *f)) ? i.body : i.orelse, *f);
-    } else {
-      coro = ip->exec_a(s, *f);
+      const Body branch = ip->truthy(ip->eval(i.test, *f)) ? i.body : i.orelse;
+      if (branch.empty()) return ran = true;
+      if (branch.size() > 1) {
+        coro = ip->exec_body_a(branch, *f);
+        inner = coro.operator co_await();
+        return inner.await_ready();
+      }
+      s = branch[0];
     }
+    coro = ip->exec_a(s, *f);
     inner = coro.operator co_await();
     return inner.await_ready();
   }
@@ -87,7 +96,7 @@ struct Exec {
         for (Expr* t : s->as<Assign>().targets) ip->assign(t, *f, sent);
       return Flow::Normal;
     }
-    return s->has_await ? inner.await_resume() : flow;
+    return ran ? flow : inner.await_resume();
   }
 };
 
@@ -232,6 +241,23 @@ Object Interp::eval_call(const Call& c, Frame& f) {
       if (m && m->is(Tag::Func) && !(in->dict && in->dict->find_str(at.attr))) {
         fn = *m;
         a.pos.push_back(std::move(obj));
+      }
+    }
+    // gen.send(v) and gen.__next__() resume the generator without making the bound builtin that
+    // getattr would (what call() does around a builtin's body is done here too).
+    if (GenObj* g = fn.null() && c.keywords.empty() ? as_generator(obj) : nullptr) {
+      const bool send = at.attr == "send" && c.args.size() == 1 && c.args[0]->kind != ExprKind::Starred;
+      if (send || (at.attr == "__next__" && c.args.empty())) {
+        a.pos.push_back(send ? eval(c.args[0], f) : Object::none());
+        RecursiveCall level(*this, kInCall);
+        try {
+          return resume_or_stop(*this, *g, a.pos[0], nullptr);
+        } catch (const Abort&) {
+          throw;
+        } catch (...) {
+          if (!send) a.pos.clear();
+          rethrow_keeping(std::current_exception(), std::move(a.pos));
+        }
       }
     }
     if (fn.null()) fn = getattr(obj, at.attr);

@@ -227,7 +227,10 @@ class Interp {
   void log_asyncio(const std::string& text, const asyncio::ExceptionContext& ctx);
   void add_line(std::string text);
   void report_uncaught(const std::exception_ptr& ep);
-  void step();  // counts a step against the budgets (steps, virtual time, memory); throws Abort when one runs out
+  // Counts a step against the budgets (steps, virtual time, memory); throws Abort when one runs out.
+  // Inline (below) for the common step, which no budget stops; step_checked() does the rest.
+  void step();
+  void step_checked();
   [[noreturn]] void abort(std::string message);
   // Stops the program at what the scenario language does not cover: "file:line:col: what is outside …".
   [[noreturn]] void refuse(std::string_view what);
@@ -556,5 +559,14 @@ Object builtin_value(Interp& ip, const Object& o);
 // Argument helpers for builtins.
 void check_args(Interp& ip, const char* name, CallArgs& a, std::size_t min, std::size_t max);
 Object arg_or(CallArgs& a, std::size_t i, std::string_view kw, Object dflt);
+
+inline void Interp::step() {
+  const std::uint64_t n = steps + 1;
+  if (aborting || n > opts.max_steps || (n & 1023) == 0 ||
+      (opts.max_memory_bytes && thread_memory_in_use() > static_cast<std::int64_t>(opts.max_memory_bytes))) [[unlikely]]
+    return step_checked();
+  steps = n;
+  program_clock->advance(static_cast<asyncio::Nanos>(opts.step_nanos));
+}
 
 }  // namespace aiospec::interp

@@ -186,7 +186,7 @@ void Interp::collect_cyclic_garbage() {
   collecting = false;
 }
 
-void Interp::step() {
+void Interp::step_checked() {
   if (aborting) throw Abort("stopped");
   if (++steps > opts.max_steps) abort(fmt::format("step budget of {} exhausted (a runaway program?)", opts.max_steps));
   program_clock->advance(static_cast<asyncio::Nanos>(opts.step_nanos));

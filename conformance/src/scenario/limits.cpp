@@ -20,10 +20,18 @@
 
 namespace aiospec {
 
+namespace detail {
+thread_local constinit const char* t_stack_floor = nullptr;
+thread_local constinit std::int64_t t_in_use = 0;
+thread_local constinit std::int64_t t_base = 0;
+}  // namespace detail
+
+using detail::t_base;
+using detail::t_in_use;
+using detail::t_stack_floor;
+
 namespace {
 
-thread_local std::int64_t t_in_use = 0;
-thread_local std::int64_t t_base = 0;  // t_in_use when the budget was set
 thread_local std::size_t t_budget = 0;
 
 // The lowest address recursion may reach on a stack: its end plus the margin.
@@ -40,8 +48,6 @@ const char* compute_stack_floor() noexcept {
   pthread_attr_destroy(&attr);
   return stack_floor(addr, size);
 }
-
-thread_local const char* t_stack_floor = compute_stack_floor();
 
 // `align` 0: malloc's own alignment.
 void* counted_alloc_nothrow(std::size_t n, std::size_t align) noexcept {
@@ -126,11 +132,12 @@ void run_with_stack(std::size_t bytes, const std::function<void()>& fn) {
   if (job.error) std::rethrow_exception(job.error);
 }
 
-bool stack_nearly_full() noexcept {
-  return static_cast<const char*>(__builtin_frame_address(0)) < t_stack_floor;
+namespace detail {
+const char* init_stack_floor() noexcept {
+  t_stack_floor = compute_stack_floor();
+  return t_stack_floor;
 }
-
-std::int64_t thread_memory_in_use() noexcept { return t_in_use - t_base; }
+}  // namespace detail
 
 void set_thread_memory_budget(std::size_t bytes) noexcept {
   t_budget = bytes;

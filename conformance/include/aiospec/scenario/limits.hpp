@@ -22,14 +22,26 @@ inline constexpr std::size_t kProgramStackBytes = std::size_t{1} << 30;
 // Runs `fn` on this thread on a stack of `bytes` of its own; its exceptions come back to the caller.
 void run_with_stack(std::size_t bytes, const std::function<void()>& fn);
 
+// Inline below because the interpreter checks both at every statement: thread-locals without a
+// dynamic initializer, which other translation units read directly (no TLS wrapper call).
+namespace detail {
+extern thread_local constinit const char* t_stack_floor;  // null until this thread's first check
+extern thread_local constinit std::int64_t t_in_use;
+extern thread_local constinit std::int64_t t_base;  // t_in_use when the budget was set
+const char* init_stack_floor() noexcept;
+}  // namespace detail
+
 // True when this thread's stack has less than a safety margin left (a quarter of it, at most 4 MiB):
 // the recursion stops there with an error instead of overflowing.
-bool stack_nearly_full() noexcept;
+inline bool stack_nearly_full() noexcept {
+  const char* floor = detail::t_stack_floor ? detail::t_stack_floor : detail::init_stack_floor();
+  return static_cast<const char*>(__builtin_frame_address(0)) < floor;
+}
 
 // The bytes that operator new has handed to this thread since its budget was set and not yet taken
 // back (blocks freed on another thread count there). Counting is a thread-local addition per
 // allocation and release (malloc_usable_size).
-std::int64_t thread_memory_in_use() noexcept;
+inline std::int64_t thread_memory_in_use() noexcept { return detail::t_in_use - detail::t_base; }
 // This thread's budget from now on (0: none). A single allocation larger than all of it throws
 // std::bad_alloc (the interpreter's MemoryError); the interpreter checks the total at each step.
 void set_thread_memory_budget(std::size_t bytes) noexcept;
