@@ -11,11 +11,11 @@ using namespace scenario;
 
 namespace {
 
-// Whether t or a base is one of the builtin types `names` (CPython's type flags, which subclasses
-// inherit; collections.abc.Sequence and Mapping set them on the classes deriving from them).
+// Whether t or a base is one of the builtin types `names` (Py_TPFLAGS_SEQUENCE, _MAPPING and
+// _Py_TPFLAGS_MATCH_SELF, which subclasses inherit).
 bool has_type_flag(const TypeObj& t, std::initializer_list<std::string_view> names) {
   auto flagged = [&](const TypeObj* c) {
-    if (c->module != "" && c->module != "collections" && c->module != "collections.abc") return false;
+    if (c->module != "" && c->module != "collections") return false;
     for (std::string_view n : names)
       if (c->name == n) return true;
     return false;
@@ -58,7 +58,7 @@ bool Interp::match_pattern(const Pattern* p, const Object& subject, Frame& f, st
       }
       return false;
     case PatternKind::Sequence: {
-      if (!has_type_flag(*type_of(subject), {"list", "tuple", "range", "memoryview", "deque", "Sequence"})) return false;
+      if (!has_type_flag(*type_of(subject), {"list", "tuple", "range", "memoryview", "deque"})) return false;
       std::size_t star = p->patterns.size();
       for (std::size_t i = 0; i < p->patterns.size(); ++i)
         if (p->patterns[i]->kind == PatternKind::Star) star = i;
@@ -80,7 +80,7 @@ bool Interp::match_pattern(const Pattern* p, const Object& subject, Frame& f, st
       return true;
     }
     case PatternKind::Mapping: {
-      if (!has_type_flag(*type_of(subject), {"dict", "defaultdict", "OrderedDict", "Counter", "ChainMap", "Mapping"}))
+      if (!has_type_flag(*type_of(subject), {"dict", "defaultdict", "OrderedDict", "Counter", "ChainMap"}))
         return false;
       if (!p->keys.empty() && len(subject) < static_cast<std::int64_t>(p->keys.size())) return false;
       std::vector<Object> keys, values;
@@ -100,7 +100,11 @@ bool Interp::match_pattern(const Pattern* p, const Object& subject, Frame& f, st
       for (std::size_t i = 0; i < values.size(); ++i)
         if (!match_pattern(p->patterns[i], values[i], f, binds)) return false;
       if (p->name) {
-        Object rest = call1(Object(Tag::Type, T.dict), subject);
+        // COPY_DICT_WITHOUT_KEYS: PyDict_Update, through keys() and [] for a mapping other than a dict.
+        const bool is_dict = subject.is(Tag::Dict);
+        Object rest = is_dict ? call1(Object(Tag::Type, T.dict), subject) : dict_obj();
+        if (!is_dict)
+          for (const Object& k : to_vector(call_method(subject, "keys", {}))) setitem(rest, k, getitem(subject, k));
         for (const Object& k : keys) delitem(rest, k);
         binds.push_back({p->name, std::move(rest)});
       }
