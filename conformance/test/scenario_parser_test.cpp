@@ -1117,3 +1117,45 @@ TEST(ScenarioParser, ParseSpeed) {
               nodes_bytes / kRuns);
   EXPECT_GT(nodes_bytes, 0u);
 }
+
+// match statements and assignment expressions print back to the same tree, every pattern kind.
+TEST(ScenarioPrinter, RoundTripMatchAndWalrus) {
+  const char* src = R"py(
+async def main(reader, msg):
+    while (line := await reader.readline()):
+        print([y for x in line if (y := x)], f(n := 1), n)
+    match msg, (k := 1):
+        case ({"op": "say", "text": str() as text, **rest}, _):
+            pass
+        case [1, -2.5, "s", b"b", None, True, *others] | (Color.RED, _, *others):
+            pass
+        case Point(x, y=[0 | 1 as z, *_]) as p if await check(p):
+            pass
+        case {-1: (a, b), Color.RED: {}}:
+            pass
+        case _:
+            pass
+)py";
+  sc::Module a = sc::parse(src, "match.py");
+  std::string printed = sc::print(a);
+  sc::Module b = sc::parse(printed, "printed.py");
+  EXPECT_TRUE(sc::structurally_equal(a, b)) << printed;
+  EXPECT_EQ(sc::print(b), printed);
+  // [a] and (a,) are one sequence pattern (as in CPython's AST); a mapping pattern is another.
+  EXPECT_TRUE(same("match x:\n    case [a]:\n        pass\n", "match x:\n    case (a,):\n        pass\n"));
+  EXPECT_FALSE(same("match x:\n    case [a]:\n        pass\n", "match x:\n    case {}:\n        pass\n"));
+}
+
+// `match` and `case` are soft keywords: names everywhere a match statement cannot start.
+TEST(ScenarioParser, MatchSoftKeyword) {
+  sc::Module m = sc::parse("match = {1: 2}\ncase = match[1]\nmatch(case)\nmatch.get(1)\nmatch [1]:\n    case case:\n        pass\n");
+  ASSERT_EQ(m.body.size(), 5u);
+  EXPECT_EQ(m.body[0]->kind, sc::StmtKind::Assign);
+  EXPECT_EQ(m.body[2]->kind, sc::StmtKind::ExprStmt);
+  EXPECT_EQ(m.body[3]->kind, sc::StmtKind::ExprStmt);
+  ASSERT_EQ(m.body[4]->kind, sc::StmtKind::Match);
+  const auto& match = m.body[4]->as<sc::Match>();
+  ASSERT_EQ(match.cases.size(), 1u);
+  EXPECT_EQ(match.cases[0].pattern->kind, sc::PatternKind::As);
+  EXPECT_EQ(match.cases[0].pattern->name->id, "case");
+}
