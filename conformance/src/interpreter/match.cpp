@@ -42,6 +42,7 @@ Object Interp::match_class_attr(const Object& subject, const TypeObj& cls, std::
 }
 
 bool Interp::match_pattern(const Pattern* p, const Object& subject, Frame& f, std::vector<Binding>& binds) {
+  try {
   switch (p->kind) {
     case PatternKind::Value: return compare(CmpOpKind::Eq, subject, eval(p->value, f));
     case PatternKind::Singleton: return compare(CmpOpKind::Is, subject, eval(p->value, f));
@@ -155,6 +156,10 @@ bool Interp::match_pattern(const Pattern* p, const Object& subject, Frame& f, st
         if (!match_pattern(q, attrs[i++], f, binds)) return false;
       return true;
     }
+  }
+  } catch (...) {
+    // The innermost pattern that fails is the traceback's position (compile.c sets each pattern's).
+    traceback_here(f, TbEntry{f.code_name, p->line, p->col - 1, p->end_line, p->end_col, nullptr, nullptr});
   }
   return false;
 }

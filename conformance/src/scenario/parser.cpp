@@ -265,7 +265,7 @@ class Parser {
   Pattern* sequence_pattern(const Token& t, const std::vector<Pattern*>& elts) {
     Pattern* p = pattern_node(t, PatternKind::Sequence);
     p->patterns = array(elts);
-    return p;
+    return fin(p);
   }
 
   // patterns: open_sequence_pattern | pattern
@@ -286,7 +286,7 @@ class Parser {
     Pattern* p = pattern_node(next(), PatternKind::Star);
     const Token& n = expect_name();
     if (text(n) != "_") p->name = name_node(n, ExprContext::Store);
-    return p;
+    return fin(p);
   }
 
   // pattern: or_pattern ['as' pattern_capture_target]
@@ -299,7 +299,7 @@ class Parser {
     Pattern* a = pattern_node(t, PatternKind::As);
     a->pattern = p;
     a->name = name_node(next(), ExprContext::Store);
-    return a;
+    return fin(a);
   }
 
   Pattern* or_pattern() {
@@ -310,7 +310,7 @@ class Parser {
     while (accept(Tok::Pipe)) alts.push_back(closed_pattern());
     Pattern* p = pattern_node(t, PatternKind::Or);
     p->patterns = array(alts);
-    return p;
+    return fin(p);
   }
 
   // A literal pattern's or mapping key's value: a signed number, strings, None, True, False.
@@ -351,13 +351,13 @@ class Parser {
         if (!at(Tok::Dot) && !at(Tok::LParen)) {
           Pattern* p = pattern_node(t, PatternKind::As);  // capture, or the wildcard _
           if (text(t) != "_") p->name = name_node(t, ExprContext::Store);
-          return p;
+          return fin(p);
         }
         Expr* e = name_or_attr(t);
         if (at(Tok::LParen)) return class_pattern(t, e);
         Pattern* p = pattern_node(t, PatternKind::Value);
         p->value = e;
-        return p;
+        return fin(p);
       }
       case Tok::LParen: case Tok::LBracket: {
         const Tok close = t.kind == Tok::LParen ? Tok::RParen : Tok::RBracket;
@@ -382,7 +382,7 @@ class Parser {
         Expr* e = literal_expr();
         Pattern* p = pattern_node(t, e->is<Constant>() ? PatternKind::Singleton : PatternKind::Value);
         p->value = e;
-        return p;
+        return fin(p);
       }
     }
   }
@@ -409,7 +409,7 @@ class Parser {
     p->patterns = array(positional);
     p->kwd_attrs = array(attrs);
     p->kwd_patterns = array(keyword);
-    return p;
+    return fin(p);
   }
 
   Pattern* mapping_pattern() {
@@ -438,7 +438,7 @@ class Parser {
     expect(Tok::RBrace);
     p->keys = array(keys);
     p->patterns = array(values);
-    return p;
+    return fin(p);
   }
 
   void simple_statements(std::vector<Stmt*>& out) {

@@ -495,6 +495,7 @@ enum class PatternKind : std::uint8_t {
 struct Pattern {
   PatternKind kind = PatternKind::As;
   std::uint32_t line = 0, col = 0;
+  std::uint32_t end_line = 0, end_col = 0;  // as Expr's (a run-time error's traceback marks the span)
   Expr* value = nullptr;
   Expr* cls = nullptr;
   std::span<Pattern*> patterns;
