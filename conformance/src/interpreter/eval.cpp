@@ -470,6 +470,11 @@ Object Interp::eval(const Expr* e, Frame& f) {
     case ExprKind::Starred: raise(T.TypeError, "can't use starred expression here");
     case ExprKind::Yield:
     case ExprKind::YieldFrom: raise(T.RuntimeError, "internal error: yield evaluated synchronously");
+    case ExprKind::NamedExpr: {
+      Object v = eval(e->as<NamedExpr>().value, f);
+      store_name(*e->as<NamedExpr>().target, f, v);
+      return v;
+    }
   }
   } catch (...) {
     traceback_at(f, e);
@@ -874,6 +879,13 @@ Flow Interp::exec(const Stmt* s, Frame& f) {
     case StmtKind::ExprStmt: eval(s->as<ExprStmt>().value, f); return Flow::Normal;
     case StmtKind::Break: return Flow::Break;
     case StmtKind::Continue: return Flow::Continue;
+    case StmtKind::Match: {
+      auto& m = s->as<Match>();
+      Object subject = eval(m.subject, f);
+      for (const MatchCase& c : m.cases)
+        if (match_case(c, subject, f) && (!c.guard || truthy(eval(c.guard, f)))) return exec_body(c.body, f);
+      return Flow::Normal;
+    }
   }
   } catch (...) {
     traceback_stmt(f, s);
@@ -1038,6 +1050,11 @@ asyncio::Coro<Object> Interp::eval_a(const Expr* e, Frame& f) {
     case ExprKind::YieldFrom: {
       Object src = EVAL(e->as<YieldFrom>().value);
       co_return co_await yield_from(f.gen, std::move(src));
+    }
+    case ExprKind::NamedExpr: {
+      Object v = EVAL(e->as<NamedExpr>().value);
+      store_name(*e->as<NamedExpr>().target, f, v);
+      co_return v;
     }
     default: co_return eval(e, f);
   }
@@ -1366,6 +1383,19 @@ asyncio::Coro<Flow> Interp::exec_a(const Stmt* s, Frame& f) {
       for (auto& p : d.args.posargs) defaults.push_back(p.default_value ? EVAL(p.default_value) : Object());
       for (auto& p : d.args.kwonly) kwdefaults.push_back(p.default_value ? EVAL(p.default_value) : Object());
       store_name(*d.name, f, decorate(decorators, make_function(&d, f, std::move(defaults), std::move(kwdefaults))));
+      co_return Flow::Normal;
+    }
+    case StmtKind::Match: {
+      auto& m = s->as<Match>();
+      Object subject = EVAL(m.subject);
+      for (const MatchCase& c : m.cases) {
+        if (!match_case(c, subject, f)) continue;
+        if (c.guard) {
+          Object g = EVAL(c.guard);
+          if (!truthy(g)) continue;
+        }
+        co_return co_await exec_body_a(c.body, f);
+      }
       co_return Flow::Normal;
     }
     default: co_return exec(s, f);

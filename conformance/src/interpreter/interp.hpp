@@ -359,6 +359,11 @@ class Interp {
   Object decorate(const std::vector<Object>& decorators, Object v);  // applied innermost first
   Flow exec_try(const scenario::Try& t, Frame& f);
   Flow exec_with(const scenario::With& w, Frame& f);
+  // match statements (match.cpp): whether case `c` matches `subject`, its captures then stored.
+  using Binding = std::pair<const scenario::Name*, Object>;
+  bool match_case(const scenario::MatchCase& c, const Object& subject, Frame& f);
+  bool match_pattern(const scenario::Pattern* p, const Object& subject, Frame& f, std::vector<Binding>& binds);
+  Object match_class_attr(const Object& subject, const TypeObj& cls, std::string_view name, std::vector<std::string_view>& seen);
   bool exception_matches(const Object& exc, const Object& spec);
   [[noreturn]] void do_raise(const scenario::Raise& r, Frame& f, Object exc, Object cause);
   Object call_method(const Object& o, std::string_view name, std::vector<Object> args);

@@ -139,8 +139,22 @@ bool eq(const Expr* a, const Expr* b) {
       return a->as<Starred>().ctx == b->as<Starred>().ctx && eq(a->as<Starred>().value, b->as<Starred>().value);
     case ExprKind::Yield: return eq(a->as<Yield>().value, b->as<Yield>().value);
     case ExprKind::YieldFrom: return eq(a->as<YieldFrom>().value, b->as<YieldFrom>().value);
+    case ExprKind::NamedExpr:
+      return a->as<NamedExpr>().target->id == b->as<NamedExpr>().target->id &&
+             eq(a->as<NamedExpr>().value, b->as<NamedExpr>().value);
   }
   return false;
+}
+
+bool eq(const Pattern* a, const Pattern* b) {
+  if (!a || !b) return a == b;
+  auto name = [](const Name* m, const Name* n) { return m ? n && m->id == n->id : !n; };
+  auto pats = [](std::span<Pattern*> x, std::span<Pattern*> y) {
+    return all(x, y, [](const Pattern* p, const Pattern* q) { return eq(p, q); });
+  };
+  return a->kind == b->kind && eq(a->value, b->value) && eq(a->cls, b->cls) && eq(a->keys, b->keys) &&
+         std::ranges::equal(a->kwd_attrs, b->kwd_attrs) && pats(a->patterns, b->patterns) &&
+         pats(a->kwd_patterns, b->kwd_patterns) && name(a->name, b->name) && eq(a->pattern, b->pattern);
 }
 
 bool eq(const Stmt* a, const Stmt* b) {
@@ -211,6 +225,12 @@ bool eq(const Stmt* a, const Stmt* b) {
     case StmtKind::Nonlocal: return std::ranges::equal(a->as<Nonlocal>().names, b->as<Nonlocal>().names);
     case StmtKind::ExprStmt: return eq(a->as<ExprStmt>().value, b->as<ExprStmt>().value);
     case StmtKind::Pass: case StmtKind::Break: case StmtKind::Continue: return true;
+    case StmtKind::Match: {
+      auto &x = a->as<Match>(), &y = b->as<Match>();
+      return eq(x.subject, y.subject) && all(x.cases, y.cases, [](const MatchCase& c, const MatchCase& d) {
+               return eq(c.pattern, d.pattern) && eq(c.guard, d.guard) && eq(c.body, d.body);
+             });
+    }
   }
   return false;
 }

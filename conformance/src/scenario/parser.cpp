@@ -51,6 +51,9 @@ const char* describe(const Expr& e) {
     case ExprKind::Await: return "await expression";
     case ExprKind::Starred: return "starred";
     case ExprKind::Yield: case ExprKind::YieldFrom: return "yield expression";
+    case ExprKind::Attribute: return "attribute";
+    case ExprKind::Subscript: return "subscript";
+    case ExprKind::NamedExpr: return "named expression";
     default: return "expression";
   }
 }
@@ -113,8 +116,8 @@ class Parser {
     switch (t.kind) {
       case Tok::At: unsupported(t, "matrix multiplication (@)");
       case Tok::AtEq: unsupported(t, "@=");
-      case Tok::Walrus: unsupported(t, "assignment expression (:=)");
       case Tok::Indent: fail(t, "unexpected indent", ErrorKind::Indentation);
+      case Tok::Walrus: fail(t, "invalid syntax");  // `:=` where no assignment expression may be
       default: break;
     }
     if (!expected.empty()) fail(t, expected);
@@ -188,17 +191,254 @@ class Parser {
         }
       }
       case Tok::Name:
-        if (text(t) == "match" && line_ends_with_colon()) unsupported(t, "match statement");
+        if (text(t) == "match")
+          if (Stmt* m = match_stmt()) {
+            out.push_back(m);
+            return;
+          }
         break;
       default: break;
     }
     simple_statements(out);
   }
 
-  bool line_ends_with_colon() const {
-    std::size_t i = pos_;
-    while (i + 1 < toks_.size() && toks_[i + 1].kind != Tok::Newline) ++i;
-    return toks_[i].kind == Tok::Colon && i > pos_ + 1;
+  // match_stmt: `match` is a soft keyword: a statement starting with the name `match` is a match
+  // statement when a subject and ':' NEWLINE follow it; otherwise null, nothing consumed.
+  Stmt* match_stmt() {
+    const std::size_t start = pos_;
+    const Token& t = next();
+    Expr* subject = nullptr;
+    if (starts_expression()) {
+      try {
+        subject = subject_expr();
+      } catch (const SyntaxError&) {
+        subject = nullptr;
+      }
+    }
+    if (!subject || !at(Tok::Colon) || peek(1).kind != Tok::Newline) {
+      pos_ = start;
+      return nullptr;
+    }
+    next();
+    next();
+    if (!at(Tok::Indent))
+      fail(peek(), fmt::format("expected an indented block after 'match' statement on line {}", t.line),
+           ErrorKind::Indentation);
+    next();
+    auto* m = node<Match>(t);
+    m->subject = subject;
+    std::vector<MatchCase> cases;
+    while (!accept(Tok::Dedent)) {
+      if (!at(Tok::Name) || text(peek()) != "case") unexpected();
+      const Token& c = next();
+      MatchCase mc;
+      mc.pattern = patterns();
+      if (accept(Tok::KwIf)) mc.guard = named_expression();
+      mc.body = block(c, "'case' statement");
+      cases.push_back(mc);
+    }
+    m->cases = array(cases);
+    return m;
+  }
+
+  // subject_expr: star_named_expression ',' star_named_expressions? | named_expression
+  Expr* subject_expr() {
+    const Token& t = peek();
+    Expr* first = at(Tok::Star) ? starred() : named_expression();
+    if (!at(Tok::Comma)) return first;
+    std::vector<Expr*> elts{first};
+    while (accept(Tok::Comma) && !at(Tok::Colon)) elts.push_back(at(Tok::Star) ? starred() : named_expression());
+    auto* tuple = node<Sequence>(t);
+    tuple->kind = ExprKind::Tuple;
+    tuple->elts = array(elts);
+    return fin(tuple);
+  }
+
+  // ---- patterns (the grammar's patterns, pattern, closed_pattern...) --------------------------
+  Pattern* pattern_node(const Token& t, PatternKind kind) {
+    auto* p = cx_.arena.make<Pattern>();
+    p->kind = kind;
+    p->line = t.line;
+    p->col = t.col;
+    return p;
+  }
+  Pattern* sequence_pattern(const Token& t, const std::vector<Pattern*>& elts) {
+    Pattern* p = pattern_node(t, PatternKind::Sequence);
+    p->patterns = array(elts);
+    return fin(p);
+  }
+
+  // patterns: open_sequence_pattern | pattern
+  Pattern* patterns() {
+    const Token& t = peek();
+    Pattern* first = maybe_star_pattern();
+    if (!at(Tok::Comma)) {
+      if (first->kind == PatternKind::Star) unexpected();
+      return first;
+    }
+    std::vector<Pattern*> elts{first};
+    while (accept(Tok::Comma) && !at(Tok::Colon) && !at(Tok::KwIf)) elts.push_back(maybe_star_pattern());
+    return sequence_pattern(t, elts);
+  }
+
+  Pattern* maybe_star_pattern() {
+    if (!at(Tok::Star)) return pattern();
+    Pattern* p = pattern_node(next(), PatternKind::Star);
+    const Token& n = expect_name();
+    if (text(n) != "_") p->name = name_node(n, ExprContext::Store);
+    return fin(p);
+  }
+
+  // pattern: or_pattern ['as' pattern_capture_target]
+  Pattern* pattern() {
+    const Token& t = peek();
+    Pattern* p = or_pattern();
+    if (!accept(Tok::KwAs)) return p;
+    if (!at(Tok::Name)) fail(peek(), "invalid pattern target");
+    if (text(peek()) == "_") fail(peek(), "cannot use '_' as a target");
+    Pattern* a = pattern_node(t, PatternKind::As);
+    a->pattern = p;
+    a->name = name_node(next(), ExprContext::Store);
+    return fin(a);
+  }
+
+  Pattern* or_pattern() {
+    const Token& t = peek();
+    Pattern* first = closed_pattern();
+    if (!at(Tok::Pipe)) return first;
+    std::vector<Pattern*> alts{first};
+    while (accept(Tok::Pipe)) alts.push_back(closed_pattern());
+    Pattern* p = pattern_node(t, PatternKind::Or);
+    p->patterns = array(alts);
+    return fin(p);
+  }
+
+  // A literal pattern's or mapping key's value: a signed number, strings, None, True, False.
+  Expr* literal_expr() {
+    const Token& t = peek();
+    switch (t.kind) {
+      case Tok::KwNone: case Tok::KwTrue: case Tok::KwFalse: return fin(atom());
+      case Tok::String: case Tok::Bytes: return fin(strings());
+      case Tok::FString: fail(t, "patterns may only match literals and attribute lookups");
+      case Tok::Minus:
+        if (peek(1).kind != Tok::Int && peek(1).kind != Tok::Float) {
+          next();
+          unexpected();
+        }
+        return factor();
+      case Tok::Int: case Tok::Float: return fin(atom());
+      default: unexpected();
+    }
+  }
+
+  // A dotted name: NAME ('.' NAME)*, the first token consumed.
+  Expr* name_or_attr(const Token& t) {
+    Expr* e = fin(name_node(t));
+    while (accept(Tok::Dot)) {
+      auto* a = node<Attribute>(t);
+      a->value = e;
+      a->attr = intern(text(expect_name()));
+      e = fin(a);
+    }
+    return e;
+  }
+
+  Pattern* closed_pattern() {
+    const Token& t = peek();
+    switch (t.kind) {
+      case Tok::Name: {
+        next();
+        if (!at(Tok::Dot) && !at(Tok::LParen)) {
+          Pattern* p = pattern_node(t, PatternKind::As);  // capture, or the wildcard _
+          if (text(t) != "_") p->name = name_node(t, ExprContext::Store);
+          return fin(p);
+        }
+        Expr* e = name_or_attr(t);
+        if (at(Tok::LParen)) return class_pattern(t, e);
+        Pattern* p = pattern_node(t, PatternKind::Value);
+        p->value = e;
+        return fin(p);
+      }
+      case Tok::LParen: case Tok::LBracket: {
+        const Tok close = t.kind == Tok::LParen ? Tok::RParen : Tok::RBracket;
+        next();
+        std::vector<Pattern*> elts;
+        bool comma = false;
+        while (!at(close)) {
+          elts.push_back(maybe_star_pattern());
+          if (!accept(Tok::Comma)) break;
+          comma = true;
+        }
+        expect(close);
+        // (p) groups; (p,), [p] and () are sequences.
+        if (close == Tok::RParen && elts.size() == 1 && !comma) {
+          if (elts[0]->kind == PatternKind::Star) fail(*elts[0], "invalid syntax");
+          return elts[0];
+        }
+        return sequence_pattern(t, elts);
+      }
+      case Tok::LBrace: return mapping_pattern();
+      default: {
+        Expr* e = literal_expr();
+        Pattern* p = pattern_node(t, e->is<Constant>() ? PatternKind::Singleton : PatternKind::Value);
+        p->value = e;
+        return fin(p);
+      }
+    }
+  }
+
+  Pattern* class_pattern(const Token& t, Expr* cls) {
+    next();  // (
+    Pattern* p = pattern_node(t, PatternKind::Class);
+    p->cls = cls;
+    std::vector<Pattern*> positional, keyword;
+    std::vector<std::string_view> attrs;
+    while (!at(Tok::RParen)) {
+      if (at(Tok::Name) && peek(1).kind == Tok::Assign) {
+        attrs.push_back(intern(text(next())));
+        next();
+        keyword.push_back(pattern());
+      } else {
+        Pattern* q = pattern();
+        if (!keyword.empty()) fail(*q, "positional patterns follow keyword patterns");
+        positional.push_back(q);
+      }
+      if (!accept(Tok::Comma)) break;
+    }
+    expect(Tok::RParen);
+    p->patterns = array(positional);
+    p->kwd_attrs = array(attrs);
+    p->kwd_patterns = array(keyword);
+    return fin(p);
+  }
+
+  Pattern* mapping_pattern() {
+    Pattern* p = pattern_node(next(), PatternKind::Mapping);
+    std::vector<Expr*> keys;
+    std::vector<Pattern*> values;
+    while (!at(Tok::RBrace)) {
+      if (accept(Tok::DStar)) {
+        const Token& n = expect_name();
+        if (text(n) == "_") fail(n, "invalid syntax");
+        p->name = name_node(n, ExprContext::Store);
+        accept(Tok::Comma);
+        break;
+      }
+      if (at(Tok::Name)) {
+        const Token& n = next();
+        if (!at(Tok::Dot)) unexpected();
+        keys.push_back(name_or_attr(n));
+      } else {
+        keys.push_back(literal_expr());
+      }
+      expect(Tok::Colon);
+      values.push_back(pattern());
+      if (!accept(Tok::Comma)) break;
+    }
+    expect(Tok::RBrace);
+    p->keys = array(keys);
+    p->patterns = array(values);
+    return fin(p);
   }
 
   void simple_statements(std::vector<Stmt*>& out) {
@@ -745,9 +985,23 @@ class Parser {
     return fin(tuple);
   }
 
+  // assignment_expression: `NAME := expression`, else null.
+  Expr* assignment_expression() {
+    if (!at(Tok::Name) || peek(1).kind != Tok::Walrus) return nullptr;
+    const Token& t = next();
+    next();
+    auto* n = node<NamedExpr>(t);
+    n->target = name_node(t, ExprContext::Store);
+    n->value = expression();
+    return fin(n);
+  }
+
+  // named_expression: `NAME := expression`, else an expression (invalid_named_expression names
+  // any other target).
   Expr* named_expression() {
+    if (Expr* n = assignment_expression()) return n;
     Expr* e = expression();
-    if (at(Tok::Walrus)) unexpected();
+    if (at(Tok::Walrus)) fail(*e, fmt::format("cannot use assignment expressions with {}", describe(*e)));
     return e;
   }
 
@@ -755,10 +1009,7 @@ class Parser {
     if (at(Tok::KwLambda)) return lambda();
     const Token& t = peek();
     Expr* body = disjunction();
-    if (!at(Tok::KwIf)) {
-      if (at(Tok::Walrus)) unexpected();
-      return body;
-    }
+    if (!at(Tok::KwIf)) return body;
     next();
     auto* e = node<IfExp>(t);
     e->body = body;
@@ -981,7 +1232,8 @@ class Parser {
         if (kw_unpack) fail(a, "iterable argument unpacking follows keyword argument unpacking");
         args.push_back(starred());
       } else {
-        Expr* e = expression();
+        Expr* e = assignment_expression();
+        if (!e) e = expression();
         if (at(Tok::Assign)) {
           if (!e->is<Name>())
             fail(*e, "expression cannot contain assignment, perhaps you meant \"==\"?");

@@ -8,9 +8,10 @@ namespace aiospec::scenario {
 
 namespace {
 
-// Binding strength, weakest first (Python's grammar levels).
+// Binding strength, weakest first (Python's grammar levels). An assignment expression is always
+// printed parenthesized: valid everywhere it may appear.
 enum Prec : int {
-  kTuple, kLambda, kIfExp, kOr, kAnd, kNot, kCompare, kBitOr, kBitXor, kBitAnd, kShift, kArith,
+  kNamed, kTuple, kLambda, kIfExp, kOr, kAnd, kNot, kCompare, kBitOr, kBitXor, kBitAnd, kShift, kArith,
   kTerm, kFactor, kPower, kAwait, kPrimary, kAtom,
 };
 
@@ -41,6 +42,7 @@ Prec prec(const Expr& e) {
     case ExprKind::BinOp: return binop_prec(e.as<BinOp>().op);
     case ExprKind::Await: return kAwait;
     case ExprKind::Starred: return kBitOr;
+    case ExprKind::NamedExpr: return kNamed;
     case ExprKind::Attribute: case ExprKind::Call: case ExprKind::Subscript: return kPrimary;
     default: return kAtom;
   }
@@ -49,6 +51,7 @@ Prec prec(const Expr& e) {
 class Printer {
  public:
   std::string out;
+  bool python_repr = false;  // strings quoted as repr() quotes them
 
   void module(const Module& m) { body(m.body, 0); }
 
@@ -248,6 +251,11 @@ class Printer {
         out += ')';
         break;
       case ExprKind::YieldFrom: out += "(yield from "; expr(e.as<YieldFrom>().value); out += ')'; break;
+      case ExprKind::NamedExpr:
+        out += e.as<NamedExpr>().target->id;
+        out += " := ";
+        expr(e.as<NamedExpr>().value);
+        break;
     }
   }
 
@@ -313,6 +321,8 @@ class Printer {
   // so the result also parses on Pythons before 3.12).
   void string(std::string_view v, bool bytes) {
     char q = quote_depth_ % 2 ? '\'' : '"';
+    // repr's choice (unicode_repr): single quotes unless the text has ' and no ".
+    if (python_repr) q = v.find('\'') != std::string_view::npos && v.find('"') == std::string_view::npos ? '"' : '\'';
     if (bytes) out += 'b';
     out += q;
     literal(v, q, false, bytes);
@@ -588,8 +598,88 @@ class Printer {
       case StmtKind::Pass: out += "pass"; break;
       case StmtKind::Break: out += "break"; break;
       case StmtKind::Continue: out += "continue"; break;
+      case StmtKind::Match: {
+        auto& m = s.as<Match>();
+        out += "match ";
+        expr(m.subject, kTuple);
+        out += ":\n";
+        for (const MatchCase& c : m.cases) {
+          indent(level + 1);
+          out += "case ";
+          pattern(c.pattern);
+          if (c.guard) {
+            out += " if ";
+            expr(c.guard);
+          }
+          block(c.body, level + 1);
+        }
+        return;
+      }
     }
     out += '\n';
+  }
+
+  // Sub-patterns are parenthesized where an `as` or `|` would otherwise bind differently.
+  void patterns(std::span<Pattern*> ps) {
+    for (std::size_t i = 0; i < ps.size(); ++i) {
+      if (i) out += ", ";
+      pattern(ps[i]);
+    }
+  }
+  void pattern(const Pattern* p, bool closed = false) {
+    switch (p->kind) {
+      case PatternKind::Value: case PatternKind::Singleton: expr(p->value); return;
+      case PatternKind::Star: out += '*'; out += p->name ? p->name->id : "_"; return;
+      case PatternKind::As:
+        if (p->pattern) {
+          if (closed) out += '(';
+          pattern(p->pattern, true);
+          out += " as ";
+        }
+        out += p->name ? p->name->id : "_";
+        if (p->pattern && closed) out += ')';
+        return;
+      case PatternKind::Or:
+        out += '(';
+        for (std::size_t i = 0; i < p->patterns.size(); ++i) {
+          if (i) out += " | ";
+          pattern(p->patterns[i], true);
+        }
+        out += ')';
+        return;
+      case PatternKind::Sequence:
+        out += '[';
+        patterns(p->patterns);
+        out += ']';
+        return;
+      case PatternKind::Mapping:
+        out += '{';
+        for (std::size_t i = 0; i < p->keys.size(); ++i) {
+          if (i) out += ", ";
+          expr(p->keys[i]);
+          out += ": ";
+          pattern(p->patterns[i]);
+        }
+        if (p->name) {
+          if (!p->keys.empty()) out += ", ";
+          out += "**";
+          out += p->name->id;
+        }
+        out += '}';
+        return;
+      case PatternKind::Class:
+        expr(p->cls);
+        out += '(';
+        patterns(p->patterns);
+        for (std::size_t i = 0; i < p->kwd_attrs.size(); ++i) {
+          if (i || !p->patterns.empty()) out += ", ";
+          out += p->kwd_attrs[i];
+          out += '=';
+          pattern(p->kwd_patterns[i]);
+        }
+        out += ')';
+        return;
+    }
   }
 
   void if_chain(const If& i, int level) {
@@ -648,6 +738,13 @@ std::string print(const Module& module) {
 std::string print(const Expr& expr) {
   Printer p;
   p.expr(&expr, kTuple);
+  return std::move(p.out);
+}
+
+std::string literal_repr(const Expr& literal) {
+  Printer p;
+  p.python_repr = true;
+  p.expr(&literal, kTuple);
   return std::move(p.out);
 }
 

@@ -3,6 +3,7 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <memory>
 #include <optional>
 #include <string>
@@ -11,12 +12,13 @@
 
 #include "aiospec/scenario/error.hpp"
 #include "aiospec/scenario/limits.hpp"
+#include "aiospec/scenario/printer.hpp"
 
 namespace aiospec::scenario {
 
 namespace {
 
-enum : std::uint8_t { kBound = 1, kUsed = 2, kGlobal = 4, kNonlocal = 8, kParam = 16 };
+enum : std::uint8_t { kBound = 1, kUsed = 2, kGlobal = 4, kNonlocal = 8, kParam = 16, kCompIter = 32 };
 
 struct Sym {
   std::string_view name;  // interned: compared by data pointer
@@ -37,6 +39,7 @@ struct ScopeData {
   ExprKind comp = ExprKind::ListComp;  // a Comprehension scope's kind
   const Stmt* value_return = nullptr;  // the first `return value` of a function
   int loops = 0;
+  int comp_iter = 0;  // inside a comprehension's iterable expression (symtable.c: ste_comp_iter_expr)
   int blocks = 0;  // compile.c's frame blocks open in this code object (CO_MAXBLOCKS)
   std::vector<Sym> syms;
   std::vector<Name*> names;
@@ -93,6 +96,8 @@ class Resolver {
     ~Visit() { --r.depth_; }
   };
   int depth_ = 0;
+  bool comp_target_ = false;
+  const Pattern* last_ = nullptr;  // the pattern check_pattern visited last  // visiting a comprehension's `for` target
   std::optional<SyntaxError> blocks_error_;
 
   // A body inside `n` more of compile.c's frame blocks (loops, with, try, handlers).
@@ -163,7 +168,9 @@ class Resolver {
       case ExprKind::Name: {
         auto& n = e->as<Name>();
         Sym& s = cur_->get(n.id);
-        s.flags |= n.ctx == ExprContext::Load ? kUsed : kBound;
+        if (comp_target_ && (s.flags & (kGlobal | kNonlocal)))
+          fail(n, fmt::format("comprehension inner loop cannot rebind assignment expression target '{}'", n.id));
+        s.flags |= n.ctx == ExprContext::Load ? kUsed : comp_target_ ? kBound | kCompIter : kBound;
         cur_->names.push_back(&n);
         if (n.id == "super" && cur_->kind == ScopeKind::Function && cur_->parent->kind == ScopeKind::Class)
           cur_->func->uses_super = true;
@@ -186,7 +193,7 @@ class Resolver {
       case ExprKind::ListComp: case ExprKind::SetComp: case ExprKind::DictComp:
       case ExprKind::GeneratorExp: {
         auto& c = e->as<Comp>();
-        aw = expr(c.generators[0].iter);
+        aw = comp_iter_expr(c.generators[0].iter);
         ScopeData* s = push(ScopeKind::Comprehension);
         s->comp = e->kind;
         c.scope = s->out;
@@ -197,9 +204,11 @@ class Resolver {
         bool inner = false;
         for (std::size_t i = 0; i < c.generators.size(); ++i) {
           Comprehension& g = c.generators[i];
-          if (i > 0) inner |= expr(g.iter);
+          if (i > 0) inner |= comp_iter_expr(g.iter);
           inner |= g.is_async;
+          comp_target_ = true;
           expr(g.target);
+          comp_target_ = false;
           inner |= exprs(g.ifs);
         }
         inner |= expr(c.elt);
@@ -288,9 +297,41 @@ class Resolver {
         break;
       }
       case ExprKind::Starred: aw = expr(e->as<Starred>().value); break;
+      case ExprKind::NamedExpr: {
+        auto& n = e->as<NamedExpr>();
+        if (cur_->comp_iter > 0) fail(*e, "assignment expression cannot be used in a comprehension iterable expression");
+        if (cur_->kind == ScopeKind::Comprehension) extend_namedexpr_scope(*n.target);
+        aw = expr(n.value);
+        expr(n.target);
+        break;
+      }
     }
     e->has_await = aw;
     return aw;
+  }
+
+  bool comp_iter_expr(Expr* e) {
+    ++cur_->comp_iter;
+    bool aw = expr(e);
+    --cur_->comp_iter;
+    return aw;
+  }
+
+  // symtable.c's symtable_extend_namedexpr_scope: a `:=` target in a comprehension binds in the
+  // nearest enclosing function (the comprehension sees it as nonlocal) or in the module (global).
+  void extend_namedexpr_scope(const Name& target) {
+    for (ScopeData* s = cur_; s; s = s->parent) {
+      if (s->kind == ScopeKind::Comprehension) {
+        if (Sym* y = s->find(target.id); y && (y->flags & kCompIter))
+          fail(target, fmt::format("assignment expression cannot rebind comprehension iteration variable '{}'", target.id));
+        continue;
+      }
+      if (s->kind == ScopeKind::Class)
+        fail(target, "assignment expression within a comprehension cannot be used in a class body");
+      cur_->get(target.id).flags |= s->kind == ScopeKind::Module ? kGlobal : kNonlocal;
+      s->get(target.id).flags |= kBound;
+      return;
+    }
   }
 
   // ---- statements -----------------------------------------------------------------------------
@@ -443,6 +484,19 @@ class Resolver {
         for (std::string_view n : s->as<Nonlocal>().names) declare(*s, n, kNonlocal);
         break;
       case StmtKind::ExprStmt: aw = expr(s->as<ExprStmt>().value); break;
+      case StmtKind::Match: {
+        auto& m = s->as<Match>();
+        aw = expr(m.subject);
+        for (std::size_t i = 0; i < m.cases.size(); ++i) {
+          MatchCase& c = m.cases[i];
+          pattern(c.pattern);
+          std::vector<std::string_view> stores;
+          check_pattern(c.pattern, c.guard || i + 1 == m.cases.size(), stores);
+          aw = expr(c.guard) || aw;
+          aw = body(c.body) || aw;
+        }
+        break;
+      }
       case StmtKind::Pass: break;
       case StmtKind::Break:
         if (cur_->loops == 0) fail(*s, "'break' outside loop");
@@ -453,6 +507,120 @@ class Resolver {
     }
     s->has_await = aw;
     return aw;
+  }
+
+  // A pattern's names (its captures are Store targets) and value expressions (which cannot suspend).
+  void pattern(Pattern* p) {
+    Visit visit(*this);
+    expr(p->value);
+    expr(p->cls);
+    exprs(p->keys);
+    for (Pattern* q : p->patterns) pattern(q);
+    for (Pattern* q : p->kwd_patterns) pattern(q);
+    if (p->pattern) pattern(p->pattern);
+    expr(p->name);
+  }
+
+  // compile.c's compiler_pattern checks, reported after the symbol table as compile.c does:
+  // irrefutable patterns before the last case (pattern_context's allow_irrefutable), names bound
+  // twice (pattern_helper_store_name), alternatives binding different names (compiler_pattern_or).
+  void compile_error(const Pattern& p, std::string message) {
+    if (!blocks_error_) blocks_error_.emplace(ErrorKind::Syntax, m_.filename, p.line, p.col, std::move(message));
+  }
+  // compile.c reports these at the position it compiled last: the last (sub-)pattern visited.
+  void store(const Name* n, std::vector<std::string_view>& stores) {
+    if (!n) return;
+    for (std::string_view s : stores)
+      if (s.data() == n->id.data()) compile_error(*last_, fmt::format("multiple assignments to name '{}' in pattern", n->id));
+    stores.push_back(n->id);
+  }
+  void check_pattern(const Pattern* p, bool allow_irrefutable, std::vector<std::string_view>& stores) {
+    last_ = p;
+    switch (p->kind) {
+      case PatternKind::Value: case PatternKind::Singleton: return;
+      case PatternKind::As:
+        if (p->pattern) {
+          check_pattern(p->pattern, allow_irrefutable, stores);
+        } else if (!allow_irrefutable) {
+          compile_error(*p, p->name ? fmt::format("name capture '{}' makes remaining patterns unreachable", p->name->id)
+                                    : std::string("wildcard makes remaining patterns unreachable"));
+        }
+        store(p->name, stores);
+        return;
+      case PatternKind::Star: store(p->name, stores); return;
+      case PatternKind::Sequence: {
+        int stars = 0;
+        for (const Pattern* q : p->patterns) stars += q->kind == PatternKind::Star;
+        if (stars > 1) compile_error(*p, "multiple starred names in sequence pattern");
+        for (const Pattern* q : p->patterns) check_pattern(q, true, stores);
+        return;
+      }
+      case PatternKind::Mapping:
+        duplicate_keys(*p);
+        for (const Pattern* q : p->patterns) check_pattern(q, true, stores);
+        store(p->name, stores);
+        return;
+      case PatternKind::Class:
+        for (std::size_t i = 0; i < p->kwd_attrs.size(); ++i)
+          for (std::size_t j = 0; j < i; ++j)
+            if (p->kwd_attrs[i] == p->kwd_attrs[j])
+              compile_error(*p->kwd_patterns[i], fmt::format("attribute name repeated in class pattern: {}", p->kwd_attrs[i]));
+        for (const Pattern* q : p->patterns) check_pattern(q, true, stores);
+        for (const Pattern* q : p->kwd_patterns) check_pattern(q, true, stores);
+        return;
+      case PatternKind::Or: {
+        std::vector<std::string_view> first;
+        for (std::size_t i = 0; i < p->patterns.size(); ++i) {
+          std::vector<std::string_view> alt;
+          check_pattern(p->patterns[i], allow_irrefutable && i + 1 == p->patterns.size(), alt);
+          std::sort(alt.begin(), alt.end());
+          if (i == 0) first = alt;
+          else if (alt != first) compile_error(*last_, "alternative patterns bind different names");
+        }
+        for (std::string_view n : first)
+          for (std::string_view s : stores)
+            if (s == n) compile_error(*last_, fmt::format("multiple assignments to name '{}' in pattern", n));
+        stores.insert(stores.end(), first.begin(), first.end());
+        return;
+      }
+    }
+  }
+
+  // compiler_pattern_mapping: two literal keys that are equal (as Python compares them: 1, 1.0 and
+  // True are one key), named by the later one's repr.
+  void duplicate_keys(const Pattern& p) {
+    struct Key {
+      int kind;  // 0 number, 1 str, 2 bytes, 3 None, 4 a big int (by its digits)
+      double number = 0;
+      std::string_view text;
+      bool operator==(const Key&) const = default;
+    };
+    std::vector<Key> seen;
+    for (const Expr* k : p.keys) {
+      const Expr* e = k;
+      double sign = 1;
+      if (e->is<UnaryOp>()) {
+        sign = -1;
+        e = e->as<UnaryOp>().operand;
+      }
+      Key key{0, 0, {}};
+      switch (e->kind) {
+        case ExprKind::Int:
+          if (e->as<Int>().big.empty()) key.number = sign * static_cast<double>(e->as<Int>().value);
+          else key = Key{4, sign, e->as<Int>().big};
+          break;
+        case ExprKind::Float: key.number = sign * e->as<Float>().value; break;
+        case ExprKind::Str: key = Key{e->as<Str>().bytes ? 2 : 1, 0, e->as<Str>().value}; break;
+        case ExprKind::Constant:
+          if (e->as<Constant>().value == Constant::Value::None) key.kind = 3;
+          else key.number = e->as<Constant>().value == Constant::Value::True ? 1 : 0;
+          break;
+        default: continue;  // a value pattern: checked when the statement runs
+      }
+      for (const Key& s : seen)
+        if (s == key) compile_error(p, fmt::format("mapping pattern checks duplicate key ({})", literal_repr(*k)));
+      seen.push_back(key);
+    }
   }
 
   void declare(const Stmt& at, std::string_view n, std::uint8_t flag) {

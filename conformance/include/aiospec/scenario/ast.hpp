@@ -101,7 +101,7 @@ enum class ExprKind : std::uint8_t {
   List, Tuple, Set, Dict,
   ListComp, SetComp, DictComp, GeneratorExp,
   Lambda, IfExp, BoolOp, UnaryOp, BinOp, Compare, Await,
-  Attribute, Call, Subscript, Slice, Starred, Yield, YieldFrom,
+  Attribute, Call, Subscript, Slice, Starred, Yield, YieldFrom, NamedExpr,
 };
 
 enum class ExprContext : std::uint8_t { Load, Store, Del };
@@ -273,6 +273,13 @@ struct YieldFrom : ExprOf<ExprKind::YieldFrom> {
   Expr* value = nullptr;
 };
 
+// `target := value`. In a comprehension the target binds in the enclosing function (or module)
+// scope, as symtable.c's symtable_extend_namedexpr_scope decides.
+struct NamedExpr : ExprOf<ExprKind::NamedExpr> {
+  Name* target = nullptr;
+  Expr* value = nullptr;
+};
+
 struct Attribute : ExprOf<ExprKind::Attribute> {
   Expr* value = nullptr;
   std::string_view attr;
@@ -313,7 +320,7 @@ struct Starred : ExprOf<ExprKind::Starred> {
 
 enum class StmtKind : std::uint8_t {
   FunctionDef, ClassDef, Return, Delete, Assign, AugAssign, AnnAssign, For, While, If, With,
-  Raise, Try, Assert, Import, ImportFrom, Global, Nonlocal, ExprStmt, Pass, Break, Continue,
+  Raise, Try, Assert, Import, ImportFrom, Global, Nonlocal, ExprStmt, Pass, Break, Continue, Match,
 };
 
 struct Stmt {
@@ -471,6 +478,43 @@ struct Nonlocal : StmtOf<StmtKind::Nonlocal> {
 
 struct ExprStmt : StmtOf<StmtKind::ExprStmt> {
   Expr* value = nullptr;
+};
+
+// A pattern of a `case` (CPython's pattern_ty, one struct for all kinds).
+enum class PatternKind : std::uint8_t {
+  Value,      // a literal or dotted name, compared with ==: `value`
+  Singleton,  // None, True, False, compared with `is`: `value` (a Constant)
+  Sequence,   // [p, *rest, q] / (p, q) / p, q: `patterns` (at most one Star)
+  Mapping,    // {key: p, **rest}: `keys`, `patterns`, `name` (the rest, may be null)
+  Class,      // cls(p, attr=q): `cls`, `patterns` (positional), `kwd_attrs`, `kwd_patterns`
+  Star,       // *name in a sequence: `name` (null: *_)
+  As,         // p as name, a capture (no `pattern`), or the wildcard _ (neither)
+  Or,         // p | q: `patterns`
+};
+
+struct Pattern {
+  PatternKind kind = PatternKind::As;
+  std::uint32_t line = 0, col = 0;
+  std::uint32_t end_line = 0, end_col = 0;  // as Expr's (a run-time error's traceback marks the span)
+  Expr* value = nullptr;
+  Expr* cls = nullptr;
+  std::span<Pattern*> patterns;
+  std::span<Expr*> keys;
+  std::span<std::string_view> kwd_attrs;
+  std::span<Pattern*> kwd_patterns;
+  Name* name = nullptr;       // Store target
+  Pattern* pattern = nullptr;
+};
+
+struct MatchCase {
+  Pattern* pattern = nullptr;
+  Expr* guard = nullptr;
+  Body body;
+};
+
+struct Match : StmtOf<StmtKind::Match> {
+  Expr* subject = nullptr;
+  std::span<MatchCase> cases;
 };
 
 struct Pass : StmtOf<StmtKind::Pass> {};
