@@ -17,7 +17,13 @@ inline constexpr int kMaxCompileDepth = 3000;    // Python/symtable.c: the recur
 
 // The stack the interpreter runs a program on: past its margin, recursion raises RecursionError
 // whatever sys.setrecursionlimit() allows.
+#if defined(__SANITIZE_ADDRESS__)
+// AddressSanitizer unpoisons at most 64 MiB of the current stack when an exception is thrown
+// (asan_rtl.cpp: __asan_handle_no_return) and fails a check on a larger one.
+inline constexpr std::size_t kProgramStackBytes = std::size_t{60} << 20;
+#else
 inline constexpr std::size_t kProgramStackBytes = std::size_t{1} << 30;
+#endif
 
 // Runs `fn` on this thread on a stack of `bytes` of its own; its exceptions come back to the caller.
 void run_with_stack(std::size_t bytes, const std::function<void()>& fn);
