@@ -51,9 +51,11 @@ Interp::~Interp() {
   if (g_current == this) g_current = nullptr;
 }
 
-int& Interp::coro_depth() {
+int& Interp::coro_depth(Ref<FutureExtras>& owner) {
   asyncio::TaskBase* task = asyncio::current_task();
-  return task ? extras_for(*task).coro_depth : call_depth;
+  if (!task) return call_depth;
+  owner = Ref<FutureExtras>(&extras_for(*task));
+  return owner->coro_depth;
 }
 
 int Interp::depth() {

@@ -310,8 +310,9 @@ class Interp {
   // when the C++ stack is nearly full.
   void enter_recursive_call(const char* where);
   [[noreturn]] void stack_full();  // RecursionError: the C++ stack is nearly full before the limit
-  // The counter a coroutine's frame adds to: the current task's, or call_depth outside tasks.
-  int& coro_depth();
+  // The counter a coroutine's frame adds to: the current task's (kept alive by `owner`: the frame
+  // may end in another task, or after its own task is gone), or call_depth outside tasks.
+  int& coro_depth(Ref<FutureExtras>& owner);
   int call_depth = 1;  // the module's frame
   int recursion_limit;
 

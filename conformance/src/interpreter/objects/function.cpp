@@ -178,7 +178,8 @@ Object Interp::call_function(FuncObj* fn, CallArgs& args) {
 asyncio::Coro<Object> Interp::run_coroutine(Ref<FuncObj> fn, std::unique_ptr<Frame> frame) {
   // The frame is a level of its task's chain while it runs, suspended or not: CPython resumes a
   // task by sending into the outermost coroutine, so the whole chain is on its stack again.
-  int& chain = coro_depth();
+  Ref<FutureExtras> chain_owner;
+  int& chain = coro_depth(chain_owner);
   ++chain;
   std::exception_ptr ep;
   try {
