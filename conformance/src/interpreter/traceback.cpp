@@ -8,6 +8,7 @@
 
 #include "aiospec/scenario/lexer.hpp"
 #include "interp.hpp"
+#include "modules/textwrap.hpp"
 
 namespace aiospec::interp {
 
@@ -24,25 +25,6 @@ std::string source_line_of(std::string_view src, std::uint32_t line) {
   if (pos >= src.size()) return "";
   const std::size_t nl = src.find('\n', pos);
   return std::string(src.substr(pos, nl == std::string_view::npos ? std::string_view::npos : nl - pos)) + "\n";
-}
-
-std::u32string decode(std::string_view s) {
-  std::u32string out;
-  for (std::size_t i = 0; i < s.size();) {
-    const auto c = static_cast<unsigned char>(s[i]);
-    const int n = c < 0x80 ? 1 : c < 0xE0 ? 2 : c < 0xF0 ? 3 : 4;
-    char32_t cp = n == 1 ? c : c & (0x7F >> n);
-    for (int k = 1; k < n && i + k < s.size(); ++k) cp = (cp << 6) | (static_cast<unsigned char>(s[i + k]) & 0x3F);
-    out.push_back(cp);
-    i += n;
-  }
-  return out;
-}
-
-std::string encode(std::u32string_view s) {
-  std::string out;
-  for (char32_t c : s) scenario::append_utf8(out, c);
-  return out;
 }
 
 bool is_space(char32_t c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v'; }
@@ -84,12 +66,12 @@ std::size_t normalize(const std::string& utf8, std::size_t bytes) {
   return n;
 }
 
-std::size_t to_bytes(std::u32string_view seg, std::size_t chars) { return encode(seg.substr(0, std::min(chars, seg.size()))).size(); }
+std::size_t to_bytes(std::u32string_view seg, std::size_t chars) { return textwrap::utf8(seg.substr(0, std::min(chars, seg.size()))).size(); }
 
 bool anchors_of(const scenario::Expr* e, std::u32string_view seg, std::uint32_t seg_col, Anchors& out) {
   using scenario::ExprKind;
   if (!e || !e->end_line) return false;
-  const std::string utf8 = encode(seg);
+  const std::string utf8 = textwrap::utf8(seg);
   auto rel = [&](std::uint32_t col) { return to_bytes(seg, col - seg_col); };  // a column as a byte offset in the segment
   if (e->kind == ExprKind::BinOp) {
     const auto& b = e->as<scenario::BinOp>();
@@ -203,9 +185,9 @@ std::vector<std::string> Interp::format_tb(const std::vector<TbEntry>& tb) {
     std::string& out = pieces.emplace_back();
     out += fmt::format("  File \"{}\", line {}, in {}\n", file, t.line, t.name);
     const std::string raw = t.lib ? std::string(t.lib->source) + "\n" : source_line_of(source, t.line);
-    const std::u32string line = decode(raw), stripped = strip(line);
+    const std::u32string line = textwrap::utf32(raw), stripped = strip(line);
     if (stripped.empty()) continue;
-    out += "    " + encode(stripped) + "\n";
+    out += "    " + textwrap::utf8(stripped) + "\n";
     if (!t.end_line) continue;
     const std::size_t stripped_chars = line.size() - stripped.size();
     std::size_t start = std::min<std::size_t>(t.col, line.size()), end = std::min<std::size_t>(t.end_col, line.size());

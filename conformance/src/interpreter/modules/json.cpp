@@ -7,25 +7,13 @@
 #include <optional>
 
 #include "../interp.hpp"
+#include "textwrap.hpp"
 #include "aiospec/scenario/lexer.hpp"
 
 namespace aiospec::interp {
 
 namespace {
 
-// The code points of a str's UTF-8.
-std::u32string code_points(std::string_view s) {
-  std::u32string out;
-  for (std::size_t i = 0; i < s.size();) {
-    auto c = static_cast<unsigned char>(s[i]);
-    int n = c < 0x80 ? 0 : c < 0xE0 ? 1 : c < 0xF0 ? 2 : 3;
-    char32_t cp = n == 0 ? c : n == 1 ? c & 0x1F : n == 2 ? c & 0x0F : c & 0x07;
-    for (int k = 1; k <= n && i + k < s.size(); ++k) cp = (cp << 6) | (static_cast<unsigned char>(s[i + k]) & 0x3F);
-    out += cp;
-    i += n + 1;
-  }
-  return out;
-}
 
 // The keyword arguments of dumps()/loads(): the ones named take their value, any other is the
 // TypeError of the JSONEncoder/JSONDecoder constructor they are passed on to.
@@ -85,7 +73,7 @@ struct Encoder {
   // py_encode_basestring(_ascii).
   void string(std::string_view s) {
     out += '"';
-    for (char32_t c : code_points(s)) {
+    for (char32_t c : textwrap::utf32(s)) {
       switch (c) {
         case '"': out += "\\\""; continue;
         case '\\': out += "\\\\"; continue;
@@ -473,7 +461,7 @@ Object decode(Interp& ip, BuiltinObj& b, const Object& text, CallArgs& a) {
   } else if (!text.is(Tag::Str)) {
     ip.raise(ip.T.TypeError, fmt::format("the JSON object must be str, bytes or bytearray, not {}", ip.type_of(text)->name));
   }
-  Decoder d(ip, Ref<TypeObj>(b.data.as<TypeObj>()), doc, code_points(doc.as<StrObj>()->s));
+  Decoder d(ip, Ref<TypeObj>(b.data.as<TypeObj>()), doc, textwrap::utf32(doc.as<StrObj>()->s));
   if (!d.s.empty() && d.s[0] == 0xFEFF) d.fail("Unexpected UTF-8 BOM (decode using utf-8-sig)", 0);
   d.object_hook = o.get("object_hook");
   d.object_pairs_hook = o.get("object_pairs_hook");
